@@ -1,0 +1,85 @@
+/**
+ * What every query engine offers the runner. An engine is opened once per run with the
+ * run's time window (so the embedded engine loads that window once), answers each query
+ * step of the run, and is closed at the end.
+ */
+import type { Condition, PortableQuery } from './definition.js';
+
+export const ENGINE_NAMES = ['duckdb', 'athena', 'lake', 'lookup'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+export interface TimeWindow {
+  start: Date;
+  end: Date;
+}
+
+export type CellValue = string | number | boolean | null | string[];
+export type Row = Record<string, CellValue>;
+
+/** One bound value, in statement order, with where it came from (for `ctrb explain`). */
+export interface BoundParam {
+  /** `$1`, `?`, `:name`…: the placeholder as it appears in the text. */
+  placeholder: string;
+  value: unknown;
+  /** `literal`, `param:<name>`, `rows:<step>.<column>`, `window.start`, `window.end`. */
+  source: string;
+}
+
+/** For LookupEvents: the one lookup attribute and the rest of the filter, applied client-side. */
+export interface LookupPlan {
+  attribute: { key: string; value: string } | null;
+  startTime: Date;
+  endTime: Date;
+  /** The whole query; the engine filters returned events by `query.where` and projects. */
+  query: PortableQuery;
+  /** The part of `where` the lookup attribute does not already guarantee. */
+  residual: Condition;
+  /** Why this attribute was chosen, for `ctrb explain`. */
+  reason: string;
+}
+
+export interface CompiledQuery {
+  engine: EngineName;
+  /** The exact statement (SQL) or, for LookupEvents, a readable description of the request. */
+  text: string;
+  params: BoundParam[];
+  /** Output column names, in order. */
+  columns: string[];
+  lookup?: LookupPlan;
+}
+
+export interface QueryStats {
+  elapsedMs: number;
+  eventsScanned?: number;
+  bytesScanned?: number;
+  costUsd?: number;
+  engineQueryId?: string;
+}
+
+export interface QueryResult {
+  columns: string[];
+  rows: Row[];
+  stats: QueryStats;
+}
+
+export interface LoadProgress {
+  filesRead: number;
+  filesTotal: number;
+  eventsRead: number;
+}
+
+export interface EngineHooks {
+  onProgress?: (p: LoadProgress) => void;
+  onWarning?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface EngineSession {
+  run(query: CompiledQuery, signal?: AbortSignal): Promise<QueryResult>;
+  close(): Promise<void>;
+}
+
+export interface QueryEngine {
+  readonly name: EngineName;
+  open(window: TimeWindow, hooks?: EngineHooks): Promise<EngineSession>;
+}

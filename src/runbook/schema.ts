@@ -1,0 +1,166 @@
+/**
+ * The runbook format: one zod schema that validates every file in `runbooks/`, and is
+ * exported as JSON Schema (`ctrb schema`) so editors validate runbooks as they are typed.
+ */
+import { z } from 'zod';
+import { portableQuerySchema, rawQuerySchema } from '../query/definition.js';
+
+export const PARAM_TYPES = [
+  'duration',
+  'time',
+  'enum',
+  'account',
+  'region',
+  'arn',
+  'access_key_id',
+  'iam_user',
+  'ip',
+  'cidr',
+  'string',
+] as const;
+export type ParamType = (typeof PARAM_TYPES)[number];
+
+export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const id = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*$/, 'use lower-case letters, digits, "-" and "_", starting with a letter');
+
+/** `30m`, `24h`, `7d`, `1w`, or combinations such as `1h30m`. */
+export const durationText = z
+  .string()
+  .regex(/^(\d+[smhdw])+$/, 'a duration such as 30m, 24h, 7d or 1h30m');
+
+const paramDefault = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]);
+
+export const paramSchema = z
+  .object({
+    type: z.enum(PARAM_TYPES),
+    description: z.string().optional(),
+    required: z.boolean().default(false),
+    list: z.boolean().default(false).describe('accept a comma-separated list of values'),
+    default: paramDefault.optional(),
+    values: z.array(z.string()).min(1).optional().describe('the allowed values of an enum'),
+    pattern: z.string().optional().describe('a regular expression a string value must match'),
+    example: z.string().optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.type === 'enum' && !p.values) {
+      ctx.addIssue({ code: 'custom', message: 'an enum parameter needs `values`', path: ['values'] });
+    }
+    if (p.type !== 'enum' && p.values) {
+      ctx.addIssue({ code: 'custom', message: '`values` is only for enum parameters', path: ['values'] });
+    }
+    if (p.pattern !== undefined && p.type !== 'string') {
+      ctx.addIssue({ code: 'custom', message: '`pattern` is only for string parameters', path: ['pattern'] });
+    }
+    if (p.pattern !== undefined) {
+      try {
+        new RegExp(p.pattern);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `pattern does not compile: ${(e as Error).message}`, path: ['pattern'] });
+      }
+    }
+  });
+export type ParamSpec = z.infer<typeof paramSchema>;
+
+const reference = z.union([
+  z.string(),
+  z
+    .object({ id: z.string(), title: z.string().optional(), url: z.string().url().optional() })
+    .strict(),
+]);
+
+/** A CEL-driven finding: `when` is evaluated per row of `for_each`, or once. */
+export const checkSchema = z
+  .object({
+    id: id.optional(),
+    for_each: id.optional().describe('evaluate once per row of this earlier step, with `row` bound'),
+    when: z.string().describe('CEL expression; a finding is raised when it is true'),
+    severity: z.enum(SEVERITIES),
+    message: z.string().describe('text with {{ CEL }} interpolations, e.g. {{row.sourceIPAddress}}'),
+    evidence: id.optional().describe('for checks without for_each: the step whose rows back the finding'),
+  })
+  .strict();
+export type CheckSpec = z.infer<typeof checkSchema>;
+
+export const approvalPolicySchema = z
+  .object({
+    approvers: z
+      .array(z.string().regex(/^(U[A-Z0-9]+|W[A-Z0-9]+|@[a-z0-9][a-z0-9._-]*|S[A-Z0-9]+)$/, 'a Slack user id (U…), a user-group handle (@name) or a group id (S…)'))
+      .default([]),
+    min_approvals: z.number().int().min(1).max(10).default(1),
+    expires_in: durationText.default('1h'),
+    allow_self_approval: z.boolean().default(false),
+  })
+  .strict();
+export type ApprovalPolicy = z.infer<typeof approvalPolicySchema>;
+
+export const remediateSchema = z
+  .object({
+    action: z.string().regex(/^[a-z0-9]+\.[a-z0-9-]+$/, 'an action name such as iam.deactivate-access-key'),
+    for_each: id.optional().describe('one target per distinct inputs over this step\'s rows'),
+    inputs: z.record(z.string(), z.string()).describe('input name → CEL expression over row / params'),
+    approval: approvalPolicySchema.default({ approvers: [], min_approvals: 1, expires_in: '1h', allow_self_approval: false }),
+  })
+  .strict();
+export type RemediateSpec = z.infer<typeof remediateSchema>;
+
+const stepBase = {
+  id,
+  title: z.string().optional(),
+  description: z.string().optional(),
+  when: z.string().optional().describe('CEL: run this step only when true'),
+};
+
+export const stepSchema = z.union([
+  z.object({ ...stepBase, query: portableQuerySchema }).strict(),
+  z.object({ ...stepBase, raw: rawQuerySchema }).strict(),
+  z.object({ ...stepBase, check: z.array(checkSchema).min(1) }).strict(),
+  z.object({ ...stepBase, remediate: remediateSchema }).strict(),
+  z.object({ ...stepBase, note: z.string().min(1) }).strict(),
+]);
+export type StepSpec = z.infer<typeof stepSchema>;
+
+export const runbookSchema = z
+  .object({
+    $schema: z.string().optional(),
+    id,
+    title: z.string().min(1),
+    summary: z.string().min(1),
+    severity: z.enum(SEVERITIES),
+    references: z.array(reference).default([]),
+    tags: z.array(z.string()).default([]),
+    window: z
+      .object({ default: durationText.default('24h') })
+      .strict()
+      .default({ default: '24h' })
+      .describe('the default look-back when `since` is not given'),
+    params: z.record(id, paramSchema).default({}),
+    triggers: z
+      .object({ alarms: z.array(z.string().min(1)).default([]) })
+      .strict()
+      .default({ alarms: [] }),
+    access: z
+      .object({
+        channels: z.array(z.string()).optional().describe('Slack channel ids this runbook may be started from'),
+        users: z.array(z.string()).optional().describe('Slack user ids or @group handles who may start it'),
+      })
+      .strict()
+      .default({}),
+    steps: z.array(stepSchema).min(1),
+  })
+  .strict();
+export type Runbook = z.infer<typeof runbookSchema>;
+
+/** Every runbook accepts these without declaring them: the time window of the run. */
+export const WINDOW_PARAMS = {
+  since: { type: 'duration', description: 'how far back to look (e.g. 24h) or a start time (ISO 8601)' },
+  until: { type: 'time', description: 'end of the window (ISO 8601); default now' },
+} as const;
+
+export function runbookJsonSchema(): unknown {
+  return z.toJSONSchema(runbookSchema, { io: 'input', unrepresentable: 'any' });
+}
