@@ -1,0 +1,61 @@
+/**
+ * The runbook library: every runbook in a directory, found by id, with the closest names
+ * suggested when a name is not found.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { distance } from 'fastest-levenshtein';
+import { loadRunbookDir, type LoadedRunbook } from './load.js';
+
+/** The repository root, wherever the code runs from (src/ with tsx, dist/ when built). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const BUILTIN_RUNBOOK_DIR = join(PACKAGE_ROOT, 'runbooks');
+
+export class UnknownRunbookError extends Error {
+  constructor(
+    readonly name: string,
+    readonly suggestions: string[],
+  ) {
+    const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
+    super(`unknown runbook "${name}".${hint} (\`ctrb list\` shows them all)`);
+    this.name = 'UnknownRunbookError';
+  }
+}
+
+export class RunbookLibrary {
+  private readonly byId: Map<string, LoadedRunbook>;
+
+  constructor(readonly dir: string, entries: LoadedRunbook[]) {
+    this.byId = new Map(entries.map((e) => [e.runbook.id, e]));
+  }
+
+  static async load(dir = BUILTIN_RUNBOOK_DIR): Promise<RunbookLibrary> {
+    if (!existsSync(dir)) throw new Error(`runbook directory not found: ${dir}`);
+    return new RunbookLibrary(dir, await loadRunbookDir(dir));
+  }
+
+  all(): LoadedRunbook[] {
+    return [...this.byId.values()].sort((a, b) => a.runbook.id.localeCompare(b.runbook.id));
+  }
+
+  get(name: string): LoadedRunbook {
+    const found = this.byId.get(name);
+    if (found) return found;
+    throw new UnknownRunbookError(name, this.suggest(name));
+  }
+
+  /** Closest ids: by edit distance, and ids that contain the name or share a word with it. */
+  suggest(name: string, max = 3): string[] {
+    const words = name.toLowerCase().split(/[-_\s]+/).filter((w) => w.length > 2);
+    return [...this.byId.keys()]
+      .map((id) => {
+        const shared = words.filter((w) => id.includes(w)).length;
+        return { id, score: distance(name.toLowerCase(), id) - shared * 4 - (id.includes(name) ? 6 : 0) };
+      })
+      .filter((s) => s.score <= Math.max(3, name.length / 2))
+      .sort((a, b) => a.score - b.score || a.id.localeCompare(b.id))
+      .slice(0, max)
+      .map((s) => s.id);
+  }
+}

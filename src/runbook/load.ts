@@ -1,0 +1,148 @@
+/**
+ * Reading runbook files: YAML → schema-checked Runbook, with every problem reported as
+ * `file:line:column  path: message` so an author can jump straight to it.
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { runbookSchema, type Runbook } from './schema.js';
+
+export interface RunbookIssue {
+  file: string;
+  line?: number;
+  column?: number;
+  /** The field, e.g. `steps[2].query.where`. */
+  path: string;
+  message: string;
+}
+
+export class RunbookError extends Error {
+  constructor(readonly issues: RunbookIssue[]) {
+    super(issues.map(formatIssue).join('\n'));
+    this.name = 'RunbookError';
+  }
+}
+
+export function formatIssue(i: RunbookIssue): string {
+  const where = i.line ? `${i.file}:${i.line}:${i.column ?? 1}` : i.file;
+  return i.path ? `${where}  ${i.path}: ${i.message}` : `${where}  ${i.message}`;
+}
+
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out;
+}
+
+export interface LoadedRunbook {
+  runbook: Runbook;
+  file: string;
+}
+
+/** Parse and schema-check one runbook's text. Throws RunbookError listing every problem. */
+export function parseRunbook(text: string, file: string): Runbook {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  if (doc.errors.length > 0) {
+    throw new RunbookError(
+      doc.errors.map((e) => ({
+        file,
+        line: e.linePos?.[0].line,
+        column: e.linePos?.[0].col,
+        path: '',
+        message: `YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
+      })),
+    );
+  }
+  const parsed = runbookSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issues = parsed.error.issues.flatMap((issue) => explainIssue(issue, [], doc.toJS()));
+    throw new RunbookError(issues.map((issue) => issueAt(issue, doc, lineCounter, file)));
+  }
+  return parsed.data;
+}
+
+const STEP_KINDS = ['query', 'raw', 'check', 'remediate', 'note'];
+
+/**
+ * zod reports a step that fits none of the step kinds as one opaque union failure. Pick the
+ * branch the author meant (the one with the fewest problems) and report its problems instead.
+ */
+function explainIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], root: unknown): z.core.$ZodIssue[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [{ ...issue, path }];
+  const value = path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], root);
+  const isStep = path.length === 2 && path[0] === 'steps';
+  if (isStep && value && typeof value === 'object' && !STEP_KINDS.some((k) => k in value)) {
+    return [{ ...issue, path, message: `a step needs exactly one of: ${STEP_KINDS.join(', ')}` }];
+  }
+  const best = [...issue.errors].sort((a, b) => a.length - b.length)[0]!;
+  return best.flatMap((inner) => explainIssue(inner, path, root));
+}
+
+function issueAt(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): RunbookIssue {
+  const pos = positionOf(doc, issue, lines);
+  return { file, ...pos, path: formatPath(issue.path), message: describeIssue(issue) };
+}
+
+/**
+ * Where to point: an unknown key at the key itself; otherwise the deepest node along the
+ * path that exists in the document (a missing field points at its parent).
+ */
+function positionOf(doc: Document, issue: z.core.$ZodIssue, lines: LineCounter): { line?: number; column?: number } {
+  const path = issue.path;
+  if (issue.code === 'unrecognized_keys') {
+    const map = doc.getIn(path as unknown[], true) as { items?: { key?: { value?: unknown; range?: [number, number, number] } }[] } | undefined;
+    const key = map?.items?.find((pair) => pair.key?.value === issue.keys[0])?.key;
+    if (key?.range) {
+      const { line, col } = lines.linePos(key.range[0]);
+      return { line, column: col };
+    }
+  }
+  for (let n = path.length; n >= 0; n--) {
+    const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
+    if (node && typeof node === 'object' && node.range) {
+      const { line, col } = lines.linePos(node.range[0]);
+      return { line, column: col };
+    }
+  }
+  return {};
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  }
+  return issue.message;
+}
+
+/** Read every `*.yaml` / `*.yml` under a directory. Files are checked; ids must match file names. */
+export async function loadRunbookDir(dir: string): Promise<LoadedRunbook[]> {
+  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  const loaded: LoadedRunbook[] = [];
+  const issues: RunbookIssue[] = [];
+  for (const name of names) {
+    try {
+      loaded.push(await loadRunbookFile(join(dir, name)));
+    } catch (e) {
+      if (e instanceof RunbookError) issues.push(...e.issues);
+      else throw e;
+    }
+  }
+  if (issues.length) throw new RunbookError(issues);
+  return loaded;
+}
+
+export async function loadRunbookFile(file: string): Promise<LoadedRunbook> {
+  const text = await readFile(file, 'utf8');
+  const runbook = parseRunbook(text, file);
+  const stem = basename(file, extname(file));
+  if (runbook.id !== stem) {
+    throw new RunbookError([{ file, path: 'id', message: `id "${runbook.id}" must match the file name "${stem}"` }]);
+  }
+  return { runbook, file };
+}
