@@ -1,0 +1,161 @@
+/**
+ * One strict validator per parameter type. A value that passes is what reaches the query
+ * compiler, so each validator matches the whole string against the type's exact form: this
+ * is the first line of the injection defence, before values are bound as query parameters.
+ */
+import ipaddr from 'ipaddr.js';
+import type { ParamSpec, ParamType } from './schema.js';
+import { MAX_DURATION_MS, parseDuration, parseIsoTime } from './duration.js';
+
+/** Longest value a `string` parameter takes: enough for any CloudTrail field worth matching. */
+export const MAX_STRING_LENGTH = 256;
+
+/** The accepted, normalized value, or why it was refused (when "is not <noun>" is not enough). */
+export type ParseOutcome = { value: string } | { refused: true; reason?: string };
+
+export interface ParamTypeRule {
+  /** What a value of this type is, for "… is not <noun>". */
+  noun: string;
+  /** The accepted form with an example, for "(expected …)". */
+  expected(spec: ParamSpec): string;
+  parse(text: string, spec: ParamSpec, now: Date): ParseOutcome;
+}
+
+const accept = (value: string): ParseOutcome => ({ value });
+const refuse = (reason?: string): ParseOutcome => ({ refused: true, reason });
+const matching = (pattern: RegExp) => (text: string) => (pattern.test(text) ? accept(text) : refuse());
+
+const REGION_NAME =
+  '[a-z]{2}(?:-gov|-iso[a-z]?)?-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\\d{1,2}';
+const REGION = new RegExp(`^${REGION_NAME}$`);
+// Resource part: the characters IAM and the common services use in names and paths. No
+// quotes, spaces or control characters, which no real ARN contains.
+const ARN = new RegExp(
+  `^arn:aws(?:-[a-z]+){0,2}:[a-z0-9-]{1,64}:(?:${REGION_NAME})?:(?:\\d{12}|aws)?:[A-Za-z0-9_+=,.@/:*-]{1,1024}$`,
+);
+const ACCESS_KEY_ID = /^(?:AKIA|ASIA)[A-Z0-9]{16}$/;
+const IAM_USER = /^[\w+=,.@-]{1,64}$/;
+const ACCOUNT = /^\d{12}$/;
+// Control characters have no place in a search term and are how log-forging payloads start.
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/**
+ * An IP address in its plain textual form only. ipaddr.js also accepts legacy spellings such
+ * as `127.1`, `0x7f.0.0.1` or `010.0.0.1` (octal) and IPv6 zone ids (`fe80::1%eth0`);
+ * CloudTrail never records those, and accepting them would let one address hide as another.
+ */
+export function parseStrictIp(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
+  if (text.includes(':') && !text.includes('%') && ipaddr.IPv6.isValid(text)) return ipaddr.IPv6.parse(text);
+  return undefined;
+}
+
+/** `10.1.2.3/8` → `10.0.0.0/8`; a bare address is the network of that one host. */
+export function parseStrictCidr(text: string): string | undefined {
+  const slash = text.indexOf('/');
+  const address = parseStrictIp(slash === -1 ? text : text.slice(0, slash));
+  if (!address) return undefined;
+  const maxPrefix = address.kind() === 'ipv4' ? 32 : 128;
+  if (slash === -1) return `${address.toString()}/${maxPrefix}`;
+  const prefixText = text.slice(slash + 1);
+  if (!/^(?:0|[1-9]\d{0,2})$/.test(prefixText) || Number(prefixText) > maxPrefix) return undefined;
+  const prefix = Number(prefixText);
+  const cidr = `${address.toString()}/${prefix}`;
+  const base =
+    address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+  return `${base.toString()}/${prefix}`;
+}
+
+function parseDurationValue(text: string): ParseOutcome {
+  const ms = parseDuration(text);
+  if (ms === undefined) return refuse();
+  if (ms > MAX_DURATION_MS) return refuse('is longer than ten years');
+  return accept(text);
+}
+
+/** An ISO time, or a duration meaning "that long before now". */
+function parseTimeValue(text: string, now: Date): ParseOutcome {
+  const instant = parseIsoTime(text);
+  if (instant) return accept(instant.toISOString());
+  const ago = parseDuration(text);
+  if (ago === undefined) return refuse();
+  if (ago > MAX_DURATION_MS) return refuse('is longer ago than ten years');
+  return accept(new Date(now.getTime() - ago).toISOString());
+}
+
+function parseStringValue(text: string, spec: ParamSpec): ParseOutcome {
+  if (text.length > MAX_STRING_LENGTH) return refuse(`is longer than ${MAX_STRING_LENGTH} characters`);
+  if (CONTROL_CHARACTER.test(text)) return refuse('contains a control character');
+  // Anchored: a runbook's pattern describes the whole value, never a substring of it.
+  if (spec.pattern !== undefined && !new RegExp(`^(?:${spec.pattern})$`).test(text)) {
+    return refuse(`does not match ${spec.pattern}`);
+  }
+  return accept(text);
+}
+
+export const PARAM_TYPE_RULES: Record<ParamType, ParamTypeRule> = {
+  duration: {
+    noun: 'a duration',
+    expected: () => 'a number and a unit s, m, h, d or w, e.g. 30m, 24h, 7d or 1h30m',
+    parse: parseDurationValue,
+  },
+  time: {
+    noun: 'a time',
+    expected: () => 'an ISO 8601 time with a zone, e.g. 2026-11-01T10:00:00Z, or a duration ago such as 2h',
+    parse: (text, _spec, now) => parseTimeValue(text, now),
+  },
+  enum: {
+    noun: 'an allowed value',
+    expected: (spec) => `one of ${(spec.values ?? []).join(', ')}`,
+    parse: (text, spec) => ((spec.values ?? []).includes(text) ? accept(text) : refuse()),
+  },
+  account: {
+    noun: 'an AWS account id',
+    expected: () => '12 digits, e.g. 123456789012',
+    parse: matching(ACCOUNT),
+  },
+  region: {
+    noun: 'an AWS region',
+    expected: () => 'a region name such as us-east-1, eu-central-2 or us-gov-west-1',
+    parse: matching(REGION),
+  },
+  arn: {
+    noun: 'an ARN',
+    expected: () => 'arn:<partition>:<service>:<region>:<account>:<resource>, e.g. arn:aws:iam::123456789012:user/alice',
+    parse: matching(ARN),
+  },
+  access_key_id: {
+    noun: 'an access key id',
+    expected: () => '20 characters starting with AKIA or ASIA, e.g. AKIAIOSFODNN7EXAMPLE',
+    parse: matching(ACCESS_KEY_ID),
+  },
+  iam_user: {
+    noun: 'an IAM user name',
+    expected: () => '1 to 64 letters, digits or + = , . @ _ -, e.g. alice',
+    parse: matching(IAM_USER),
+  },
+  ip: {
+    noun: 'an IP address',
+    expected: () => 'an IPv4 or IPv6 address, e.g. 203.0.113.7 or 2001:db8::1',
+    parse: (text) => {
+      const address = parseStrictIp(text);
+      return address ? accept(address.toString()) : refuse();
+    },
+  },
+  cidr: {
+    noun: 'a CIDR block',
+    expected: () => 'an IPv4 or IPv6 network such as 10.0.0.0/8 or 2001:db8::/32',
+    parse: (text) => {
+      const network = parseStrictCidr(text);
+      return network ? accept(network) : refuse();
+    },
+  },
+  string: {
+    noun: 'an accepted text',
+    expected: (spec) =>
+      spec.pattern !== undefined
+        ? `text matching ${spec.pattern}`
+        : `text of at most ${MAX_STRING_LENGTH} characters without control characters`,
+    parse: (text, spec) => parseStringValue(text, spec),
+  },
+};

@@ -1,0 +1,249 @@
+/**
+ * Runbook parameters: from `name=value` tokens (terminal or Slack) to typed, normalized
+ * values and the run's time window. Everything wrong with the input is refused at once, in
+ * one error that lists every problem, before any query runs.
+ */
+import { distance } from 'fastest-levenshtein';
+import type { TimeWindow } from '../query/engine.js';
+import type { ResolvedParams } from '../run/types.js';
+import { MAX_DURATION_MS, parseDuration, parseIsoTime } from './duration.js';
+import { PARAM_TYPE_RULES } from './param-types.js';
+import { WINDOW_PARAMS, type ParamSpec, type Runbook } from './schema.js';
+
+export interface ParamProblem {
+  /** The parameter concerned, or the token that could not be read as `name=value`. */
+  param: string;
+  message: string;
+}
+
+/** Every problem with a run's parameters; its message is ready to show to the responder. */
+export class ParamError extends Error {
+  readonly problems: ParamProblem[];
+  constructor(problems: ParamProblem[], context?: string) {
+    const lines = problems.map((p) => `  - ${p.message}`).join('\n');
+    super(`${context ? `${context}: ` : ''}invalid parameters\n${lines}`);
+    this.name = 'ParamError';
+    this.problems = problems;
+  }
+}
+
+/**
+ * `["user=alice", "cidrs=10.0.0.0/8,192.168.0.0/16"]` → `{ user: 'alice', cidrs: '…' }`.
+ * The value is everything after the first `=`, so values may themselves contain `=`.
+ */
+export function parseKeyValues(args: readonly string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  const problems: ParamProblem[] = [];
+  for (const token of args) {
+    const eq = token.indexOf('=');
+    if (eq === -1) {
+      problems.push({ param: token, message: `${show(token)} is not name=value (e.g. since=24h)` });
+      continue;
+    }
+    const name = token.slice(0, eq);
+    if (name === '') {
+      problems.push({ param: token, message: `${show(token)} has no parameter name before "=" (e.g. since=24h)` });
+      continue;
+    }
+    if (Object.hasOwn(values, name)) {
+      problems.push({
+        param: name,
+        message: `${name}: given more than once (for several values, separate them with commas: ${name}=a,b)`,
+      });
+      continue;
+    }
+    values[name] = token.slice(eq + 1);
+  }
+  if (problems.length > 0) throw new ParamError(problems);
+  return values;
+}
+
+export type ParamsRunbook = Pick<Runbook, 'id' | 'params' | 'window'>;
+
+export interface ResolvedRunParams {
+  /** The runbook's declared parameters, validated and normalized; `since`/`until` are in `window`. */
+  params: ResolvedParams;
+  window: TimeWindow;
+}
+
+/**
+ * Validates `input` against the runbook's parameters, applies defaults and works out the
+ * time window. Throws a `ParamError` listing every problem.
+ */
+export function resolveParams(
+  runbook: ParamsRunbook,
+  input: Readonly<Record<string, string>>,
+  opts: { now: Date },
+): ResolvedRunParams {
+  const problems: ParamProblem[] = [];
+  const declared = Object.entries(runbook.params).filter(([name]) => !isWindowParam(name));
+
+  for (const name of Object.keys(input)) {
+    if (!isWindowParam(name) && !Object.hasOwn(runbook.params, name)) {
+      problems.push(unknownParam(name, runbook));
+    }
+  }
+
+  const params: ResolvedParams = {};
+  for (const [name, spec] of declared) {
+    const given = Object.hasOwn(input, name) ? input[name] : undefined;
+    const value = resolveOne(name, spec, given, opts.now, problems);
+    if (value !== undefined) params[name] = value;
+  }
+
+  const window = resolveWindow(runbook, input, opts.now, problems);
+  if (problems.length > 0 || !window) throw new ParamError(problems, runbook.id);
+  return { params, window };
+}
+
+function isWindowParam(name: string): name is keyof typeof WINDOW_PARAMS {
+  return Object.hasOwn(WINDOW_PARAMS, name);
+}
+
+function resolveOne(
+  name: string,
+  spec: ParamSpec,
+  given: string | undefined,
+  now: Date,
+  problems: ParamProblem[],
+): string | string[] | undefined {
+  if (given !== undefined) return parseValue(name, spec, given, now, problems, '');
+  if (spec.required) {
+    problems.push({ param: name, message: `${name}: required (expected ${expectedForm(spec)})` });
+    return undefined;
+  }
+  if (spec.default === undefined) return undefined;
+  // Defaults are written by runbook authors and checked like typed values: a bad default
+  // is reported as one, so the runbook gets fixed rather than the responder blamed.
+  if (Array.isArray(spec.default)) {
+    if (!spec.list) {
+      problems.push({ param: name, message: `${name}: the default is a list but the parameter takes one value` });
+      return undefined;
+    }
+    return parseItems(name, spec, spec.default.map(String), now, problems, 'default ');
+  }
+  return parseValue(name, spec, String(spec.default), now, problems, 'default ');
+}
+
+function parseValue(
+  name: string,
+  spec: ParamSpec,
+  text: string,
+  now: Date,
+  problems: ParamProblem[],
+  origin: string,
+): string | string[] | undefined {
+  if (!spec.list) return parseItem(name, spec, text, now, problems, origin);
+  return parseItems(name, spec, text.split(','), now, problems, origin);
+}
+
+function parseItems(
+  name: string,
+  spec: ParamSpec,
+  items: string[],
+  now: Date,
+  problems: ParamProblem[],
+  origin: string,
+): string[] | undefined {
+  const before = problems.length;
+  const values = items.map((item) => parseItem(name, spec, item.trim(), now, problems, origin));
+  if (problems.length > before) return undefined;
+  // Normalization can make two spellings equal (10.1.0.0/16 and 10.1.2.3/16): keep one.
+  return [...new Set(values as string[])];
+}
+
+function parseItem(
+  name: string,
+  spec: ParamSpec,
+  text: string,
+  now: Date,
+  problems: ParamProblem[],
+  origin: string,
+): string | undefined {
+  const rule = PARAM_TYPE_RULES[spec.type];
+  if (text === '') {
+    problems.push({ param: name, message: `${name}: ${origin}value is empty (expected ${expectedForm(spec)})` });
+    return undefined;
+  }
+  const outcome = rule.parse(text, spec, now);
+  if ('value' in outcome) return outcome.value;
+  const what = outcome.reason ?? `is not ${rule.noun}`;
+  problems.push({ param: name, message: `${name}: ${origin}${show(text)} ${what} (expected ${expectedForm(spec)})` });
+  return undefined;
+}
+
+function expectedForm(spec: ParamSpec): string {
+  const form = PARAM_TYPE_RULES[spec.type].expected(spec);
+  return spec.list ? `${form}; several separated by commas` : form;
+}
+
+const SINCE_EXPECTED = 'a duration such as 24h or 7d, or an ISO 8601 time such as 2026-11-01T10:00:00Z';
+
+/**
+ * `until` is a time (default now); `since` is a look-back from `until` or a time (default
+ * the runbook's `window.default`).
+ */
+function resolveWindow(
+  runbook: ParamsRunbook,
+  input: Readonly<Record<string, string>>,
+  now: Date,
+  problems: ParamProblem[],
+): TimeWindow | undefined {
+  const untilSpec = { ...WINDOW_PARAMS.until, required: false, list: false } satisfies ParamSpec;
+  const untilText = Object.hasOwn(input, 'until') ? input.until : undefined;
+  const untilValue = untilText === undefined ? now.toISOString() : parseItem('until', untilSpec, untilText, now, problems, '');
+  const end = untilValue === undefined ? undefined : new Date(untilValue);
+
+  const sinceText = Object.hasOwn(input, 'since') ? input.since! : runbook.window.default;
+  const start = end && sinceStart(sinceText, end, problems);
+  if (!start || !end) return undefined;
+  if (start.getTime() >= end.getTime()) {
+    problems.push({
+      param: 'since',
+      message: `since: the window would start at ${start.toISOString()}, not before until ${end.toISOString()} (expected since earlier than until)`,
+    });
+    return undefined;
+  }
+  return { start, end };
+}
+
+function sinceStart(text: string, end: Date, problems: ParamProblem[]): Date | undefined {
+  // A duration looks back from the end of the window, so `since=2h until=<t>` is the two
+  // hours before t, not the two hours before now.
+  const lookBack = parseDuration(text);
+  if (lookBack !== undefined && lookBack <= MAX_DURATION_MS) return new Date(end.getTime() - lookBack);
+  const start = lookBack === undefined ? parseIsoTime(text) : undefined;
+  if (start) return start;
+  const what = text === '' ? 'is empty' : lookBack === undefined ? 'is not a duration or a time' : 'is longer than ten years';
+  problems.push({ param: 'since', message: `since: ${show(text)} ${what} (expected ${SINCE_EXPECTED})` });
+  return undefined;
+}
+
+function unknownParam(name: string, runbook: ParamsRunbook): ParamProblem {
+  const known = [...Object.keys(runbook.params).filter((n) => !isWindowParam(n)), ...Object.keys(WINDOW_PARAMS)];
+  const suggestion = closestName(name, known);
+  const hint = suggestion ? `did you mean ${suggestion}? ` : '';
+  return {
+    param: name,
+    message: `${name}: not a parameter of ${runbook.id} (${hint}it takes ${known.join(', ')})`,
+  };
+}
+
+/** The candidate nearest to `name`, when it is near enough to be a plausible typo. */
+export function closestName(name: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = distance(name.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+/** A value as it appears in a message: quoted, escaped, and cut short if very long. */
+function show(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+}
