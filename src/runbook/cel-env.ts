@@ -1,0 +1,125 @@
+/**
+ * The CEL environment every runbook expression runs in: the helper functions responders
+ * reach for (hour and weekday of an event time, CIDR membership), the string extensions,
+ * and the conversion of run data (params, step results, rows) into CEL values and back.
+ */
+import {
+  celEnv,
+  celFunc,
+  CelScalar,
+  isCelList,
+  isCelMap,
+  isCelUint,
+  listType,
+  type CelEnv,
+  type CelInput,
+  type CelList,
+  type CelValue,
+} from '@bufbuild/cel';
+import { strings } from '@bufbuild/cel/ext';
+import ipaddr from 'ipaddr.js';
+import type { CellValue, Row } from '../query/engine.js';
+import type { ResolvedParams, StepResult } from '../run/types.js';
+import { parseIsoTime } from './duration.js';
+import { parseStrictCidr, parseStrictIp } from './param-types.js';
+
+/** The variables an expression may name; `row` only inside a check or remediation with `for_each`. */
+export const CEL_VARIABLES = ['params', 'steps', 'window', 'row'] as const;
+export type CelVariable = (typeof CEL_VARIABLES)[number];
+
+function eventTime(fn: string, text: string): Date {
+  // CloudTrail's eventTime is ISO 8601 with a Z; anything else is a runbook mistake worth
+  // an error rather than a silently wrong hour.
+  const instant = parseIsoTime(text);
+  if (!instant) throw new Error(`${fn}: ${JSON.stringify(text)} is not an ISO 8601 time such as 2026-11-01T10:00:00Z`);
+  return instant;
+}
+
+/** True when `text` is an IP address inside `cidr`; IPv4-mapped IPv6 counts as IPv4. */
+function ipInCidr(text: string, cidr: string): boolean {
+  const network = parseStrictCidr(cidr);
+  if (!network) throw new Error(`inCidr: ${JSON.stringify(cidr)} is not a CIDR block such as 10.0.0.0/8`);
+  const parsed = parseStrictIp(text);
+  // sourceIPAddress also holds service names (`ec2.amazonaws.com`): those are in no network.
+  if (!parsed) return false;
+  const address = parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (parsed as ipaddr.IPv6).toIPv4Address()
+    : parsed;
+  const [base, prefix] = ipaddr.parseCIDR(network);
+  return address.kind() === base.kind() && address.match(base, prefix);
+}
+
+function cidrList(list: CelList): string[] {
+  return [...list].map((item) => {
+    if (typeof item !== 'string') throw new Error('inCidr: the list must hold CIDR blocks as strings');
+    return item;
+  });
+}
+
+export const RUNBOOK_FUNCTIONS = [
+  celFunc('hour', [CelScalar.STRING], CelScalar.INT, (time) => BigInt(eventTime('hour', time).getUTCHours())),
+  celFunc('weekday', [CelScalar.STRING], CelScalar.INT, (time) => BigInt(eventTime('weekday', time).getUTCDay())),
+  celFunc('inCidr', [CelScalar.STRING, listType(CelScalar.DYN)], CelScalar.BOOL, (ip, cidrs) =>
+    cidrList(cidrs).some((cidr) => ipInCidr(ip, cidr)),
+  ),
+  celFunc('inCidr', [CelScalar.STRING, CelScalar.STRING], CelScalar.BOOL, (ip, cidr) => ipInCidr(ip, cidr)),
+];
+
+export const RUNBOOK_CEL_ENV: CelEnv = celEnv({ funcs: [...strings, ...RUNBOOK_FUNCTIONS] });
+
+/** True when `name` is a function or method the environment knows. */
+export function isKnownFunction(name: string): boolean {
+  return RUNBOOK_CEL_ENV.funcs.find(name) !== undefined;
+}
+
+/**
+ * A cell as CEL sees it. Whole numbers become CEL ints so counts from `group` compare and
+ * add like the integers they are (`row.calls + 1`); other numbers stay doubles.
+ */
+export function cellToCel(value: CellValue): CelInput {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+  return value;
+}
+
+export function rowToCel(row: Row): Record<string, CelInput> {
+  const out: Record<string, CelInput> = {};
+  for (const [column, value] of Object.entries(row)) out[column] = cellToCel(value);
+  return out;
+}
+
+export function paramsToCel(params: ResolvedParams): Record<string, CelInput> {
+  const out: Record<string, CelInput> = {};
+  for (const [name, value] of Object.entries(params)) out[name] = cellToCel(value);
+  return out;
+}
+
+/**
+ * `steps.<id>` for each finished step: its rows and their count, and how many findings it
+ * raised. A failed step is left out, so an expression that needs it fails loudly instead
+ * of reading "no rows".
+ */
+export function stepsToCel(results: Iterable<StepResult>): Record<string, CelInput> {
+  const out: Record<string, CelInput> = {};
+  for (const result of results) {
+    if (result.status === 'failed') continue;
+    const rows = result.query?.rows ?? [];
+    out[result.stepId] = {
+      rows: rows.map(rowToCel),
+      count: BigInt(rows.length),
+      findings: BigInt(result.findings?.length ?? 0),
+      status: result.status,
+    };
+  }
+  return out;
+}
+
+/** A CEL value as text in a message: strings as they are, lists joined, null as `null`. */
+export function celToText(value: CelValue): string {
+  if (typeof value === 'string') return value;
+  if (value === null) return 'null';
+  if (typeof value === 'bigint' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (isCelUint(value)) return String(value.value);
+  if (isCelList(value)) return [...value].map(celToText).join(', ');
+  if (isCelMap(value)) return `{${[...value].map(([k, v]) => `${String(k)}: ${celToText(v)}`).join(', ')}}`;
+  return String(value);
+}
