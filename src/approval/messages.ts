@@ -1,0 +1,82 @@
+/**
+ * What a refused click tells the person who made it: short sentences that say why and,
+ * where there is one, what to do instead. Read by someone under pressure, in an
+ * ephemeral Slack message.
+ */
+import type { Approval, ApprovalState, RefusalCode } from './types.js';
+
+export interface RefusalContext {
+  approval?: Approval;
+  votes?: number;
+  needed?: number;
+  /** Who may approve: the policy's approvers, or the Slack error for `lookup_failed`. */
+  approvers?: readonly string[];
+  detail?: string;
+  now: Date;
+}
+
+export function refusalMessage(code: RefusalCode, ctx: RefusalContext): string {
+  switch (code) {
+    case 'unknown_approval':
+      return 'This approval request is not known here: it may belong to another deployment or have been cleaned up. Start the runbook again to request a new one.';
+    case 'closed':
+      return closedMessage(ctx.approval?.state);
+    case 'expired': {
+      const at = ctx.approval?.policy.expires_at;
+      const when = at ? ` at ${formatUtc(new Date(at), ctx.now)}` : '';
+      return `This approval expired${when}. Start the runbook again to request a new one.`;
+    }
+    case 'already_decided': {
+      const missing = Math.max(0, (ctx.needed ?? 0) - (ctx.votes ?? 0));
+      return missing > 0
+        ? `You have already approved this; it needs ${missing} more ${missing === 1 ? 'approver' : 'approvers'}.`
+        : 'You have already decided on this.';
+    }
+    case 'self_approval':
+      return 'You requested this run; self-approval is off for this step.';
+    case 'no_approvers':
+      return 'Nobody can approve this remediation: the runbook step names no approvers. Add `approval.approvers` to the step in the runbook.';
+    case 'not_approver':
+      return `You are not an approver for this remediation (approvers: ${formatApprovers(ctx.approvers ?? ctx.approval?.policy.approvers ?? [])}).`;
+    case 'bot':
+      return 'Bots and apps cannot approve or deny remediations.';
+    case 'deactivated':
+      return 'Deactivated Slack accounts cannot approve or deny remediations.';
+    case 'lookup_failed':
+      return `Slack could not confirm that you are an approver${ctx.detail ? ` (${ctx.detail})` : ''}, so nothing was changed. Try again in a moment.`;
+  }
+}
+
+function closedMessage(state: ApprovalState | undefined): string {
+  switch (state) {
+    case 'approved':
+      return 'This remediation is already approved and is being carried out.';
+    case 'executed':
+      return 'This remediation was already approved and carried out.';
+    case 'failed':
+      return 'This remediation was approved, but carrying it out failed; see the thread.';
+    case 'denied':
+      return 'This remediation was denied; nothing will be done. Start the runbook again to request it anew.';
+    default:
+      return 'This approval is already decided.';
+  }
+}
+
+/** Approvers as Slack renders them: user mentions, group mentions, or the `@handle` as written. */
+export function formatApprovers(approvers: readonly string[]): string {
+  if (approvers.length === 0) return 'none named';
+  return approvers
+    .map((a) => {
+      if (a.startsWith('@')) return a;
+      if (a.startsWith('S')) return `<!subteam^${a}>`;
+      return `<@${a}>`;
+    })
+    .join(', ');
+}
+
+/** `14:05 UTC` on the same UTC day as `now`, else `2025-03-01 14:05 UTC`. */
+export function formatUtc(time: Date, now: Date): string {
+  const iso = time.toISOString();
+  const clock = `${iso.slice(11, 16)} UTC`;
+  return iso.slice(0, 10) === now.toISOString().slice(0, 10) ? clock : `${iso.slice(0, 10)} ${clock}`;
+}
