@@ -37,6 +37,7 @@ const ACCESS_KEY_ID = /^(?:AKIA|ASIA)[A-Z0-9]{16}$/;
 const IAM_USER = /^[\w+=,.@-]{1,64}$/;
 const ACCOUNT = /^\d{12}$/;
 // Control characters have no place in a search term and are how log-forging payloads start.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /**

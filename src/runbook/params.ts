@@ -229,8 +229,15 @@ function unknownParam(name: string, runbook: ParamsRunbook): ParamProblem {
   };
 }
 
-/** The candidate nearest to `name`, when it is near enough to be a plausible typo. */
-export function closestName(name: string, candidates: readonly string[]): string | undefined {
+/**
+ * The candidate nearest to `name`, when it is near enough to be a plausible typo: by
+ * default a third of the name's length (at least 2) edits away.
+ */
+export function closestName(
+  name: string,
+  candidates: readonly string[],
+  maxDistance = Math.max(2, Math.floor(name.length / 3)),
+): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
@@ -240,7 +247,7 @@ export function closestName(name: string, candidates: readonly string[]): string
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  return bestDistance <= maxDistance ? best : undefined;
 }
 
 /** A value as it appears in a message: quoted, escaped, and cut short if very long. */

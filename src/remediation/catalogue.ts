@@ -1,0 +1,43 @@
+/**
+ * The action catalogue: every remediation a runbook may name, registered once. The IAM
+ * permissions the bot's remediation role needs are derived from it, so code and policy
+ * cannot drift apart.
+ */
+import { closestName } from '../runbook/params.js';
+import { RemediationPlanError, type IamPermission, type RemediationAction } from './action.js';
+import { deactivateAccessKey } from './actions/deactivate-access-key.js';
+import { deleteLoginProfile } from './actions/delete-login-profile.js';
+import { detachPolicy } from './actions/detach-policy.js';
+import { quarantineUser } from './actions/quarantine-user.js';
+import { removeUserFromGroup } from './actions/remove-user-from-group.js';
+import { revokeRoleSessions } from './actions/revoke-role-sessions.js';
+
+const CATALOGUE: ReadonlyMap<string, RemediationAction> = new Map(
+  [deactivateAccessKey, deleteLoginProfile, quarantineUser, revokeRoleSessions, detachPolicy, removeUserFromGroup].map(
+    (action) => [action.name, action],
+  ),
+);
+
+/** Every registered action, in catalogue order. */
+export function listActions(): RemediationAction[] {
+  return [...CATALOGUE.values()];
+}
+
+/** The action called `name`; an unknown name throws, suggesting the closest one. */
+export function getAction(name: string): RemediationAction {
+  const action = CATALOGUE.get(name);
+  if (action) return action;
+  const names = [...CATALOGUE.keys()];
+  // Action names share their long `iam.` prefix and verbs, so a dropped word is a big edit
+  // that is still an obvious guess: allow up to half the name.
+  const suggestion = closestName(name, names, Math.ceil(name.length / 2));
+  const hint = suggestion ? `did you mean ${suggestion}? ` : '';
+  throw new RemediationPlanError([
+    { kind: 'unknown-action', action: name, message: `no such remediation action (${hint}available: ${names.join(', ')})` },
+  ]);
+}
+
+/** Every permission any action declares, sorted and without repeats. */
+export function catalogPermissions(): IamPermission[] {
+  return [...new Set(listActions().flatMap((a) => a.permissions))].sort();
+}
