@@ -98,6 +98,14 @@ export class RemediationPlanError extends Error {
   }
 }
 
+/** A runbook names an action the catalogue does not have. */
+export class UnknownActionError extends RemediationPlanError {
+  constructor(problem: RemediationProblem) {
+    super([problem]);
+    this.name = 'UnknownActionError';
+  }
+}
+
 export function describeProblem(p: RemediationProblem): string {
   const row = p.row === undefined ? '' : `row ${p.row + 1}: `;
   const input = p.input === undefined ? '' : `input ${p.input}: `;

@@ -4,7 +4,8 @@
  * cannot drift apart.
  */
 import { closestName } from '../runbook/params.js';
-import { RemediationPlanError, type IamPermission, type RemediationAction } from './action.js';
+import type { RemediateSpec } from '../runbook/schema.js';
+import { UnknownActionError, type IamPermission, type RemediationAction } from './action.js';
 import { deactivateAccessKey } from './actions/deactivate-access-key.js';
 import { deleteLoginProfile } from './actions/delete-login-profile.js';
 import { detachPolicy } from './actions/detach-policy.js';
@@ -32,9 +33,34 @@ export function getAction(name: string): RemediationAction {
   // that is still an obvious guess: allow up to half the name.
   const suggestion = closestName(name, names, Math.ceil(name.length / 2));
   const hint = suggestion ? `did you mean ${suggestion}? ` : '';
-  throw new RemediationPlanError([
-    { kind: 'unknown-action', action: name, message: `no such remediation action (${hint}available: ${names.join(', ')})` },
-  ]);
+  throw new UnknownActionError({
+    kind: 'unknown-action',
+    action: name,
+    message: `no such remediation action (${hint}available: ${names.join(', ')})`,
+  });
+}
+
+/**
+ * What can be known about a `remediate` step before it runs: that its action exists, and
+ * that its inputs are the ones the action takes, all of its required ones included. For
+ * `ctrb validate`; the values themselves can only be checked on the rows.
+ */
+export function checkRemediateSpec(spec: Pick<RemediateSpec, 'action' | 'inputs'>): string[] {
+  let action: RemediationAction;
+  try {
+    action = getAction(spec.action);
+  } catch (e) {
+    return [(e as Error).message];
+  }
+  const given = Object.keys(spec.inputs);
+  const problems = given
+    .filter((name) => !action.inputNames.includes(name))
+    .map((name) => `${action.name}: input ${name}: not an input of ${action.name} (it takes ${action.inputNames.join(', ')})`);
+  for (const name of action.inputNames) {
+    const optional = action.inputSchema.shape[name]!.safeParse(undefined).success;
+    if (!optional && !given.includes(name)) problems.push(`${action.name}: input ${name}: missing (it takes ${action.inputNames.join(', ')})`);
+  }
+  return problems;
 }
 
 /** Every permission any action declares, sorted and without repeats. */

@@ -3,6 +3,7 @@ export {
   describeProblem,
   isExecutable,
   RemediationPlanError,
+  UnknownActionError,
   rootTarget,
   type AwsCaller,
   type ExecutableAction,
@@ -15,5 +16,5 @@ export {
   type RemediationProblemKind,
   type VerificationReport,
 } from './action.js';
-export { catalogPermissions, getAction, listActions } from './catalogue.js';
+export { catalogPermissions, checkRemediateSpec, getAction, listActions } from './catalogue.js';
 export { planRemediation, type PlanRemediationOptions } from './plan.js';

@@ -62,7 +62,7 @@ export function planRemediation(
 function compileInputs(spec: RemediateSpec, options: PlanRemediationOptions): Record<string, CelExpression> {
   const compiled: Record<string, CelExpression> = {};
   for (const [name, source] of Object.entries(spec.inputs)) {
-    const location = { runbook: options.runbookId ?? '(runbook)', stepId: options.stepId ?? '?', field: `remediate.inputs.${name}` };
+    const location = { runbook: options.runbookId ?? '', stepId: options.stepId ?? '', field: `remediate.inputs.${name}` };
     compiled[name] = CelExpression.compile(source, location, { row: spec.for_each !== undefined });
   }
   return compiled;

@@ -48,6 +48,8 @@ export class CelEvaluationError extends Error {
 }
 
 function describeLocation(location: ExpressionLocation): string {
+  // Expressions evaluated without a compiled runbook (an ad-hoc `when`) know only their field.
+  if (location.runbook === '') return location.field;
   return `${location.runbook} step ${location.stepId}, ${location.field}`;
 }
 

@@ -219,13 +219,13 @@ export function evaluateChecks(
 /** A step's `when`: true to run the step. Throws a `CelEvaluationError` on bad data. */
 export function evaluateWhen(expression: string | CelExpression, vars: CelVariables): boolean {
   const compiled =
-    typeof expression === 'string' ? CelExpression.compile(expression, adHocLocation('?', 0, 'when'), { row: false }) : expression;
+    typeof expression === 'string' ? CelExpression.compile(expression, adHocLocation('', 0, 'when'), { row: false }) : expression;
   return compiled.test({ ...vars });
 }
 
 /** Note text (or any text) with its `{{ expr }}` interpolations evaluated. */
 export function renderTemplate(text: string | CelTemplate, vars: CelVariables): string {
-  const template = typeof text === 'string' ? CelTemplate.compile(text, adHocLocation('?', 0, 'note'), { row: false }) : text;
+  const template = typeof text === 'string' ? CelTemplate.compile(text, adHocLocation('', 0, 'note'), { row: false }) : text;
   return template.render({ ...vars });
 }
 
@@ -233,8 +233,9 @@ function isCompiled(check: CompiledCheck | CheckSpec): check is CompiledCheck {
   return check.when instanceof CelExpression;
 }
 
+/** Where an expression given as text (not compiled with its runbook) is said to be. */
 function adHocLocation(stepId: string, index: number, field = `check[${index}]`): ExpressionLocation {
-  return { runbook: '(runbook)', stepId, field };
+  return { runbook: '', stepId, field };
 }
 
 function evaluationMessage(error: unknown): string {

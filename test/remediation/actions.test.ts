@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { catalogPermissions, getAction, listActions, RemediationPlanError } from '../../src/remediation/index.js';
+import {
+  catalogPermissions,
+  checkRemediateSpec,
+  getAction,
+  listActions,
+  RemediationPlanError,
+  UnknownActionError,
+} from '../../src/remediation/index.js';
 
 const NOW = new Date('2026-11-02T03:04:05.000Z');
 
@@ -174,9 +181,20 @@ describe('the catalogue', () => {
   });
 
   it('an unknown action suggests the closest name', () => {
+    expect(() => getAction('iam.quarantine-usr')).toThrow(UnknownActionError);
     expect(() => getAction('iam.quarantine-usr')).toThrow(
       'iam.quarantine-usr: no such remediation action (did you mean iam.quarantine-user? available: iam.deactivate-access-key, iam.delete-login-profile, iam.quarantine-user, iam.revoke-role-sessions, iam.detach-policy, iam.remove-user-from-group)',
     );
+  });
+
+  it('checks a remediate step\'s action and input names before anything runs', () => {
+    expect(checkRemediateSpec({ action: 'iam.detach-policy', inputs: { role_name: 'row.role', policy_arn: 'row.arn' } })).toEqual([]);
+    expect(checkRemediateSpec({ action: 'iam.deactivate-access-key', inputs: { user: 'row.userName' } })).toEqual([
+      'iam.deactivate-access-key: input user: not an input of iam.deactivate-access-key (it takes user_name, access_key_id)',
+      'iam.deactivate-access-key: input user_name: missing (it takes user_name, access_key_id)',
+      'iam.deactivate-access-key: input access_key_id: missing (it takes user_name, access_key_id)',
+    ]);
+    expect(checkRemediateSpec({ action: 'iam.nuke', inputs: {} })[0]).toMatch(/^iam\.nuke: no such remediation action/);
   });
 
   it('returns every declared permission once', () => {

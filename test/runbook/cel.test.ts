@@ -296,3 +296,15 @@ describe('compileChecks', () => {
     ).not.toThrow();
   });
 });
+
+describe('expressions given as text', () => {
+  it('an ad-hoc condition error names its field and the failing part', () => {
+    expect(() => evaluateWhen('steps.nothere.count > 0', VARS)).toThrow(
+      'when: steps.nothere: field not found: nothere (in steps.nothere.count > 0)',
+    );
+  });
+
+  it('an ad-hoc expression that does not compile says why', () => {
+    expect(() => evaluateWhen('steps.logins.count >', VARS)).toThrow(CelCompileError);
+  });
+});
