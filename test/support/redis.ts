@@ -169,12 +169,13 @@ async function startPrivateServer(timeoutMs: number): Promise<PrivateServer> {
             'Install Redis (e.g. `apt-get install redis-server` or `brew install redis`), ' +
             'or set REDIS_URL to a Redis the tests may write to (keys go under a unique "test:" prefix), ' +
             'e.g. REDIS_URL=redis://localhost:6379/15.',
+          { cause: e },
         );
       }
       lastError = err;
     }
   }
-  throw new Error(`Could not start redis-server for the tests: ${lastError?.message}`);
+  throw new Error(`Could not start redis-server for the tests: ${lastError?.message}`, { cause: lastError });
 }
 
 async function stopPrivateServer(server: PrivateServer): Promise<void> {
