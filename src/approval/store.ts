@@ -125,7 +125,7 @@ export class ApprovalStore {
       expiresAt: policy.expires_at,
     };
     const auditFields = encodeAuditFields(requested);
-    await this.redis
+    const written = await this.redis
       .multi()
       .hset(keys.record, {
         id: approval.id,
@@ -148,6 +148,7 @@ export class ApprovalStore {
       .zadd(this.keys.byExpiry, expiresAt.getTime(), approval.id)
       .xadd(this.keys.audit, 'MAXLEN', '~', String(this.auditMaxLen), '*', ...auditFields)
       .exec();
+    throwOnFailure(written, `storing approval ${approval.id}`);
     this.audit.logAppended(auditFields);
     return approval;
   }
@@ -163,6 +164,7 @@ export class ApprovalStore {
     if (!isApprovalId(id)) return undefined;
     const keys = this.keys.approval(id);
     const results = await this.redis.multi().hgetall(keys.record).lrange(keys.decisions, 0, -1).exec();
+    throwOnFailure(results, `reading approval ${id}`);
     const [hashResult, decisionsResult] = results ?? [];
     const hash = hashResult?.[1] as Record<string, string> | undefined;
     if (!hash || !hash.state) return undefined;
@@ -300,8 +302,18 @@ export class ApprovalStore {
   async awaitingExecution(approvedBefore: Date = new Date()): Promise<Approval[]> {
     const ids = await this.redis.zrangebyscore(this.keys.awaitingExecution, '-inf', approvedBefore.getTime());
     const approvals = await Promise.all(ids.map((id) => this.getApproval(id)));
+    // Records past their retention are gone; their index entries go with them.
+    const gone = ids.filter((_, i) => approvals[i] === undefined);
+    if (gone.length > 0) await this.redis.zrem(this.keys.awaitingExecution, ...gone);
     return approvals.filter((a): a is Approval => a?.state === 'approved');
   }
+}
+
+/** MULTI replies carry per-command errors instead of throwing them. */
+function throwOnFailure(results: [Error | null, unknown][] | null, doing: string): void {
+  if (!results) throw new Error(`${doing}: the transaction was aborted`);
+  const failed = results.find(([error]) => error);
+  if (failed?.[0]) throw new Error(`${doing}: ${failed[0].message}`, { cause: failed[0] });
 }
 
 function toApproval(hash: Record<string, string>, decisions: string[]): Approval {
