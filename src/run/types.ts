@@ -53,6 +53,8 @@ export interface StepResult {
   finishedAt: string;
   /** Why a step was skipped or failed. */
   reason?: string;
+  /** Problems that did not stop the step, e.g. a check that could not be evaluated on some rows. */
+  warnings?: string[];
   query?: {
     engine: EngineName;
     statement: string;

@@ -13,13 +13,13 @@ export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..
 export const BUILTIN_RUNBOOK_DIR = join(PACKAGE_ROOT, 'runbooks');
 
 export class UnknownRunbookError extends Error {
+  override name = 'UnknownRunbookError';
   constructor(
-    readonly name: string,
+    readonly requested: string,
     readonly suggestions: string[],
   ) {
     const hint = suggestions.length ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(' or ')}?` : '';
-    super(`unknown runbook "${name}".${hint} (\`ctrb list\` shows them all)`);
-    this.name = 'UnknownRunbookError';
+    super(`unknown runbook "${requested}".${hint} (\`ctrb list\` shows them all)`);
   }
 }
 

@@ -120,6 +120,27 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/** `steps[2].query.where.any[0]` → ['steps', 2, 'query', 'where', 'any', 0]. */
+export function parsePath(path: string): PropertyKey[] {
+  const out: PropertyKey[] = [];
+  for (const m of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) out.push(m[2] !== undefined ? Number(m[2]) : m[1]!);
+  return out;
+}
+
+/**
+ * Give issues found after parsing (query definitions, CEL) the line and column of their field
+ * in the file's text, so they read like schema errors.
+ */
+export function locateIssues(issues: RunbookIssue[], text: string): RunbookIssue[] {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  return issues.map((i) => {
+    if (i.line) return i;
+    const pos = positionOf(doc, { code: 'custom', path: parsePath(i.path), message: '', input: undefined } as z.core.$ZodIssue, lineCounter);
+    return { ...i, ...pos };
+  });
+}
+
 /** Read every `*.yaml` / `*.yml` under a directory. Files are checked; ids must match file names. */
 export async function loadRunbookDir(dir: string): Promise<LoadedRunbook[]> {
   const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();

@@ -67,9 +67,10 @@ export function createTerminalReporter(opts: TerminalReporterOptions = {}): Repo
       print(`${icon} ${c.bold(r.title)} ${c.dim(`[${r.stepId}]`)}`);
       if (r.status === 'skipped') print(c.dim(`  skipped: ${r.reason ?? ''}`));
       if (r.status === 'failed') print(c.red(`  failed: ${r.reason ?? 'unknown error'}`));
+      for (const w of r.warnings ?? []) print(c.yellow(`  warning: ${w}`));
       if (r.query) {
         const q = r.query;
-        const stats = [`${q.rows.length} row${q.rows.length === 1 ? '' : 's'}`, `${q.stats.elapsedMs} ms`, q.engine];
+        const stats = [`${q.rows.length} row${q.rows.length === 1 ? '' : 's'}`, `${Math.round(q.stats.elapsedMs)} ms`, q.engine];
         print(c.dim(`  ${stats.join(' · ')}`));
         if (q.rows.length > 0) {
           const table = new Table({ head: q.columns, style: { head: c.isColorSupported ? ['cyan'] : [], border: [] } });

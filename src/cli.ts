@@ -1,0 +1,97 @@
+/**
+ * `ctrb`: the front door. Each command's work lives in src/terminal/commands/; this file
+ * only wires arguments to them and turns errors into clear messages and exit codes.
+ *
+ * Exit codes: 0 done; 1 a run failed; 2 bad input (unknown runbook, bad parameter,
+ * invalid runbook file, no logs); 3 `--fail-on` threshold reached.
+ */
+import { Command, Option } from 'commander';
+import { BUILTIN_RUNBOOK_DIR } from './runbook/library.js';
+import { exitCodeFor, printError } from './terminal/errors.js';
+import { listCommand, showCommand, schemaCommand } from './terminal/commands/catalogue.js';
+import { validateCommand } from './terminal/commands/validate.js';
+import { runCommand } from './terminal/commands/run.js';
+import { explainCommand } from './terminal/commands/explain.js';
+import { sweepCommand } from './terminal/commands/sweep.js';
+import { sampleCommand } from './terminal/commands/sample.js';
+import { SEVERITIES } from './runbook/schema.js';
+import { ENGINE_NAMES } from './query/engine.js';
+
+const program = new Command()
+  .name('ctrb')
+  .description('CloudTrail query runbooks: investigate, check, and plan remediation')
+  .option('--runbooks <dir>', 'runbook directory', process.env.CTRB_RUNBOOKS ?? BUILTIN_RUNBOOK_DIR)
+  .showHelpAfterError();
+
+const runbooksDir = (): string => program.opts<{ runbooks: string }>().runbooks;
+const failOn = new Option('--fail-on <severity>', 'exit 3 when a finding of this severity or worse is raised').choices(SEVERITIES);
+
+program
+  .command('list')
+  .description('list the runbooks')
+  .option('--json', 'machine-readable output')
+  .action((o) => listCommand(runbooksDir(), o));
+
+program
+  .command('show')
+  .description('show a runbook: summary, references, parameters, triggers, steps')
+  .argument('<runbook>')
+  .action((name) => showCommand(runbooksDir(), name));
+
+program
+  .command('validate')
+  .description('check runbook files: schema, CEL expressions, and every query compiled for every engine')
+  .argument('[files...]', 'runbook files (default: the whole runbook directory)')
+  .action((files) => validateCommand(runbooksDir(), files));
+
+program
+  .command('run')
+  .description('run a runbook on local CloudTrail logs (the bundled sample when --logs is not given)')
+  .argument('<runbook>')
+  .argument('[params...]', 'parameters as key=value, e.g. since=24h user=alice')
+  .option('--logs <dir>', 'CloudTrail logs: an S3-layout tree, .json files, or lookup-events output')
+  .option('--json', 'print one machine-readable result')
+  .option('--max-rows <n>', 'rows shown per query step', (v) => Number.parseInt(v, 10), 20)
+  .addOption(failOn)
+  .action(async (name, params, o) => void (await runCommand(runbooksDir(), name, params, o)));
+
+program
+  .command('explain')
+  .description("print each step's exact statement and bound parameters for an engine")
+  .argument('<runbook>')
+  .argument('[params...]', 'parameters as key=value')
+  .addOption(new Option('--engine <engine>', 'query engine').choices(ENGINE_NAMES).default('duckdb'))
+  .action((name, params, o) => explainCommand(runbooksDir(), name, params, o));
+
+program
+  .command('sweep')
+  .description("run every runbook's detection steps over a log set and list the findings")
+  .option('--logs <dir>', 'CloudTrail logs (default: the bundled sample)')
+  .option('--since <duration>', 'look-back for every runbook (e.g. 24h, 7d) or an ISO start time', '24h')
+  .option('--until <time>', 'end of the window (ISO 8601); default now, or the end of the bundled sample')
+  .option('--json', 'print the findings as JSON')
+  .addOption(new Option('--fail-on <severity>', 'exit 3 when a finding of this severity or worse is raised').choices(SEVERITIES))
+  .action(async (o) => void (await sweepCommand(runbooksDir(), o)));
+
+program
+  .command('schema')
+  .description('print the runbook JSON Schema (for editors)')
+  .option('--out <file>', 'write it to a file instead')
+  .action((o) => schemaCommand(o));
+
+program
+  .command('sample')
+  .description('generate a CloudTrail log tree (S3 layout) with background traffic and planted incidents')
+  .requiredOption('--out <dir>', 'output directory')
+  .option('--events <n>', 'number of events', (v) => Number.parseInt(v, 10), 100_000)
+  .option('--days <n>', 'days covered', (v) => Number.parseInt(v, 10), 2)
+  .option('--seed <n>', 'random seed (same seed, same bytes)', (v) => Number.parseInt(v, 10), 1)
+  .option('--end <time>', 'end of the generated span (ISO 8601)')
+  .action((o) => sampleCommand(o));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  printError(e);
+  process.exitCode = exitCodeFor(e);
+}

@@ -1,0 +1,147 @@
+/**
+ * A runbook made ready to run: every query normalized, every CEL expression compiled, every
+ * remediation checked against the action catalogue, and every reference between steps
+ * resolved, so that anything a runbook author got wrong is one error at load time
+ * (with file, line and field), never a surprise in the middle of an incident.
+ */
+import type { CellValue, CompiledQuery, EngineName } from '../query/engine.js';
+import {
+  compileQuery,
+  normalizePortableQuery,
+  normalizeRawQuery,
+  queryReferences,
+  QueryDefinitionError,
+  type CompileSettings,
+  type PortableQuery,
+  type RawQuery,
+} from '../query/index.js';
+import { CelCompileError, compileChecks, type CompiledCheck, type CompiledStepExpressions } from '../runbook/cel.js';
+import type { CelExpression, CelTemplate } from '../runbook/cel.js';
+import { RunbookError, formatPath, type RunbookIssue } from '../runbook/load.js';
+import { WINDOW_PARAMS, type RemediateSpec, type Runbook, type StepSpec } from '../runbook/schema.js';
+import { checkRemediateSpec } from '../remediation/index.js';
+import { windowOf } from './window.js';
+import type { RunContext, StepResult } from './types.js';
+
+export type StepKind = StepResult['kind'];
+
+export interface PreparedStep {
+  spec: StepSpec;
+  index: number;
+  kind: StepKind;
+  title: string;
+  query?: PortableQuery | RawQuery;
+  when?: CelExpression;
+  checks?: CompiledCheck[];
+  remediate?: RemediateSpec;
+  inputs?: Record<string, CelExpression>;
+  note?: CelTemplate;
+}
+
+export interface PreparedRunbook {
+  runbook: Runbook;
+  file?: string;
+  steps: PreparedStep[];
+}
+
+/** Throws RunbookError listing every problem found (paths like `steps[2].query.where.eventNam`). */
+export function prepareRunbook(runbook: Runbook, file = `${runbook.id}.yaml`): PreparedRunbook {
+  const issues: RunbookIssue[] = [];
+  const issue = (path: string, message: string): void => void issues.push({ file, path, message });
+
+  let expressions = new Map<string, CompiledStepExpressions>();
+  try {
+    expressions = compileChecks(runbook).steps;
+  } catch (e) {
+    if (!(e instanceof CelCompileError)) throw e;
+    for (const p of e.problems) issue(p.field, `${p.message} (in ${p.expression})`);
+  }
+
+  const seen = new Map<string, StepKind>();
+  const steps: PreparedStep[] = runbook.steps.map((spec, index) => {
+    const at = `steps[${index}]`;
+    if (seen.has(spec.id)) issue(`${at}.id`, `step id "${spec.id}" is used twice`);
+    const compiled = expressions.get(spec.id) ?? {};
+    const step: PreparedStep = {
+      spec,
+      index,
+      kind: 'note',
+      title: spec.title ?? spec.id,
+      ...(compiled.when ? { when: compiled.when } : {}),
+    };
+    const earlierQuery = (ref: string, path: string): void => {
+      if (seen.get(ref) !== 'query') issue(path, `"${ref}" is not an earlier query step of this runbook`);
+    };
+    if ('query' in spec || 'raw' in spec) {
+      step.kind = 'query';
+      const key = 'query' in spec ? 'query' : 'raw';
+      try {
+        step.query = 'query' in spec ? normalizePortableQuery(spec.query) : normalizeRawQuery(spec.raw);
+        const refs = queryReferences(step.query);
+        for (const name of refs.params) {
+          if (!Object.hasOwn(runbook.params, name) && !Object.hasOwn(WINDOW_PARAMS, name)) {
+            issue(`${at}.${key}`, `$${name} is not a parameter of this runbook`);
+          }
+        }
+        for (const ref of refs.steps) earlierQuery(ref.step, `${at}.${key}`);
+      } catch (e) {
+        if (!(e instanceof QueryDefinitionError)) throw e;
+        issue(`${at}.${key}${e.path ? `.${e.path}` : ''}`, e.reason);
+      }
+    } else if ('check' in spec) {
+      step.kind = 'check';
+      step.checks = compiled.checks ?? [];
+      spec.check.forEach((c, i) => {
+        if (c.for_each) earlierQuery(c.for_each, `${at}.check[${i}].for_each`);
+        if (c.evidence) earlierQuery(c.evidence, `${at}.check[${i}].evidence`);
+      });
+    } else if ('remediate' in spec) {
+      step.kind = 'remediate';
+      step.remediate = spec.remediate;
+      step.inputs = compiled.inputs ?? {};
+      for (const problem of checkRemediateSpec(spec.remediate)) issue(`${at}.remediate`, problem);
+      if (spec.remediate.for_each) earlierQuery(spec.remediate.for_each, `${at}.remediate.for_each`);
+    } else {
+      step.note = compiled.note;
+    }
+    seen.set(spec.id, step.kind);
+    return step;
+  });
+
+  if (issues.length > 0) throw new RunbookError(issues);
+  return { runbook, file, steps };
+}
+
+/** Compile a query step for an engine, with the values of the run and of earlier steps. */
+export function compileStepQuery(
+  step: PreparedStep,
+  engine: EngineName,
+  ctx: Pick<RunContext, 'params' | 'window'>,
+  finished: ReadonlyMap<string, StepResult> | undefined,
+  settings: CompileSettings = {},
+  now?: Date,
+): CompiledQuery {
+  if (!step.query) throw new Error(`step ${step.spec.id} is not a query step`);
+  return compileQuery(step.query, engine, {
+    params: ctx.params,
+    window: windowOf(ctx),
+    ...settings,
+    ...(now ? { now } : {}),
+    ...(finished ? { stepValues: (stepId: string, column: string) => columnValues(finished, stepId, column) } : {}),
+  });
+}
+
+/** Distinct non-null values of an earlier step's column (list cells contribute each element). */
+function columnValues(finished: ReadonlyMap<string, StepResult>, stepId: string, column: string): CellValue[] | undefined {
+  const q = finished.get(stepId)?.query;
+  if (!q || !q.columns.includes(column)) return undefined;
+  const values = new Set<string>();
+  for (const row of q.rows) {
+    const v = row[column];
+    if (v === null || v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) values.add(String(item));
+  }
+  return [...values];
+}
+
+export { formatPath };

@@ -1,0 +1,148 @@
+/**
+ * The step runner: walks a prepared runbook's steps in order, one engine session per run,
+ * storing each step's result before reporting it.
+ *
+ * Gates: a remediation step produces a plan. With `gates: 'plan'` (the terminal) the plan is
+ * recorded and the run goes on; nothing is executed. With `gates: 'pause'` (the workers)
+ * the run stops at the gate with status `waiting_approval`; an approval resumes it later.
+ */
+import type { EngineHooks, EngineSession, QueryEngine, Row } from '../query/engine.js';
+import type { CompileSettings } from '../query/index.js';
+import { compileStepQuery, type PreparedRunbook, type PreparedStep } from './prepare.js';
+import { windowOf } from './window.js';
+import { MemoryRunStore, type RunStore } from './store.js';
+import type { Finding, Reporter, RunContext, RunResult, RunStatus, StepResult } from './types.js';
+import { celVariables, evaluateChecks, evaluateWhen, renderTemplate } from '../runbook/cel.js';
+import { planRemediation } from '../remediation/index.js';
+
+export interface RunnerOptions {
+  engine: QueryEngine;
+  settings?: CompileSettings;
+  reporter: Reporter;
+  store?: RunStore;
+  gates: 'plan' | 'pause';
+  signal?: AbortSignal;
+}
+
+export async function runRunbook(prepared: PreparedRunbook, ctx: RunContext, opts: RunnerOptions): Promise<RunResult> {
+  const store = opts.store ?? new MemoryRunStore();
+  const finished = new Map((await store.loadSteps(ctx.runId)).map((r) => [r.stepId, r]));
+  const warnings: string[] = [];
+  const hooks: EngineHooks = {
+    onProgress: (p) => opts.reporter.progress?.(p),
+    onWarning: (w) => {
+      warnings.push(w);
+      opts.reporter.warning?.(w);
+    },
+    signal: opts.signal,
+  };
+  let session: EngineSession | undefined;
+  const openSession = async (): Promise<EngineSession> => {
+    session ??= await opts.engine.open(windowOf(ctx), hooks);
+    return session;
+  };
+
+  if (finished.size === 0) await opts.reporter.runStarted(ctx);
+  let status: RunStatus = 'completed';
+  try {
+    for (const step of prepared.steps) {
+      const done = finished.get(step.spec.id);
+      if (done && done.status !== 'gated') continue;
+      if (done && opts.gates === 'plan') continue;
+      if (done) {
+        // Waiting for a decision on this gate: nothing after it may run yet.
+        status = 'waiting_approval';
+        break;
+      }
+      opts.signal?.throwIfAborted();
+      const result = await runStep(step, ctx, finished, openSession, opts);
+      await store.saveStep(ctx.runId, result);
+      finished.set(result.stepId, result);
+      await opts.reporter.stepFinished(ctx, result);
+      if (result.status === 'failed') {
+        status = 'failed';
+        break;
+      }
+      if (result.status === 'gated' && opts.gates === 'pause') {
+        status = 'waiting_approval';
+        break;
+      }
+    }
+  } finally {
+    await session?.close();
+  }
+
+  const steps = prepared.steps.map((s) => finished.get(s.spec.id)).filter((r): r is StepResult => !!r);
+  const findings: Finding[] = steps.flatMap((s) => s.findings ?? []);
+  const result: RunResult = { context: ctx, status, steps, findings, warnings };
+  await opts.reporter.runFinished(result);
+  return result;
+}
+
+async function runStep(
+  step: PreparedStep,
+  ctx: RunContext,
+  finished: Map<string, StepResult>,
+  openSession: () => Promise<EngineSession>,
+  opts: RunnerOptions,
+): Promise<StepResult> {
+  const startedAt = new Date().toISOString();
+  const base = { stepId: step.spec.id, title: step.title, kind: step.kind, startedAt };
+  const done = (fields: Partial<StepResult> & Pick<StepResult, 'status'>): StepResult => ({
+    ...base,
+    finishedAt: new Date().toISOString(),
+    ...fields,
+  });
+  try {
+    const vars = celVariables(ctx, finished);
+    if (step.when && !evaluateWhen(step.when, vars)) {
+      return done({ status: 'skipped', reason: `condition not met: ${step.spec.when}` });
+    }
+    switch (step.kind) {
+      case 'query': {
+        const compiled = compileStepQuery(step, opts.engine.name, ctx, finished, opts.settings);
+        const session = await openSession();
+        const out = await session.run(compiled, opts.signal);
+        return done({
+          status: 'ok',
+          query: {
+            engine: compiled.engine,
+            statement: compiled.text,
+            params: compiled.params,
+            columns: out.columns,
+            rows: out.rows,
+            stats: out.stats,
+          },
+        });
+      }
+      case 'check': {
+        const evaluation = evaluateChecks(step.checks!, step.spec.id, vars, rowsOf(finished));
+        // A check that cannot be evaluated on some rows must be visible, but it must not
+        // hide the findings the other checks raised, nor stop the steps after it.
+        const warnings = evaluation.errors.map((e) => e.toString());
+        return done({ status: 'ok', findings: evaluation.findings, ...(warnings.length ? { warnings } : {}) });
+      }
+      case 'remediate': {
+        const spec = step.remediate!;
+        const rows = spec.for_each ? (rowsOf(finished)(spec.for_each) ?? []) : [];
+        const plan = planRemediation(spec, rows, vars, {
+          compiledInputs: step.inputs,
+          runbookId: ctx.runbookId,
+          stepId: step.spec.id,
+        });
+        if (plan.targets.length === 0) {
+          return done({ status: 'skipped', reason: 'nothing to remediate: no targets in the earlier results', plan });
+        }
+        return done({ status: 'gated', plan });
+      }
+      case 'note':
+        return done({ status: 'ok', note: step.note ? renderTemplate(step.note, vars) : '' });
+    }
+  } catch (e) {
+    return done({ status: 'failed', reason: (e as Error).message });
+  }
+}
+
+function rowsOf(finished: Map<string, StepResult>): (stepId: string) => Row[] | undefined {
+  return (stepId) => finished.get(stepId)?.query?.rows;
+}

@@ -1,0 +1,79 @@
+/** `ctrb explain`: each step's exact statement and bound parameters for one engine. Nothing runs. */
+import pc from 'picocolors';
+import type { BoundParam, CompiledQuery, EngineName } from '../../query/engine.js';
+import type { CompileSettings } from '../../query/index.js';
+import { RunbookLibrary } from '../../runbook/library.js';
+import { parseKeyValues, resolveParams } from '../../runbook/params.js';
+import { prepareRunbook, compileStepQuery, type PreparedStep } from '../../run/prepare.js';
+import type { RunContext } from '../../run/types.js';
+
+export interface ExplainOptions {
+  engine: EngineName;
+  athenaTable?: string;
+  athenaPartitioning?: 'timestamp' | 'region-year-month-day' | 'none';
+  lakeEventDataStore?: string;
+  now?: Date;
+}
+
+/** Engine settings for explain: flags, then the same environment the bot reads, then placeholders. */
+export function explainSettings(opts: ExplainOptions, env = process.env): CompileSettings {
+  return {
+    athena: {
+      table: opts.athenaTable ?? env.CTRB_ATHENA_TABLE ?? 'cloudtrail_logs',
+      partitioning: opts.athenaPartitioning ?? (env.CTRB_ATHENA_PARTITIONING as 'timestamp' | undefined) ?? 'timestamp',
+    },
+    lake: { eventDataStore: opts.lakeEventDataStore ?? env.CTRB_LAKE_EVENT_DATA_STORE ?? 'EXAMPLE-event-data-store-id' },
+  };
+}
+
+export function explainRunbook(prepared: ReturnType<typeof prepareRunbook>, ctx: Pick<RunContext, 'params' | 'window'>, opts: ExplainOptions): string {
+  const c = pc.createColors(!!process.stdout.isTTY);
+  const out: string[] = [`-- ${prepared.runbook.id} on ${opts.engine}, window ${ctx.window.start} → ${ctx.window.end}`, ''];
+  for (const step of prepared.steps) {
+    out.push(c.bold(`-- [${step.kind}] ${step.spec.id}: ${step.title}`));
+    if (step.spec.when) out.push(`-- only when: ${step.spec.when}`);
+    out.push(...explainStep(step, ctx, opts), '');
+  }
+  return out.join('\n');
+}
+
+function explainStep(step: PreparedStep, ctx: Pick<RunContext, 'params' | 'window'>, opts: ExplainOptions): string[] {
+  if (step.kind === 'query') {
+    const compiled = compileStepQuery(step, opts.engine, ctx, undefined, explainSettings(opts), opts.now);
+    return [compiled.text, ...describeParams(compiled)];
+  }
+  if (step.kind === 'check' && 'check' in step.spec) {
+    return step.spec.check.map((ch) => `-- ${ch.severity}${ch.for_each ? ` for each row of ${ch.for_each}` : ''}: when ${ch.when}`);
+  }
+  if (step.kind === 'remediate' && step.remediate) {
+    const r = step.remediate;
+    const who = r.approval.approvers.length ? r.approval.approvers.join(', ') : 'nobody (no approvers named)';
+    return [
+      `-- ${r.action}${r.for_each ? ` for each row of ${r.for_each}` : ''}, inputs ${JSON.stringify(r.inputs)}`,
+      `-- needs ${r.approval.min_approvals} approval(s) from ${who}, expires in ${r.approval.expires_in}`,
+    ];
+  }
+  return ['-- (note for the responder)'];
+}
+
+function describeParams(compiled: CompiledQuery): string[] {
+  if (compiled.params.length === 0) return ['-- no bound parameters'];
+  const bound = compiled.engine === 'lake' ? 'inlined (escaped) values' : 'bound parameters';
+  return [`-- ${bound}:`, ...compiled.params.map((p) => `--   ${p.placeholder} = ${formatValue(p)}  (${p.source})`)];
+}
+
+function formatValue(p: BoundParam): string {
+  const v = p.value;
+  if (v instanceof Date) return v.toISOString();
+  return JSON.stringify(v);
+}
+
+export async function explainCommand(dir: string, name: string, args: string[], opts: ExplainOptions): Promise<void> {
+  const library = await RunbookLibrary.load(dir);
+  const { runbook, file } = library.get(name);
+  const prepared = prepareRunbook(runbook, file);
+  const now = opts.now ?? new Date();
+  const { params, window } = resolveParams(runbook, parseKeyValues(args), { now });
+  const ctx = { params, window: { start: window.start.toISOString(), end: window.end.toISOString() } };
+  process.stdout.write(`${explainRunbook(prepared, ctx, { ...opts, now })}\n`);
+}

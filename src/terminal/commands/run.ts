@@ -1,0 +1,51 @@
+/** `ctrb run <runbook> [k=v ...]`: one runbook on local logs, in-process, gates planned only. */
+import { userInfo } from 'node:os';
+import { createDuckDbEngine } from '../../query/engines/duckdb/index.js';
+import { RunbookLibrary } from '../../runbook/library.js';
+import { parseKeyValues, resolveParams } from '../../runbook/params.js';
+import type { Severity } from '../../runbook/schema.js';
+import { newRunContext } from '../../run/context.js';
+import { prepareRunbook } from '../../run/prepare.js';
+import { runRunbook } from '../../run/runner.js';
+import type { Finding, RunResult } from '../../run/types.js';
+import { resolveLogSource } from '../logs.js';
+import { createJsonReporter, createTerminalReporter } from '../reporter.js';
+import { SEVERITY_RANK } from '../severity.js';
+
+export interface RunCommandOptions {
+  logs?: string;
+  json?: boolean;
+  maxRows?: number;
+  failOn?: Severity;
+}
+
+export async function runCommand(dir: string, name: string, args: string[], opts: RunCommandOptions): Promise<RunResult> {
+  const library = await RunbookLibrary.load(dir);
+  const { runbook, file } = library.get(name);
+  const prepared = prepareRunbook(runbook, file);
+  // Parameters are checked before the logs are even looked at: bad input changes nothing.
+  const input = parseKeyValues(args);
+  const source = resolveLogSource(opts.logs);
+  const { params, window } = resolveParams(runbook, input, { now: source.now });
+  if (!opts.json) process.stderr.write(`${source.description}\n`);
+
+  const ctx = newRunContext({ runbookId: runbook.id, params, window, requestedBy: `terminal:${safeUser()}`, source: 'terminal' });
+  const reporter = opts.json ? createJsonReporter() : createTerminalReporter({ maxRows: opts.maxRows });
+  const result = await runRunbook(prepared, ctx, { engine: createDuckDbEngine({ logsDir: source.dir }), reporter, gates: 'plan' });
+  process.exitCode = exitCodeForRun(result.status, result.findings, opts.failOn);
+  return result;
+}
+
+export function exitCodeForRun(status: RunResult['status'], findings: Finding[], failOn?: Severity): number {
+  if (status === 'failed') return 1;
+  if (failOn && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])) return 3;
+  return 0;
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}

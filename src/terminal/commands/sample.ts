@@ -1,0 +1,36 @@
+/** `ctrb sample --out DIR`: a generated CloudTrail tree to try runbooks (and benchmarks) on. */
+import { generateCloudTrail } from '../../sample/generate.js';
+import { UsageError } from '../errors.js';
+
+export interface SampleOptions {
+  out: string;
+  events: number;
+  days: number;
+  seed: number;
+  /** End of the span; default: now rounded down to the hour, so `ctrb run --logs DIR` finds it. */
+  end?: string;
+}
+
+const HOUR = 3_600_000;
+
+export async function sampleCommand(opts: SampleOptions): Promise<void> {
+  if (!Number.isFinite(opts.events) || opts.events < 1000) throw new UsageError('--events must be a number ≥ 1000');
+  if (!Number.isFinite(opts.days) || opts.days < 1) throw new UsageError('--days must be a number ≥ 1');
+  const end = opts.end ? new Date(opts.end) : new Date(Math.floor(Date.now() / HOUR) * HOUR);
+  if (Number.isNaN(end.getTime())) throw new UsageError(`--end ${opts.end}: not an ISO 8601 time`);
+  const start = new Date(end.getTime() - opts.days * 24 * HOUR);
+  const tty = !!process.stderr.isTTY;
+  const { manifest, bytes } = await generateCloudTrail({
+    outDir: opts.out,
+    start,
+    days: opts.days,
+    events: opts.events,
+    seed: opts.seed,
+    onProgress: tty ? (p) => process.stderr.write(`\r\x1b[K${p.events.toLocaleString('en-US')} events, ${p.files} files`) : undefined,
+  });
+  if (tty) process.stderr.write('\r\x1b[K');
+  process.stdout.write(
+    `wrote ${manifest.eventCount.toLocaleString('en-US')} events in ${manifest.fileCount} files (${(bytes / 1e6).toFixed(1)} MB) to ${opts.out}\n` +
+      `span ${manifest.start} → ${manifest.end}; ${manifest.incidents.length} planted incidents listed in ${opts.out}/manifest.json\n`,
+  );
+}

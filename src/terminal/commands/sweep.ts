@@ -1,0 +1,112 @@
+/**
+ * `ctrb sweep`: every runbook's detection steps (queries and checks; never remediation) over
+ * one log set and one window, and the findings each raised, with the eventIDs behind them.
+ * Runbooks that need a subject (a required parameter without a default, such as an access
+ * key id) are listed as skipped.
+ */
+import Table from 'cli-table3';
+import pc from 'picocolors';
+import { createDuckDbEngine } from '../../query/engines/duckdb/index.js';
+import { RunbookLibrary } from '../../runbook/library.js';
+import { resolveParams } from '../../runbook/params.js';
+import type { Severity } from '../../runbook/schema.js';
+import { newRunContext } from '../../run/context.js';
+import { prepareRunbook, type PreparedRunbook } from '../../run/prepare.js';
+import { runRunbook } from '../../run/runner.js';
+import { shareOneSession } from '../../run/shared-engine.js';
+import type { Finding, Reporter } from '../../run/types.js';
+import { resolveLogSource } from '../logs.js';
+import { SEVERITY_RANK } from '../severity.js';
+
+export interface SweepOptions {
+  logs?: string;
+  since: string;
+  until?: string;
+  json?: boolean;
+  failOn?: Severity;
+}
+
+export interface SweepFinding extends Finding {
+  runbook: string;
+}
+
+export interface SweepResult {
+  window: { start: string; end: string };
+  findings: SweepFinding[];
+  skipped: { runbook: string; reason: string }[];
+  failed: { runbook: string; step: string; reason: string }[];
+  warnings: string[];
+}
+
+/** Only the steps that detect: queries and checks. */
+function detectionOnly(prepared: PreparedRunbook): PreparedRunbook {
+  return { ...prepared, steps: prepared.steps.filter((s) => s.kind === 'query' || s.kind === 'check') };
+}
+
+export async function sweep(dir: string, opts: SweepOptions, onProgress?: Reporter['progress']): Promise<SweepResult> {
+  const library = await RunbookLibrary.load(dir);
+  const source = resolveLogSource(opts.logs, opts.until);
+  const warnings: string[] = [];
+  const engine = shareOneSession(createDuckDbEngine({ logsDir: source.dir }), {
+    onWarning: (w) => warnings.push(w),
+    onProgress: onProgress ?? undefined,
+  });
+  const result: SweepResult = { window: { start: '', end: '' }, findings: [], skipped: [], failed: [], warnings };
+  const quiet: Reporter = { runStarted() {}, stepFinished() {}, runFinished() {} };
+  try {
+    for (const { runbook, file } of library.all()) {
+      const needs = Object.entries(runbook.params).filter(([, p]) => p.required && p.default === undefined).map(([n]) => n);
+      if (needs.length > 0) {
+        result.skipped.push({ runbook: runbook.id, reason: `needs ${needs.join(', ')}` });
+        continue;
+      }
+      const input: Record<string, string> = { since: opts.since, ...(opts.until ? { until: opts.until } : {}) };
+      const { params, window } = resolveParams(runbook, input, { now: source.now });
+      result.window = { start: window.start.toISOString(), end: window.end.toISOString() };
+      const ctx = newRunContext({ runbookId: runbook.id, params, window, requestedBy: 'sweep', source: 'sweep' });
+      const run = await runRunbook(detectionOnly(prepareRunbook(runbook, file)), ctx, { engine, reporter: quiet, gates: 'plan' });
+      result.findings.push(...run.findings.map((f) => ({ ...f, runbook: runbook.id })));
+      for (const s of run.steps.filter((st) => st.status === 'failed')) {
+        result.failed.push({ runbook: runbook.id, step: s.stepId, reason: s.reason ?? 'failed' });
+      }
+    }
+  } finally {
+    await engine.close();
+  }
+  result.findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.runbook.localeCompare(b.runbook));
+  return result;
+}
+
+export async function sweepCommand(dir: string, opts: SweepOptions): Promise<SweepResult> {
+  const tty = !!process.stderr.isTTY && !opts.json;
+  const progress: Reporter['progress'] = tty
+    ? (p) => process.stderr.write(`\r\x1b[Kloading ${p.filesRead}/${p.filesTotal} files, ${p.eventsRead.toLocaleString('en-US')} events`)
+    : undefined;
+  const result = await sweep(dir, opts, progress);
+  if (tty) process.stderr.write('\r\x1b[K');
+  for (const w of result.warnings) process.stderr.write(`warning ${w}\n`);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    printSweep(result);
+  }
+  if (result.failed.length > 0) process.exitCode = 1;
+  else if (opts.failOn && result.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[opts.failOn!])) process.exitCode = 3;
+  return result;
+}
+
+function printSweep(r: SweepResult): void {
+  const c = pc.createColors(!!process.stdout.isTTY);
+  process.stdout.write(c.dim(`window ${r.window.start} → ${r.window.end}\n`));
+  if (r.findings.length > 0) {
+    const table = new Table({ head: ['severity', 'runbook', 'finding', 'events'], style: { head: [], border: [] }, wordWrap: true, colWidths: [10, 28, 70, 40] });
+    for (const f of r.findings) {
+      const ids = f.eventIDs.slice(0, 2).join('\n') + (f.eventIDs.length > 2 ? `\n+${f.eventIDs.length - 2} more` : '');
+      table.push([f.severity, f.runbook, f.message, ids]);
+    }
+    process.stdout.write(`${table.toString()}\n`);
+  }
+  for (const s of r.skipped) process.stdout.write(c.dim(`skipped ${s.runbook}: ${s.reason}\n`));
+  for (const f of r.failed) process.stdout.write(c.red(`failed ${f.runbook} step ${f.step}: ${f.reason}\n`));
+  process.stdout.write(`${r.findings.length} findings from ${new Set(r.findings.map((f) => f.runbook)).size} runbooks\n`);
+}

@@ -1,0 +1,88 @@
+/**
+ * `ctrb validate [files]`: schema, CEL, references between steps, and every query compiled
+ * for every engine (with placeholder values for required parameters, which a runbook
+ * file cannot know).
+ */
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import pc from 'picocolors';
+import { ENGINE_NAMES } from '../../query/engine.js';
+import { isRawQuery, type PortableQuery, type RawQuery } from '../../query/index.js';
+import type { EngineName } from '../../query/engine.js';
+import { loadRunbookFile, locateIssues, RunbookError, formatIssue, type RunbookIssue } from '../../runbook/load.js';
+import { prepareRunbook, compileStepQuery, type PreparedRunbook } from '../../run/prepare.js';
+import type { ResolvedParams } from '../../run/types.js';
+import type { Runbook } from '../../runbook/schema.js';
+import { explainSettings } from './explain.js';
+import { exampleValue } from '../../runbook/param-examples.js';
+
+export async function validateFile(file: string): Promise<RunbookIssue[]> {
+  const text = await readFile(file, 'utf8');
+  try {
+    const { runbook } = await loadRunbookFile(file);
+    const prepared = prepareRunbook(runbook, file);
+    return locateIssues(compileEverywhere(prepared, file), text);
+  } catch (e) {
+    if (e instanceof RunbookError) return locateIssues(e.issues, text);
+    throw e;
+  }
+}
+
+/** Every query step must compile for every engine it can run on. */
+function compileEverywhere(prepared: PreparedRunbook, file: string): RunbookIssue[] {
+  const issues: RunbookIssue[] = [];
+  const params = exampleParams(prepared.runbook);
+  const now = new Date();
+  const ctx = { params, window: { start: new Date(now.getTime() - 86_400_000).toISOString(), end: now.toISOString() } };
+  for (const step of prepared.steps) {
+    if (!step.query) continue;
+    const key = 'raw' in step.spec ? 'raw' : 'query';
+    const engines = enginesFor(step.query);
+    for (const engine of engines) {
+      try {
+        compileStepQuery(step, engine, ctx, undefined, explainSettings({ engine }), now);
+      } catch (e) {
+        issues.push({ file, path: `steps[${step.index}].${key}`, message: `does not compile for ${engine}: ${(e as Error).message}` });
+      }
+    }
+  }
+  return issues;
+}
+
+/**
+ * The engines a query is meant for: raw SQL only where the runbook gives text for that
+ * engine; LookupEvents only for management events (it cannot answer data-event queries,
+ * and says so at run time).
+ */
+function enginesFor(query: PortableQuery | RawQuery): EngineName[] {
+  if (isRawQuery(query)) return ENGINE_NAMES.filter((e): e is Exclude<EngineName, 'lookup'> => e !== 'lookup' && query.sql[e] !== undefined);
+  return ENGINE_NAMES.filter((e) => e !== 'lookup' || !query.dataEvents);
+}
+
+/** Values for required parameters without defaults, so queries can be compiled. */
+function exampleParams(runbook: Runbook): ResolvedParams {
+  const out: ResolvedParams = {};
+  for (const [name, spec] of Object.entries(runbook.params)) {
+    const v = spec.default ?? spec.example ?? exampleValue(spec);
+    out[name] = Array.isArray(v) ? v.map(String) : spec.list ? String(v).split(',') : String(v);
+  }
+  return out;
+}
+
+export async function validateCommand(dir: string, files: string[]): Promise<void> {
+  const targets = files.length > 0 ? files : (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
+  const c = pc.createColors(!!process.stdout.isTTY);
+  let bad = 0;
+  for (const file of targets) {
+    const issues = await validateFile(file);
+    if (issues.length === 0) {
+      process.stdout.write(`${c.green('ok')}      ${file}\n`);
+    } else {
+      bad++;
+      process.stdout.write(`${c.red('invalid')} ${file}\n`);
+      for (const i of issues) process.stdout.write(`  ${formatIssue(i)}\n`);
+    }
+  }
+  process.stdout.write(`${targets.length - bad} valid, ${bad} invalid\n`);
+  if (bad > 0) process.exitCode = 2;
+}

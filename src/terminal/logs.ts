@@ -1,0 +1,41 @@
+/**
+ * Which logs a terminal run reads, and what "now" means for them. On the bundled sample,
+ * "now" is the sample's end, so relative windows (`since=24h`) land inside it; on the
+ * user's own logs, now is now.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PACKAGE_ROOT } from '../runbook/library.js';
+
+export const BUNDLED_SAMPLE_DIR = join(PACKAGE_ROOT, 'samples', 'cloudtrail');
+
+export interface LogSource {
+  dir: string;
+  now: Date;
+  /** A line for the user saying what is being read. */
+  description: string;
+  bundled: boolean;
+}
+
+export class LogsNotFoundError extends Error {
+  override name = 'LogsNotFoundError';
+}
+
+export function resolveLogSource(logs: string | undefined, until?: string): LogSource {
+  if (logs !== undefined) {
+    const dir = resolve(logs);
+    if (!existsSync(dir)) throw new LogsNotFoundError(`--logs ${logs}: no such file or directory`);
+    return { dir, now: until ? new Date(until) : new Date(), description: `logs: ${dir}`, bundled: false };
+  }
+  const manifestFile = join(BUNDLED_SAMPLE_DIR, 'manifest.json');
+  if (!existsSync(manifestFile)) {
+    throw new LogsNotFoundError(`the bundled sample is missing (${manifestFile}); pass --logs DIR`);
+  }
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as { start: string; end: string };
+  return {
+    dir: BUNDLED_SAMPLE_DIR,
+    now: new Date(manifest.end),
+    description: `bundled sample logs (${manifest.start} → ${manifest.end}; "now" is the sample's end)`,
+    bundled: true,
+  };
+}
