@@ -1,0 +1,145 @@
+/**
+ * The embedded engine: an in-memory DuckDB over a directory of CloudTrail logs. Opening a
+ * session loads the run's time window into the `events` table once; every query step of
+ * the run then reads that table, so a five-query runbook costs about one scan of the files.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import type {
+  CompiledQuery,
+  EngineHooks,
+  EngineSession,
+  QueryEngine,
+  QueryResult,
+  TimeWindow,
+} from '../../engine.js';
+import { discoverLogFiles } from './discover.js';
+import { CloudTrailUnreadableError, WrongEngineError } from './errors.js';
+import { loadEvents, type LoadReport, type LoadTuning } from './load.js';
+import { normalizeRows } from './normalize.js';
+import { bindParams } from './params.js';
+import { createEventsTableSql } from './table.js';
+
+export interface DuckDbEngineOptions {
+  /** A folder of CloudTrail logs (or one file); see ACCEPTED_LAYOUTS. */
+  logsDir: string;
+  /** DuckDB worker threads. Default: the machine's cores. */
+  threads?: number;
+  /** DuckDB memory limit, such as `4GB`. Default: DuckDB's own (most of the RAM). */
+  memoryLimit?: string;
+  /** Parent of the session's scratch folder. Default: the OS temp folder. */
+  scratchDir?: string;
+  /** Load batching; the defaults are tuned, tests may make batches small. */
+  tuning?: Partial<LoadTuning>;
+}
+
+export function createDuckDbEngine(options: DuckDbEngineOptions): QueryEngine {
+  return {
+    name: 'duckdb',
+    open: (window, hooks) => openSession(options, window, hooks ?? {}),
+  };
+}
+
+async function openSession(options: DuckDbEngineOptions, window: TimeWindow, hooks: EngineHooks): Promise<DuckDbSession> {
+  const discovery = await discoverLogFiles(options.logsDir, window);
+  if (discovery.files.length === 0) {
+    hooks.onWarning?.(
+      `none of the ${discovery.found} CloudTrail files under "${options.logsDir}" is in a date folder ` +
+        `near ${window.start.toISOString()} .. ${window.end.toISOString()}; no events to search`,
+    );
+  }
+
+  const scratchDir = await mkdtemp(join(options.scratchDir ?? tmpdir(), 'ctrb-duckdb-'));
+  let instance: DuckDBInstance | undefined;
+  let connection: DuckDBConnection | undefined;
+  try {
+    instance = await DuckDBInstance.create(':memory:', instanceConfig(options, scratchDir));
+    connection = await instance.connect();
+    await connection.run(createEventsTableSql());
+    const report = await loadEvents({
+      connection,
+      files: discovery.files,
+      window,
+      logsPath: options.logsDir,
+      scratchDir,
+      hooks,
+      tuning: options.tuning,
+    });
+    if (report.filesTotal > 0 && report.problems.length === report.filesTotal) {
+      throw new CloudTrailUnreadableError(options.logsDir, report.problems);
+    }
+    // From here on the session only answers queries over the loaded table: a runbook's raw
+    // SQL must not be able to read (or write) files on the machine.
+    await connection.run('SET enable_external_access = false');
+    await connection.run('SET lock_configuration = true');
+    return new DuckDbSession(instance, connection, report, scratchDir);
+  } catch (error) {
+    connection?.closeSync();
+    instance?.closeSync();
+    await rm(scratchDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function instanceConfig(options: DuckDbEngineOptions, scratchDir: string): Record<string, string> {
+  const config: Record<string, string> = {
+    threads: String(options.threads ?? availableParallelism()),
+    // Rows are loaded from many files at once; their order carries no meaning.
+    preserve_insertion_order: 'false',
+    // Spill (if ever) into the session's scratch folder, not a `.tmp` in the user's cwd.
+    temp_directory: join(scratchDir, 'spill'),
+    // Everything needed (JSON) is built in; never reach the network for extensions.
+    autoinstall_known_extensions: 'false',
+    autoload_known_extensions: 'false',
+  };
+  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  return config;
+}
+
+export class DuckDbSession implements EngineSession {
+  private closed = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    /** What the load read, loaded and skipped. */
+    readonly loaded: LoadReport,
+    private readonly scratchDir: string,
+  ) {}
+
+  async run(query: CompiledQuery, signal?: AbortSignal): Promise<QueryResult> {
+    if (query.engine !== 'duckdb') throw new WrongEngineError(query.engine);
+    if (this.closed) throw new Error('this duckdb session is closed');
+    signal?.throwIfAborted();
+    const started = performance.now();
+    const prepared = await this.connection.prepare(query.text);
+    const interrupt = (): void => this.connection.interrupt();
+    signal?.addEventListener('abort', interrupt, { once: true });
+    try {
+      bindParams(prepared, query.params);
+      const reader = await prepared.runAndReadAll();
+      signal?.throwIfAborted();
+      return {
+        columns: reader.columnNames(),
+        rows: normalizeRows(reader),
+        stats: { elapsedMs: performance.now() - started, eventsScanned: this.loaded.eventsLoaded },
+      };
+    } catch (error) {
+      signal?.throwIfAborted();
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', interrupt);
+      prepared.destroySync();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.connection.closeSync();
+    this.instance.closeSync();
+    await rm(this.scratchDir, { recursive: true, force: true });
+  }
+}

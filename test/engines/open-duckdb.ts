@@ -1,0 +1,35 @@
+/** Open a DuckDB engine session the way the runner does, recording what it reports. */
+import type { EngineSession, LoadProgress, TimeWindow } from '../../src/query/engine.js';
+import { createDuckDbEngine, type DuckDbEngineOptions } from '../../src/query/engines/duckdb/index.js';
+import { duckdbQuery } from './cloudtrail-files.js';
+
+export interface OpenedSession {
+  session: EngineSession;
+  warnings: string[];
+  progress: LoadProgress[];
+  /** Rows of a query, for short assertions. */
+  rows(text: string, values?: unknown[]): Promise<Record<string, unknown>[]>;
+}
+
+export async function openDuckDb(
+  logsDir: string,
+  window: TimeWindow,
+  options: Partial<DuckDbEngineOptions> & { signal?: AbortSignal } = {},
+): Promise<OpenedSession> {
+  const warnings: string[] = [];
+  const progress: LoadProgress[] = [];
+  const { signal, ...engineOptions } = options;
+  // One thread: the test machine is shared, and the results must not depend on it.
+  const engine = createDuckDbEngine({ logsDir, threads: 1, ...engineOptions });
+  const session = await engine.open(window, {
+    onWarning: (message) => warnings.push(message),
+    onProgress: (p) => progress.push(p),
+    signal,
+  });
+  return {
+    session,
+    warnings,
+    progress,
+    rows: async (text, values = []) => (await session.run(duckdbQuery(text, values))).rows,
+  };
+}
