@@ -1,0 +1,72 @@
+/**
+ * `:name` placeholders in raw SQL. A placeholder is found only in SQL code: never inside a
+ * string literal, a quoted identifier or a comment, and never in a `::` cast.
+ */
+
+/** Placeholders every raw query may (and must) use: the run's time window. */
+export const WINDOW_PLACEHOLDERS = ['window_start', 'window_end'] as const;
+
+export interface Placeholder {
+  name: string;
+  /** Offset of the `:`. */
+  start: number;
+  /** Offset just after the name. */
+  end: number;
+}
+
+const NAME_START = /[A-Za-z_]/;
+const NAME_CHAR = /[A-Za-z0-9_]/;
+
+/** Skip from `i` (on an opening quote) past the closing one; doubled quotes stay inside. */
+function skipQuoted(sql: string, i: number, quote: string): number {
+  let j = i + 1;
+  while (j < sql.length) {
+    if (sql[j] === quote) {
+      if (sql[j + 1] === quote) {
+        j += 2;
+        continue;
+      }
+      return j + 1;
+    }
+    j++;
+  }
+  return sql.length;
+}
+
+export function scanPlaceholders(sql: string): Placeholder[] {
+  const found: Placeholder[] = [];
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"') {
+      i = skipQuoted(sql, i, ch);
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      const nl = sql.indexOf('\n', i);
+      i = nl === -1 ? sql.length : nl + 1;
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      const close = sql.indexOf('*/', i + 2);
+      i = close === -1 ? sql.length : close + 2;
+    } else if (ch === ':' && sql[i + 1] === ':') {
+      i += 2; // a `::` cast, never a placeholder
+    } else if (ch === ':' && NAME_START.test(sql[i + 1] ?? '')) {
+      let j = i + 2;
+      while (j < sql.length && NAME_CHAR.test(sql[j]!)) j++;
+      found.push({ name: sql.slice(i + 1, j), start: i, end: j });
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  return found;
+}
+
+/** Replace each placeholder with the text `render` returns for it, left to right. */
+export function replacePlaceholders(sql: string, render: (p: Placeholder) => string): string {
+  let out = '';
+  let last = 0;
+  for (const p of scanPlaceholders(sql)) {
+    out += sql.slice(last, p.start) + render(p);
+    last = p.end;
+  }
+  return out + sql.slice(last);
+}

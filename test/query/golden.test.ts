@@ -1,0 +1,42 @@
+/**
+ * Golden tests: every representative query compiled for every engine, compared with the
+ * reviewed text under test/query/golden/. Regenerate with UPDATE_GOLDEN=1 and read the diff.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ENGINE_NAMES } from '../../src/query/engine.js';
+import { CASES } from './support/cases.js';
+import { compileCase, renderCompiled } from './support/compile-case.js';
+
+const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'golden');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+function renderCase(c: (typeof CASES)[number]): string {
+  const sections = ENGINE_NAMES.map((engine) => {
+    let body: string;
+    try {
+      body = renderCompiled(compileCase(c, engine));
+    } catch (e) {
+      body = `-- not compiled: ${(e as Error).message}`;
+    }
+    return `-- ===== ${engine} =====\n${body}\n`;
+  });
+  return sections.join('\n');
+}
+
+describe('golden compiled queries', () => {
+  for (const c of CASES) {
+    it(`${c.name} compiles to the reviewed text on every engine`, () => {
+      const file = join(GOLDEN_DIR, `${c.name}.sql`);
+      const actual = renderCase(c);
+      if (UPDATE || !existsSync(file)) {
+        if (!UPDATE) throw new Error(`no golden file ${file}: run with UPDATE_GOLDEN=1 and review it`);
+        mkdirSync(GOLDEN_DIR, { recursive: true });
+        writeFileSync(file, actual);
+      }
+      expect(actual).toBe(readFileSync(file, 'utf8'));
+    });
+  }
+});

@@ -1,0 +1,51 @@
+-- ===== duckdb =====
+SELECT "eventName" AS "eventName",
+       "errorCode" AS "errorCode",
+       "eventID" AS "eventID"
+FROM events
+WHERE "eventTime" >= $1
+  AND "eventTime" < $2
+  AND "errorCode" IS NOT NULL
+  AND "userIdentity"."sessionContext" IS NULL
+
+-- columns: eventName, errorCode, eventID
+-- $1 = TIMESTAMP 2024-05-01T06:00:00.000Z  (window.start)
+-- $2 = TIMESTAMP 2024-05-02T06:00:00.000Z  (window.end)
+
+-- ===== athena =====
+SELECT "eventname" AS "eventName",
+       "errorcode" AS "errorCode",
+       "eventid" AS "eventID"
+FROM "security"."cloudtrail_logs"
+WHERE "timestamp" BETWEEN ? AND ?
+  AND "eventtime" >= ?
+  AND "eventtime" < ?
+  AND "errorcode" IS NOT NULL
+  AND "useridentity"."sessioncontext" IS NULL
+
+-- columns: eventName, errorCode, eventID
+-- ? #1 = '2024/05/01'  (window.start)
+-- ? #2 = '2024/05/02'  (window.end)
+-- ? #3 = '2024-05-01T06:00:00Z'  (window.start)
+-- ? #4 = '2024-05-02T06:00:00Z'  (window.end)
+
+-- ===== lake =====
+SELECT eventName AS "eventName",
+       errorCode AS "errorCode",
+       eventID AS "eventID"
+FROM EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE
+WHERE eventTime >= '2024-05-01 06:00:00'
+  AND eventTime < '2024-05-02 06:00:00'
+  AND errorCode IS NOT NULL
+  AND userIdentity.sessionContext IS NULL
+
+-- columns: eventName, errorCode, eventID
+-- inlined '2024-05-01 06:00:00'  (window.start)
+-- inlined '2024-05-02 06:00:00'  (window.end)
+
+-- ===== lookup =====
+LookupEvents LookupAttributes=[] StartTime=2024-05-01T06:00:00Z EndTime=2024-05-02T06:00:00Z; then filter: errorCode exists and userIdentity.sessionContext does not exist; then return: eventName, errorCode, eventID
+
+-- columns: eventName, errorCode, eventID
+-- attribute: none
+-- reason: no top-level condition pins eventID, userIdentity.accessKeyId, userIdentity.userName, eventName, eventSource, readOnly to one value, so LookupEvents reads every management event in the window and the filter runs here
