@@ -1,0 +1,34 @@
+/**
+ * The sample checked in at samples/cloudtrail/: two days of logs (Sunday 1 and Monday 2
+ * November 2026) for two accounts in two regions, with every incident planted on the
+ * second day. The CLI anchors "now" at the sample's end, so the runbooks' default windows
+ * find the incidents. Regenerate with `npx tsx src/sample/make-bundled-sample.ts`; a test
+ * fails when the checked-in tree differs from what this makes.
+ */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { PACKAGE_ROOT } from '../runbook/library.js';
+import type { GenerateOptions, GenerateResult } from './generate.js';
+import { generateCloudTrail } from './generate.js';
+
+export const BUNDLED_SAMPLE_DIR = join(PACKAGE_ROOT, 'samples', 'cloudtrail');
+
+export const BUNDLED_SAMPLE_OPTIONS: Omit<GenerateOptions, 'outDir'> = {
+  start: '2026-11-01T00:00:00Z',
+  days: 2,
+  events: 9000,
+  accounts: ['123456789012', '210987654321'],
+  regions: ['us-east-1', 'eu-west-1'],
+  seed: 'cloudtrail-runbooks-sample-1',
+  incidents: true,
+};
+
+export function makeBundledSample(outDir = BUNDLED_SAMPLE_DIR): Promise<GenerateResult> {
+  return generateCloudTrail({ ...BUNDLED_SAMPLE_OPTIONS, outDir, overwrite: true });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const result = await makeBundledSample();
+  const m = result.manifest;
+  console.log(`wrote ${BUNDLED_SAMPLE_DIR}: ${m.eventCount} events in ${m.fileCount} files (${(result.bytes / 1e6).toFixed(2)} MB), ${m.start} to ${m.end}, ${m.incidents.length} incidents`);
+}
