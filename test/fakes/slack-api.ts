@@ -146,7 +146,10 @@ export class FakeSlackApi {
     this.groups.set(group.id, group);
   }
 
-  /** Answer the next `times` calls to `method` with HTTP 429 and `Retry-After: retryAfterSeconds`. */
+  /**
+   * Answer the next `times` calls to `method` (or, for `upload`, POSTs to upload URLs) with
+   * HTTP 429 and `Retry-After: retryAfterSeconds`.
+   */
   rateLimit(method: string, { times = 1, retryAfterSeconds = 1 }: { times?: number; retryAfterSeconds?: number } = {}): void {
     this.rateLimits.set(method, { times, retryAfterSeconds });
   }
@@ -385,7 +388,16 @@ export class FakeSlackApi {
   private async handleUpload(fileId: string, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     const upload = this.uploads.get(fileId);
     const bytes = await uploadedBytes(req.headers['content-type'], body);
-    this.record({ method: 'upload', args: { fileId }, outcome: upload ? 'ok' : 'error', bytes });
+    // Recorded so a test can check that the bot token is not sent where it is not needed.
+    const args = { fileId, authorization: req.headers.authorization };
+    const limited = this.rateLimits.get('upload');
+    if (limited && limited.times > 0) {
+      limited.times--;
+      this.record({ method: 'upload', args, outcome: 'rate_limited', bytes });
+      res.writeHead(429, { 'retry-after': String(limited.retryAfterSeconds), 'content-type': 'text/plain' }).end('rate limited');
+      return;
+    }
+    this.record({ method: 'upload', args, outcome: upload ? 'ok' : 'error', bytes });
     if (!upload) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
