@@ -81,7 +81,11 @@ export async function insertWithBisect(
 export function describeReadError(message: string, staged: string): string {
   const what = message
     .replace(` in file "${staged}"`, '')
-    .replace(/,? at byte \d+ in line \d+/, '')
+    .replace(/^[A-Za-z ]+ Error: /, '')
+    .replace(/,? (at byte \d+ )?in line \d+/, '')
+    // Advice about read_json options is for someone writing the SQL, which the user is not.
+    .replace(/ ?If this error occurred during read_json[\s\S]*$/, '')
+    .replace(/ ?Try setting 'auto_detect'[\s\S]*$/, '')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/\.$/, '');

@@ -1,0 +1,160 @@
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EngineSession } from '../../src/query/engine.js';
+import {
+  CloudTrailUnreadableError,
+  createDuckDbEngine,
+  LogsPathNotFoundError,
+  NoCloudTrailFilesError,
+} from '../../src/query/engines/duckdb/index.js';
+import { cloudTrailEvent, makeLogsDir, removeDir, window, writeBytes, writeJsonFile, writeS3Logs } from './cloudtrail-files.js';
+import { openDuckDb } from './open-duckdb.js';
+
+const MAY_1 = window('2024-05-01T00:00:00Z', '2024-05-02T00:00:00Z');
+
+let logs: string;
+let session: EngineSession | undefined;
+
+beforeEach(async () => {
+  logs = await makeLogsDir();
+});
+afterEach(async () => {
+  await session?.close();
+  session = undefined;
+  await removeDir(logs);
+});
+
+describe('duckdb engine: damaged and foreign files', () => {
+  it('names a truncated .json.gz in a warning and answers from the other files', async () => {
+    await writeS3Logs(logs, [cloudTrailEvent({ eventName: 'GoodOne' })], { region: 'us-east-1' });
+    const [damaged] = await writeS3Logs(logs, [cloudTrailEvent(), cloudTrailEvent()], { region: 'eu-west-1' });
+    const gz = gzipSync(JSON.stringify({ Records: [cloudTrailEvent(), cloudTrailEvent()] }));
+    await writeFile(damaged!, gz.subarray(0, Math.floor(gz.length / 2)));
+
+    const opened = await openDuckDb(logs, MAY_1);
+    session = opened.session;
+
+    expect(await opened.rows('SELECT "eventName" FROM events')).toEqual([{ eventName: 'GoodOne' }]);
+    expect(opened.warnings).toHaveLength(1);
+    expect(opened.warnings[0]).toContain('eu-west-1/2024/05/01/');
+    expect(opened.warnings[0]).toMatch(/skipped .*\.json\.gz: not a complete gzip file/);
+  });
+
+  it('names a file whose JSON is cut off', async () => {
+    await writeS3Logs(logs, [cloudTrailEvent({ eventName: 'GoodOne' })]);
+    const text = JSON.stringify({ Records: [cloudTrailEvent(), cloudTrailEvent()] });
+    await writeBytes(join(logs, 'cut.json'), text.slice(0, text.length - 40));
+
+    const opened = await openDuckDb(logs, MAY_1);
+    session = opened.session;
+
+    expect(await opened.rows('SELECT "eventName" FROM events')).toEqual([{ eventName: 'GoodOne' }]);
+    expect(opened.warnings).toEqual([expect.stringMatching(/^skipped cut\.json: not valid JSON/)]);
+  });
+
+  it('names a file holding one malformed event among good files, and keeps the good files', async () => {
+    const good = await Promise.all(
+      ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2'].map((region) =>
+        writeS3Logs(logs, [cloudTrailEvent({ awsRegion: region })], { region }),
+      ),
+    );
+    const badEvent = JSON.stringify(cloudTrailEvent()).replace('"eventTime":"2024-05-01T12:00:00Z"', '"eventTime":yesterday');
+    await writeBytes(join(logs, 'odd', 'bad-event.json'), `{"Records":[${JSON.stringify(cloudTrailEvent())},${badEvent}]}`);
+
+    const opened = await openDuckDb(logs, MAY_1);
+    session = opened.session;
+
+    expect(await opened.rows('SELECT count(*) AS n FROM events')).toEqual([{ n: good.length }]);
+    expect(opened.warnings).toEqual([expect.stringMatching(/^skipped odd\/bad-event\.json: an event could not be read/)]);
+    expect(opened.warnings[0]).not.toContain('.ndjson');
+  });
+
+  it('skips a JSON file that is not CloudTrail, saying what it lacks', async () => {
+    await writeS3Logs(logs, [cloudTrailEvent()]);
+    await writeJsonFile(join(logs, 'package.json'), { name: 'not-logs', version: '1.0.0' });
+
+    const opened = await openDuckDb(logs, MAY_1);
+    session = opened.session;
+
+    expect(await opened.rows('SELECT count(*) AS n FROM events')).toEqual([{ n: 1 }]);
+    expect(opened.warnings).toEqual([
+      expect.stringMatching(/^skipped package\.json: not CloudTrail: it has neither a top-level "Records" array/),
+    ]);
+  });
+
+  it('fails, listing why, when not one file could be read', async () => {
+    await writeJsonFile(join(logs, 'a.json'), { hello: 'world' });
+    await writeBytes(join(logs, 'b.json.gz'), Buffer.from([0x1f, 0x8b, 0x08, 0x00]));
+
+    const error = await openDuckDb(logs, MAY_1).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(CloudTrailUnreadableError);
+    expect((error as Error).message).toContain(`none of the 2 CloudTrail files under "${logs}" could be read`);
+    expect((error as Error).message).toContain('skipped a.json: not CloudTrail');
+    expect((error as Error).message).toContain('skipped b.json.gz: not a complete gzip file');
+  });
+});
+
+describe('duckdb engine: nothing to read', () => {
+  it('explains an empty folder: the path searched and the layouts accepted', async () => {
+    await writeBytes(join(logs, 'notes.txt'), 'no logs here');
+
+    const error = await openDuckDb(logs, MAY_1).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(NoCloudTrailFilesError);
+    expect((error as NoCloudTrailFilesError).path).toBe(logs);
+    expect((error as Error).message).toContain(`found under "${logs}"`);
+    expect((error as Error).message).toContain('AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz');
+    expect((error as Error).message).toContain('lookup-events');
+  });
+
+  it('explains a path that does not exist', async () => {
+    const missing = join(logs, 'no-such-folder');
+
+    const error = await openDuckDb(missing, MAY_1).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(LogsPathNotFoundError);
+    expect((error as Error).message).toContain(`"${missing}" does not exist`);
+    expect((error as Error).message).toContain('AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/*.json.gz');
+  });
+});
+
+describe('duckdb engine: a long load', () => {
+  it('reports progress while loading and the final figures at the end', async () => {
+    for (let day = 1; day <= 3; day++) {
+      const eventTime = `2024-05-0${day}T12:00:00Z`;
+      await writeS3Logs(logs, [cloudTrailEvent({ eventTime }), cloudTrailEvent({ eventTime })]);
+    }
+    const opened = await openDuckDb(logs, window('2024-05-01T00:00:00Z', '2024-05-04T00:00:00Z'));
+    session = opened.session;
+
+    expect(opened.progress.length).toBeGreaterThanOrEqual(1);
+    expect(opened.progress.at(-1)).toEqual({ filesRead: 3, filesTotal: 3, eventsRead: 6 });
+    for (const p of opened.progress) expect(p.filesTotal).toBe(3);
+  });
+
+  it('stops when its signal is aborted, and leaves nothing open', async () => {
+    for (let day = 1; day <= 5; day++) {
+      await writeS3Logs(logs, [cloudTrailEvent({ eventTime: `2024-05-0${day}T12:00:00Z` })]);
+    }
+    const controller = new AbortController();
+    let progressCalls = 0;
+    const scratch = await makeLogsDir();
+    const engine = createDuckDbEngine({ logsDir: logs, threads: 1, scratchDir: scratch, tuning: { batchBytes: 1 } });
+
+    const opening = engine.open(window('2024-05-01T00:00:00Z', '2024-05-06T00:00:00Z'), {
+      signal: controller.signal,
+      onProgress: () => {
+        progressCalls++;
+        controller.abort(new Error('user pressed Ctrl-C'));
+      },
+    });
+
+    await expect(opening).rejects.toThrow('user pressed Ctrl-C');
+    expect(progressCalls).toBe(1);
+    expect(await readdir(scratch)).toEqual([]);
+    await removeDir(scratch);
+  });
+});
