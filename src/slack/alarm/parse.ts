@@ -1,0 +1,20 @@
+/**
+ * Reads a CloudWatch alarm state change from a Slack post: first as posted JSON (the SNS alarm
+ * message or the EventBridge event, fenced or not, in the text, an attachment or a block), then
+ * as a human-readable notification (AWS Chatbot / Amazon Q Developer, SNS-to-Slack apps).
+ * Anything else is `null`: not an alarm, ignored.
+ */
+import { alarmFromReadablePost } from './chatbot-alarm.js';
+import { alarmFromJson, parseJsonText } from './json-alarm.js';
+import { messageTexts } from './message-text.js';
+import type { ParsedAlarm, SlackMessageEvent } from './types.js';
+
+export function parseAlarmPost(event: SlackMessageEvent): ParsedAlarm | null {
+  const texts = messageTexts(event);
+  for (const text of texts) {
+    const json = parseJsonText(text);
+    const alarm = json === undefined ? null : alarmFromJson(json);
+    if (alarm) return alarm;
+  }
+  return alarmFromReadablePost(texts, event);
+}
