@@ -23,6 +23,7 @@ export class UnsafeLiteralError extends Error {
 }
 
 /** C0 controls except tab (\t) and newline (\n), DEL, and C1 controls. */
+// eslint-disable-next-line no-control-regex -- finding control characters is this pattern's job
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 /** A high surrogate not followed by a low one, or a low surrogate not preceded by a high one. */
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
