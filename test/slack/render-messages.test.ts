@@ -15,6 +15,7 @@ import {
   renderRunStatus,
   renderStepReply,
   type ApprovalView,
+  type HelpRunbook,
 } from '../../src/slack/render/index.js';
 import { blockKitProblems } from '../fakes/slack-api.js';
 import { approvalView, blockText, checkStep, cloudTrailRows, finding, plan, queryStep, runContext } from './builders.js';
@@ -213,20 +214,20 @@ describe('the Deny modal', () => {
 });
 
 describe('/investigate help and status', () => {
-  const runbooks = [
+  const runbooks: HelpRunbook[] = [
     {
       id: 'root-activity',
       title: 'Root account activity',
-      severity: 'critical' as const,
+      severity: 'critical',
       params: {},
     },
     {
       id: 'access-key-leak',
       title: 'A leaked access key',
-      severity: 'high' as const,
+      severity: 'high',
       params: {
-        access_key_id: { type: 'access_key_id' as const, required: true, list: false },
-        mode: { type: 'enum' as const, required: false, list: false, values: ['quick', 'full'], default: 'quick' },
+        access_key_id: { type: 'access_key_id', required: true, list: false },
+        mode: { type: 'enum', required: false, list: false, values: ['quick', 'full'], default: 'quick' },
       },
     },
   ];
