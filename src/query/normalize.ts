@@ -26,7 +26,7 @@ import { describeKind, fieldInfo, isScalarKind, isSelectableKind, type FieldInfo
 import { QueryDefinitionError } from './errors.js';
 import { parseCidr } from './cidr.js';
 import { parseTime } from './time.js';
-import { scanPlaceholders, WINDOW_PLACEHOLDERS } from './raw-sql.js';
+import { RESERVED_PLACEHOLDERS, scanPlaceholders, WINDOW_PLACEHOLDERS } from './raw-sql.js';
 
 /** The operators an operator map accepts, in the order messages list them. */
 export const OPERATORS = [...COMPARE_OPS, 'exists'] as const;
@@ -388,15 +388,15 @@ export function normalizeRawQuery(yaml: RawQueryYaml): RawQuery {
   for (const [name, value] of Object.entries(yaml.params ?? {})) {
     const at = `params.${name}`;
     if (!RAW_PARAM.test(name)) fail(at, `"${name}" is not a valid placeholder name: use letters, digits and "_"`);
-    if ((WINDOW_PLACEHOLDERS as readonly string[]).includes(name)) fail(at, `:${name} is the run's window and is filled in by the runner; choose another name`);
+    if (RESERVED_PLACEHOLDERS.includes(name)) fail(at, `:${name} is filled in by the compiler (the run's window or the engine's table); choose another name`);
     params[name] = parseValueRef(value, at);
   }
   for (const [engine, text] of engines) {
     const at = `sql.${engine}`;
     const used = new Set(scanPlaceholders(text).map((p) => p.name));
     for (const name of used) {
-      if (!Object.hasOwn(params, name) && !(WINDOW_PLACEHOLDERS as readonly string[]).includes(name)) {
-        const known = [...Object.keys(params), ...WINDOW_PLACEHOLDERS].map((n) => `:${n}`).join(', ');
+      if (!Object.hasOwn(params, name) && !RESERVED_PLACEHOLDERS.includes(name)) {
+        const known = [...Object.keys(params), ...RESERVED_PLACEHOLDERS].map((n) => `:${n}`).join(', ');
         fail(at, `uses :${name}, which is not declared in params (known: ${known})`);
       }
     }

@@ -6,6 +6,16 @@
 /** Placeholders every raw query may (and must) use: the run's time window. */
 export const WINDOW_PLACEHOLDERS = ['window_start', 'window_end'] as const;
 
+/**
+ * `:table` is the engine's table as configured for this deployment (DuckDB `events`, the
+ * Athena table, the Lake event data store), so a raw runbook does not hard-code it. It is
+ * an identifier checked by the dialect, not a value.
+ */
+export const TABLE_PLACEHOLDER = 'table';
+
+/** Names a raw query's params cannot take. */
+export const RESERVED_PLACEHOLDERS: readonly string[] = [...WINDOW_PLACEHOLDERS, TABLE_PLACEHOLDER];
+
 export interface Placeholder {
   name: string;
   /** Offset of the `:`. */

@@ -2,14 +2,15 @@
  * The raw SQL escape hatch: per-engine text with `:name` placeholders. Each placeholder is
  * replaced by the dialect's own (DuckDB `$n`, Athena `?`) and its value bound, or, on
  * CloudTrail Lake, inlined by the audited escape function. `:window_start` / `:window_end`
- * are the run's window, in the form the engine compares eventTime with.
+ * are the run's window, in the form the engine compares eventTime with; `:table` is the
+ * engine's configured table.
  */
 import type { RawQuery } from './definition.js';
 import type { CompiledQuery } from './engine.js';
 import type { CompileContext } from './context.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { QueryValueError } from './errors.js';
-import { replacePlaceholders } from './raw-sql.js';
+import { replacePlaceholders, TABLE_PLACEHOLDER } from './raw-sql.js';
 import { resolveRawValue } from './values.js';
 import { checkedWindow } from './sql-compiler.js';
 
@@ -22,6 +23,7 @@ export function compileRaw(query: RawQuery, dialect: SqlDialect, ctx: CompileCon
   const window = checkedWindow(ctx);
   const binder = dialect.binder();
   const sql = replacePlaceholders(text, (p) => {
+    if (p.name === TABLE_PLACEHOLDER) return dialect.table(ctx);
     if (p.name === 'window_start') return binder.bind(window.start, 'window.start');
     if (p.name === 'window_end') return binder.bind(window.end, 'window.end');
     const ref = query.params[p.name];

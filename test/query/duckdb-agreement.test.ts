@@ -5,7 +5,7 @@
  * grouping and eventIDs, ordering) check each other.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compileQuery, evaluateQuery, parsePortableQuery, type PortableQuery, type Row } from '../../src/query/index.js';
+import { compileQuery, evaluateQuery, parsePortableQuery, parseRawQuery, type PortableQuery, type Row } from '../../src/query/index.js';
 import { EVENTS, WINDOW } from './support/events.js';
 import { openEventsDb, type EventsDb } from './support/duckdb.js';
 import { CASES, type QueryCase } from './support/cases.js';
@@ -107,5 +107,14 @@ describe('answers a responder relies on', () => {
     expect(ids(rows)).toContain('e01');
     expect(ids(rows)).not.toContain('e12');
     expect(ids(rows)).not.toContain('e13');
+  });
+
+  it('raw SQL runs with its values bound, its table and window filled in', async () => {
+    const c = CASES.find((x) => x.name === 'raw-sql')!;
+    const rows = await db.run(compileQuery(parseRawQuery(c.query), 'duckdb', contextFor(c)));
+    expect(rows).toEqual([
+      { eventName: 'ConsoleLogin', n: 3 },
+      { eventName: 'GetObject', n: 1 },
+    ]);
   });
 });

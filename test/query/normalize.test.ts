@@ -85,7 +85,7 @@ describe('query definition errors name the place and the expected form', () => {
 describe('raw query errors', () => {
   it('an unknown :name', () => {
     expect(errorOf({ sql: { duckdb: 'SELECT 1 WHERE x = :user AND t >= :window_start AND t < :window_end' } }, parseRawQuery).message).toBe(
-      'sql.duckdb: uses :user, which is not declared in params (known: :window_start, :window_end)',
+      'sql.duckdb: uses :user, which is not declared in params (known: :window_start, :window_end, :table)',
     );
   });
 

@@ -18,7 +18,7 @@ SELECT eventname, count(*) AS n FROM security.cloudtrail_logs WHERE "timestamp" 
 -- ? #5 = 'it''s'  (param:label)
 
 -- ===== lake =====
-SELECT eventName, count(*) AS n FROM EXAMPLE-f852 WHERE eventTime >= '2024-05-01 06:00:00' AND eventTime < '2024-05-02 06:00:00' AND eventName IN ('ConsoleLogin', 'GetObject') -- :not_a_placeholder
+SELECT eventName, count(*) AS n FROM EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE WHERE eventTime >= '2024-05-01 06:00:00' AND eventTime < '2024-05-02 06:00:00' AND eventName IN ('ConsoleLogin', 'GetObject') -- :not_a_placeholder
  AND 'it''s' <> 'x' GROUP BY 1
 
 -- columns: (named by the statement)

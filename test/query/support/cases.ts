@@ -137,9 +137,9 @@ export const CASES: QueryCase[] = [
     raw: true,
     query: {
       sql: {
-        duckdb: `SELECT "eventName", count(*) AS n FROM events WHERE "eventTime" >= :window_start AND "eventTime" < :window_end AND list_contains(:names, "eventName") AND 'a::b' <> :label GROUP BY 1 ORDER BY 1`,
+        duckdb: `SELECT "eventName", count(*) AS n FROM :table WHERE "eventTime" >= :window_start AND "eventTime" < :window_end AND list_contains(:names, "eventName") AND 'a::b' <> :label GROUP BY 1 ORDER BY 1`,
         athena: `SELECT eventname, count(*) AS n FROM security.cloudtrail_logs WHERE "timestamp" >= '2024/05/01' AND eventtime >= :window_start AND eventtime < :window_end AND eventname IN (:names) AND ':label' <> :label GROUP BY 1`,
-        lake: `SELECT eventName, count(*) AS n FROM EXAMPLE-f852 WHERE eventTime >= :window_start AND eventTime < :window_end AND eventName IN (:names) -- :not_a_placeholder\n AND :label <> 'x' GROUP BY 1`,
+        lake: `SELECT eventName, count(*) AS n FROM :table WHERE eventTime >= :window_start AND eventTime < :window_end AND eventName IN (:names) -- :not_a_placeholder\n AND :label <> 'x' GROUP BY 1`,
       },
       params: { names: ['ConsoleLogin', 'GetObject'], label: '$label' },
     },
