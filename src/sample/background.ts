@@ -165,12 +165,13 @@ const VENDOR_READS: Call[] = [
   { source: 'lambda.amazonaws.com', name: 'ListFunctions20150331', request: null },
 ];
 
+/** A call recorded in the context's region; global calls are only picked in the global region. */
 function callIn(ctx: BackgroundContext, actor: Actor, call: Call): EventSpec {
   return apiCall({
     time: ctx.time,
     actor,
     account: ctx.account.id,
-    region: call.global ? ctx.topo.globalRegion : ctx.region,
+    region: ctx.region,
     source: call.source,
     name: call.name,
     request: call.request,
@@ -560,12 +561,12 @@ export const ACTIVITIES: Activity[] = [
     make: (ctx) => {
       const p = ctx.rng.pick(ctx.account.people.filter((x) => x.iamUser));
       const u = ctx.account.users.get(p.name)!;
-      const denied: Call = ctx.rng.pick([
+      const denied = pickCall(ctx, [
         { source: 'iam.amazonaws.com', name: 'ListUsers', request: null, global: true },
         { source: 'organizations.amazonaws.com', name: 'DescribeOrganization', request: null, global: true },
         { source: 'ce.amazonaws.com', name: 'GetCostAndUsage', request: null },
         { source: 'secretsmanager.amazonaws.com', name: 'ListSecrets', request: null },
-      ] satisfies Call[]);
+      ]);
       const spec = callIn(ctx, cliActor(ctx.account, p) as Actor, denied);
       const action = `${denied.source.split('.')[0]}:${denied.name}`;
       return { ...spec, readOnly: true, error: { code: 'AccessDenied', message: `User: ${u.arn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action` } };

@@ -33,8 +33,7 @@ const GZIP_LEVEL = 6;
 /** Regional workloads outside the main region are smaller. */
 const SECONDARY_REGION_SHARE = 0.5;
 
-export interface GenerateOptions {
-  outDir: string;
+export interface TreeOptions {
   /** Start of the span (ISO 8601 or Date), UTC. */
   start: string | Date;
   /** Length of the span in days (fractions allowed; at least 1 when planting incidents). */
@@ -46,9 +45,20 @@ export interface GenerateOptions {
   seed?: string | number;
   /** Plant the incidents the runbook library should find (default true). */
   incidents?: boolean;
+  onProgress?: (p: { events: number; files: number }) => void;
+}
+
+export interface GenerateOptions extends TreeOptions {
+  outDir: string;
   /** Replace an earlier tree in outDir (its AWSLogs/ and manifest) instead of refusing. */
   overwrite?: boolean;
-  onProgress?: (p: { events: number; files: number }) => void;
+}
+
+/** Where generated files go: gzip'd files on disk, or anything else (a test's memory). */
+export interface TreeSink {
+  /** `key` is the file's path under the tree's root; `json` its uncompressed content. */
+  write(key: string, json: string): Promise<void>;
+  flush(): Promise<void>;
 }
 
 export interface GenerateResult {
@@ -72,25 +82,35 @@ interface Stream {
   activities: { activity: Activity; weight: number }[];
   scheduled: EventSpec[];
   planted: CloudTrailRecord[];
-  /** Uses of capped activities per principal per day (a principal's refusals and deletions). */
-  capped: Map<string, number>;
 }
 
 export async function generateCloudTrail(opts: GenerateOptions): Promise<GenerateResult> {
-  const start = new Date(opts.start);
-  if (Number.isNaN(start.getTime())) throw new Error(`start is not a time: ${String(opts.start)}`);
+  validate(opts);
+  await prepareOutDir(opts.outDir, opts.overwrite ?? false);
+  const writer = new GzipFileSink(opts.outDir);
+  const manifest = await generateTree(opts, writer);
+  await writeFile(join(opts.outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+  return { manifest, bytes: writer.bytes };
+}
+
+function validate(opts: TreeOptions): void {
+  if (Number.isNaN(new Date(opts.start).getTime())) throw new Error(`start is not a time: ${String(opts.start)}`);
   if (!(opts.days > 0)) throw new Error('days must be positive');
   if (!(opts.events >= 0)) throw new Error('events must be zero or more');
+  if ((opts.incidents ?? true) && opts.days < 1) throw new Error('planting incidents needs a span of at least one day');
+  for (const a of opts.accounts ?? []) if (!/^\d{12}$/.test(a)) throw new Error(`account ids are 12 digits: ${a}`);
+}
+
+/** Generate the tree's files into `sink`; returns the manifest (not written anywhere). */
+export async function generateTree(opts: TreeOptions, sink: TreeSink): Promise<SampleManifest> {
+  validate(opts);
+  const start = new Date(opts.start);
   const plant = opts.incidents ?? true;
-  if (plant && opts.days < 1) throw new Error('planting incidents needs a span of at least one day');
   const end = new Date(start.getTime() + Math.round(opts.days * DAY));
   const seed = String(opts.seed ?? 'cloudtrail-runbooks');
   const accounts = opts.accounts ?? DEFAULT_ACCOUNTS;
   const regions = opts.regions ?? DEFAULT_REGIONS;
-  for (const a of accounts) if (!/^\d{12}$/.test(a)) throw new Error(`account ids are 12 digits: ${a}`);
   const topo = buildTopology(accounts, regions);
-
-  await prepareOutDir(opts.outDir, opts.overwrite ?? false);
 
   const stories = plant
     ? plantIncidents(new Random(`${seed}/incidents`), topo, new Date(end.getTime() - DAY))
@@ -100,7 +120,9 @@ export async function generateCloudTrail(opts: GenerateOptions): Promise<Generat
   const fixed = streams.reduce((n, s) => n + s.scheduled.length + s.planted.length, 0);
   distribute(streams, Math.max(0, opts.events - fixed));
 
-  const writer = new TreeWriter(opts.outDir);
+  let files = 0;
+  // Uses of capped activities (refusals, deletions) per principal per day, across regions.
+  const capped = new Map<string, number>();
   let eventCount = 0;
   for (const stream of streams) {
     let scheduledAt = 0;
@@ -113,16 +135,17 @@ export async function generateCloudTrail(opts: GenerateOptions): Promise<Generat
       while (plantedAt < stream.planted.length && Date.parse((stream.planted[plantedAt] as CloudTrailRecord).eventTime) < period.end) {
         records.push(stream.planted[plantedAt++] as CloudTrailRecord);
       }
-      for (const spec of backgroundEvents(stream, topo, period, stories.gaps)) records.push(buildRecord(stream.rng, spec));
+      for (const spec of backgroundEvents(stream, topo, period, stories.gaps, capped)) records.push(buildRecord(stream.rng, spec));
       if (records.length === 0) continue; // CloudTrail delivers no empty files
       records.sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0));
       const key = cloudTrailObjectKey(stream.account.id, stream.region, new Date(period.end), stream.rng.mixedAlnum(16));
-      await writer.write(key, records);
+      await sink.write(key, JSON.stringify({ Records: records }));
+      files++;
       eventCount += records.length;
-      opts.onProgress?.({ events: eventCount, files: writer.files });
+      opts.onProgress?.({ events: eventCount, files });
     }
   }
-  await writer.flush();
+  await sink.flush();
 
   const manifest: SampleManifest = {
     start: start.toISOString(),
@@ -131,11 +154,10 @@ export async function generateCloudTrail(opts: GenerateOptions): Promise<Generat
     accounts,
     regions,
     eventCount,
-    fileCount: writer.files,
+    fileCount: files,
     incidents: stories.incidents,
   };
-  await writeFile(join(opts.outDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
-  return { manifest, bytes: writer.bytes };
+  return manifest;
 }
 
 async function prepareOutDir(outDir: string, overwrite: boolean): Promise<void> {
@@ -180,7 +202,7 @@ function planStreams(seed: string, topo: Topology, start: Date, end: Date, plant
       const mine = planted
         .filter((r) => r.recipientAccountId === account.id && r.awsRegion === region)
         .sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0));
-      streams.push({ account, region, rng, periods, activities, scheduled, planted: mine, capped: new Map() });
+      streams.push({ account, region, rng, periods, activities, scheduled, planted: mine });
     }
   }
   return streams;
@@ -204,7 +226,7 @@ function distribute(streams: Stream[], total: number): void {
 
 const capKey = (principal: string, t: Date) => `${principal}@${Math.floor(t.getTime() / DAY)}`;
 
-function backgroundEvents(stream: Stream, topo: Topology, period: Period, gaps: LoggingGap[]): EventSpec[] {
+function backgroundEvents(stream: Stream, topo: Topology, period: Period, gaps: LoggingGap[], capped: Map<string, number>): EventSpec[] {
   const { rng } = stream;
   const times: number[] = [];
   for (let i = 0; i < period.count; i++) {
@@ -224,15 +246,14 @@ function backgroundEvents(stream: Stream, topo: Topology, period: Period, gaps: 
     let chosen = rng.weighted(candidates, (a) => a.weight).activity;
     if (chosen.dailyCap !== undefined) {
       const key = capKey(chosen.principal?.(ctx) ?? chosen.name, time);
-      const used = stream.capped;
-      const n = used.get(key) ?? 0;
+      const n = capped.get(key) ?? 0;
       if (n >= chosen.dailyCap) {
         chosen = rng.weighted(
           candidates.filter((a) => a.activity.dailyCap === undefined),
           (a) => a.weight,
         ).activity;
       } else {
-        used.set(key, n + 1);
+        capped.set(key, n + 1);
       }
     }
     out.push(chosen.make(ctx));
@@ -241,18 +262,16 @@ function backgroundEvents(stream: Stream, topo: Topology, period: Period, gaps: 
 }
 
 /** Writes gzip'd CloudTrail files, compressing a few at a time on the thread pool. */
-class TreeWriter {
-  files = 0;
+class GzipFileSink implements TreeSink {
   bytes = 0;
   private pending: Promise<void>[] = [];
   private readonly dirs = new Map<string, Promise<unknown>>();
 
   constructor(private readonly root: string) {}
 
-  async write(key: string, records: CloudTrailRecord[]): Promise<void> {
-    const body = Buffer.from(JSON.stringify({ Records: records }));
+  async write(key: string, json: string): Promise<void> {
+    const body = Buffer.from(json);
     const path = join(this.root, key);
-    this.files++;
     this.pending.push(
       (async () => {
         const dir = dirname(path);

@@ -4,8 +4,6 @@
  *     <account>_CloudTrail_<region>_<YYYYMMDDTHHmmZ>_<16 random characters>.json.gz
  * The date and time are those of delivery: the end of the period the file covers.
  */
-import { join } from 'node:path';
-
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
 export function cloudTrailObjectKey(account: string, region: string, deliveredAt: Date, unique: string): string {
@@ -13,7 +11,8 @@ export function cloudTrailObjectKey(account: string, region: string, deliveredAt
   const mo = pad(deliveredAt.getUTCMonth() + 1);
   const d = pad(deliveredAt.getUTCDate());
   const stamp = `${y}${mo}${d}T${pad(deliveredAt.getUTCHours())}${pad(deliveredAt.getUTCMinutes())}Z`;
-  return join('AWSLogs', account, 'CloudTrail', region, String(y), mo, d, `${account}_CloudTrail_${region}_${stamp}_${unique}.json.gz`);
+  // An S3 key: always forward slashes.
+  return ['AWSLogs', account, 'CloudTrail', region, String(y), mo, d, `${account}_CloudTrail_${region}_${stamp}_${unique}.json.gz`].join('/');
 }
 
 /** Matches a CloudTrail object key; groups: account, region, year, month, day, stamp. */

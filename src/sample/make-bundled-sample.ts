@@ -8,12 +8,13 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from '../runbook/library.js';
-import type { GenerateOptions, GenerateResult } from './generate.js';
-import { generateCloudTrail } from './generate.js';
+import type { GenerateResult, TreeOptions, TreeSink } from './generate.js';
+import { generateCloudTrail, generateTree } from './generate.js';
+import type { SampleManifest } from './manifest.js';
 
 export const BUNDLED_SAMPLE_DIR = join(PACKAGE_ROOT, 'samples', 'cloudtrail');
 
-export const BUNDLED_SAMPLE_OPTIONS: Omit<GenerateOptions, 'outDir'> = {
+export const BUNDLED_SAMPLE_OPTIONS: TreeOptions = {
   start: '2026-11-01T00:00:00Z',
   days: 2,
   events: 9000,
@@ -25,6 +26,11 @@ export const BUNDLED_SAMPLE_OPTIONS: Omit<GenerateOptions, 'outDir'> = {
 
 export function makeBundledSample(outDir = BUNDLED_SAMPLE_DIR): Promise<GenerateResult> {
   return generateCloudTrail({ ...BUNDLED_SAMPLE_OPTIONS, outDir, overwrite: true });
+}
+
+/** The bundled sample's files, uncompressed, into any sink (to compare without writing). */
+export function generateBundledSample(sink: TreeSink): Promise<SampleManifest> {
+  return generateTree(BUNDLED_SAMPLE_OPTIONS, sink);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
