@@ -88,7 +88,6 @@ export function approvalView(overrides: Partial<ApprovalView> = {}): ApprovalVie
     runId: 'r-01JD3Q6Z8K4M2N',
     runbookId: 'access-key-leak',
     stepId: 'deactivate',
-    stepTitle: 'Deactivate the key',
     requestedBy: 'U024BE7LH',
     plan: plan(),
     policy: { approvers: ['U0APPROVE1', 'U0APPROVE2', '@secops-leads'], minApprovals: 2, allowSelfApproval: false },

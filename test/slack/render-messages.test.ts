@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { Approval } from '../../src/approval/types.js';
 import type { RunResult } from '../../src/run/types.js';
 import {
   APPROVE_ACTION_ID,
+  approvalViewOf,
   DENY_ACTION_ID,
   DENY_MODAL_CALLBACK_ID,
   readDenyReason,
@@ -192,6 +194,36 @@ describe('the approval message', () => {
     const failed = decided({ status: 'failed', decisions: [first, second], execution: { dryRun: false, error: 'AccessDenied: iam:UpdateAccessKey' } });
     expect(failed.text).toContain('*execution failed*: AccessDenied: iam:UpdateAccessKey');
     expect(failed.buttons).toEqual([]);
+  });
+});
+
+describe('the approval message from an approval store record', () => {
+  const record: Approval = {
+    id: 'apr_7Hq2xWv9LkT3',
+    runId: 'r-01JD3Q6Z8K4M2N',
+    runbookId: 'access-key-leak',
+    stepId: 'deactivate',
+    plan: plan(),
+    policy: { approvers: ['U0APPROVE1'], min_approvals: 1, expires_in: '1h', allow_self_approval: true, expires_at: '2026-11-02T13:00:05.000Z' },
+    requestedBy: 'U024BE7LH',
+    state: 'executed',
+    decisions: [{ user: 'U0APPROVE1', decision: 'approve', at: '2026-11-02T12:10:00.000Z' }],
+    createdAt: '2026-11-02T12:00:05.000Z',
+    outcome: { summary: 'dry run: would deactivate 1 key', dryRun: true },
+  };
+
+  it('shows the record as it stands: approvers, votes, outcome, no buttons once decided', () => {
+    const message = renderApprovalMessage(approvalViewOf(record));
+    const text = blockText(message.blocks);
+    expect(text).toContain('needs 1 distinct approval · the requester may approve');
+    expect(text).toContain('*Approved* by <@U0APPROVE1> and *executed* (dry run: nothing was changed in AWS)');
+    expect(text).toContain('dry run: would deactivate 1 key');
+    expect(buttonsOf(message.blocks)).toEqual([]);
+  });
+
+  it('shows an execution failure with its error', () => {
+    const failed = renderApprovalMessage(approvalViewOf({ ...record, state: 'failed', outcome: { error: 'AccessDenied' } }));
+    expect(blockText(failed.blocks)).toContain('*execution failed*: AccessDenied');
   });
 });
 

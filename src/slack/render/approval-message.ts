@@ -34,7 +34,6 @@ export interface ApprovalView {
   runId: string;
   runbookId: string;
   stepId: string;
-  stepTitle: string;
   /** Who started the run (a Slack user id or `alarm:<name>`). */
   requestedBy: string;
   plan: RemediationPlan;
@@ -49,7 +48,7 @@ export interface ApprovalView {
   status: ApprovalStatus;
   decisions: ApprovalDecision[];
   /** Once executed or failed: whether it was a dry run, what was done, or the error. */
-  execution?: { dryRun: boolean; at?: string; detail?: string; error?: string };
+  execution?: { dryRun: boolean; detail?: string; error?: string };
 }
 
 /** Targets and calls listed before the rest are counted. */
@@ -66,7 +65,7 @@ export function renderApprovalMessage(view: ApprovalView): SlackMessage {
       fields: [
         { type: 'mrkdwn', text: `*Action*\n${inlineCode(plan.action)}` },
         { type: 'mrkdwn', text: `*Reversible*\n${plan.reversible ? 'yes' : '⚠️ *no*: this cannot be undone'}` },
-        { type: 'mrkdwn', text: `*Run*\n${inlineCode(view.runId)} (${inlineCode(view.runbookId)})` },
+        { type: 'mrkdwn', text: `*Run*\n${inlineCode(view.runId)} (${inlineCode(view.runbookId)}, step ${inlineCode(view.stepId)})` },
         { type: 'mrkdwn', text: `*Requested by*\n${requesterMrkdwn(view.requestedBy)}` },
       ],
     },

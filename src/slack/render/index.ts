@@ -10,6 +10,7 @@ export {
   type ApprovalDecision,
   type ApprovalStatus,
 } from './approval-message.js';
+export { approvalViewOf } from './approval-view.js';
 export {
   renderDenyModal,
   readDenyReason,
