@@ -1,0 +1,49 @@
+# syntax=docker/dockerfile:1
+#
+# cloudtrail-runbooks: one image for both processes.
+#   docker run … ctrb            → `ctrb bot` (the default command)
+#   docker run … ctrb node bin/ctrb.js worker
+#
+# Debian (glibc) rather than Alpine: @duckdb/node-api's native binding comes from npm as a
+# prebuilt per-platform package (@duckdb/node-bindings-linux-x64 / -linux-arm64), chosen by
+# `npm ci` for the platform it runs on. The dependency stages run on the same base image as
+# the runtime, so the binding installed is the one the runtime loads. Nothing is compiled.
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# --- build: every dependency, compile TypeScript to dist/ ---------------------------------
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+# --- production dependencies only ----------------------------------------------------------
+FROM ${NODE_IMAGE} AS prod-deps
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# --- runtime -------------------------------------------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+# package.json says "type": "module", which the compiled ESM in dist/ needs.
+COPY --chown=root:root package.json ./
+COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
+COPY --from=build --chown=root:root /app/dist ./dist
+# bin/ctrb.js runs dist/cli.js when it exists (it does here: no TypeScript at run time).
+COPY --chown=root:root bin ./bin
+# The built-in runbook library (CTRB_RUNBOOKS default), the bundled sample logs
+# (CTRB_LOGS_DIR default for the duckdb engine) and the runbook JSON Schema.
+COPY --chown=root:root runbooks ./runbooks
+COPY --chown=root:root samples ./samples
+COPY --chown=root:root schema ./schema
+
+# Files owned by root, process run as the image's unprivileged `node` user: the app cannot
+# rewrite its own code or runbooks.
+USER node
+EXPOSE 3000
+CMD ["node", "bin/ctrb.js", "bot"]
