@@ -174,17 +174,14 @@ export function compilePredicate(c: Condition, ctx: ValueContext): Predicate {
 
 // ---------- projection ----------
 
-function outputValue(event: CloudTrailEvent, field: string): CellValue {
-  return textValue(event, fieldInfo(field));
-}
+const EVENT_TIME = fieldInfo('eventTime');
+const EVENT_ID = fieldInfo('eventID');
 
 /** Time first, then id; events without a time last (as ORDER BY in the SQL aggregates). */
 function byTimeThenId(a: CloudTrailEvent, b: CloudTrailEvent): number {
-  const time = fieldInfo('eventTime');
-  const id = fieldInfo('eventID');
   return (
-    compareNullsLast(timeValue(a, time), timeValue(b, time), 'asc') ||
-    compareNullsLast(textValue(a, id), textValue(b, id), 'asc')
+    compareNullsLast(timeValue(a, EVENT_TIME), timeValue(b, EVENT_TIME), 'asc') ||
+    compareNullsLast(textValue(a, EVENT_ID), textValue(b, EVENT_ID), 'asc')
   );
 }
 
@@ -208,10 +205,9 @@ function aggregateValue(a: Aggregate, events: readonly CloudTrailEvent[]): CellV
 }
 
 function eventIdsOf(events: readonly CloudTrailEvent[]): string[] | null {
-  const id = fieldInfo('eventID');
   const ids = [...events]
     .sort(byTimeThenId)
-    .map((e) => textValue(e, id))
+    .map((e) => textValue(e, EVENT_ID))
     .filter((v): v is string => v !== null)
     .slice(0, EVENT_IDS_LIMIT);
   return ids.length > 0 ? ids : null;
@@ -226,8 +222,9 @@ interface Candidate {
 function groupRows(query: PortableQuery, events: readonly CloudTrailEvent[]): Candidate[] {
   const group = query.group!;
   const groups = new Map<string, { key: CellValue[]; events: CloudTrailEvent[] }>();
+  const byFields = group.by.map((b) => fieldInfo(b.field));
   for (const e of events) {
-    const key = group.by.map((b) => outputValue(e, b.field));
+    const key = byFields.map((info) => textValue(e, info));
     const k = JSON.stringify(key);
     const g = groups.get(k);
     if (g) g.events.push(e);
@@ -265,19 +262,19 @@ export function evaluateQuery(
   const values: ValueContext = { params: ctx.params ?? {}, ...(ctx.stepValues ? { stepValues: ctx.stepValues } : {}) };
   const where = compilePredicate(query.where, values);
   const window = ctx.window ? wholeSecondWindow(ctx.window) : undefined;
-  const timeField = fieldInfo('eventTime');
   const inWindow = (e: CloudTrailEvent): boolean => {
     if (!window) return true;
-    const t = timeValue(e, timeField);
+    const t = timeValue(e, EVENT_TIME);
     return t !== null && t >= window.start && t < window.end;
   };
   const matched = [...events].filter((e) => inWindow(e) && where(e));
 
+  const selected = query.select.map((s) => ({ alias: s.alias, info: fieldInfo(s.field) }));
   let candidates: Candidate[] = query.group
     ? groupRows(query, matched)
     : matched.map((event) => ({
         event,
-        row: Object.fromEntries(query.select.map((s) => [s.alias, outputValue(event, s.field)])),
+        row: Object.fromEntries(selected.map((s) => [s.alias, textValue(event, s.info)])),
       }));
 
   const order = effectiveOrder(query);
