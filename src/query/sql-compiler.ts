@@ -237,7 +237,10 @@ export function compileSql(query: PortableQuery, dialect: SqlDialect, ctx: Compi
   // Text order is bind order (Athena's `?` are positional): window first, then the filter.
   const where = dialect.windowPredicates(window, s.binder, ctx);
   const filters = query.where.kind === 'all' ? query.where.items : [query.where];
-  for (const f of filters) where.push(s.operand(f));
+  for (const f of filters) {
+    const sql = s.operand(f);
+    if (sql !== 'TRUE') where.push(sql); // e.g. an empty not_in: nothing to filter
+  }
 
   const orderBy = effectiveOrder(query).map((o) => {
     const key = isOutputColumn(query, o.key) ? alias(o.key) : s.value(fieldInfo(o.key));

@@ -28,7 +28,6 @@ FROM "security"."cloudtrail_logs"
 WHERE "timestamp" BETWEEN ? AND ?
   AND "eventtime" >= ?
   AND "eventtime" < ?
-  AND TRUE
 
 -- columns: eventTime, eventName, eventSource, principal, sourceIPAddress, errorCode, eventID
 -- ? #1 = '2024/05/01'  (window.start)
@@ -47,7 +46,6 @@ SELECT date_format(eventTime, '%Y-%m-%dT%H:%i:%sZ') AS "eventTime",
 FROM EXAMPLE-f852-4e8f-8bd1-bcf6cEXAMPLE
 WHERE eventTime >= '2024-05-01 06:00:00'
   AND eventTime < '2024-05-02 06:00:00'
-  AND TRUE
 
 -- columns: eventTime, eventName, eventSource, principal, sourceIPAddress, errorCode, eventID
 -- inlined '2024-05-01 06:00:00'  (window.start)
