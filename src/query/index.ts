@@ -20,7 +20,8 @@
  *     - lake: values are inlined (escaped); `params` only records them for explain.
  *     - lookup: `compiled.lookup` is the plan; filter what LookupEvents returns with
  *       evaluateQuery(plan.query, events, { window: { start: plan.startTime, end: plan.endTime } }).
- *     - raw SQL: `columns` is empty (the statement names its own).
+ *     - raw SQL: `:name` placeholders from `params`, plus `:window_start`, `:window_end` (required)
+ *       and `:table` (the engine's configured table); `columns` is empty (the statement names its own).
  *   → throw QueryValueError for values that do not fit (missing parameter, not a CIDR, bad
  *     table or event data store name, empty window) and UnsafeLiteralError for text that
  *     cannot be sent (NUL, control characters) — before anything reaches an engine.
