@@ -73,34 +73,37 @@ export async function uploadFileToThread(
   return { fileId: reserved.file_id };
 }
 
+type PostOutcome = { ok: true } | { ok: false; problem: string; retryable: boolean; waitMs?: number };
+
 async function postBytes(url: string, bytes: Buffer, opts: UploadOptions): Promise<void> {
-  const doFetch = opts.fetch ?? fetch;
   const attempts = opts.attempts ?? 3;
   const maxWait = opts.maxRetryWaitMs ?? 30_000;
   for (let attempt = 1; ; attempt++) {
-    let status: number;
-    let retryAfter: string | null = null;
-    try {
-      const res = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/octet-stream' },
-        body: new Uint8Array(bytes),
-      });
-      await res.arrayBuffer();
-      if (res.ok) return;
-      status = res.status;
-      retryAfter = res.headers.get('retry-after');
-    } catch (e) {
-      if (attempt >= attempts) throw new FileUploadError(`upload failed: ${(e as Error).message}`, true);
-      await sleep(Math.min(1_000 * attempt, maxWait));
-      continue;
-    }
-    const retryable = status === 429 || status >= 500;
-    if (!retryable || attempt >= attempts) {
-      throw new FileUploadError(`upload URL answered HTTP ${status}`, retryable);
-    }
-    const seconds = Number.parseInt(retryAfter ?? '', 10);
-    await sleep(Math.min(Number.isNaN(seconds) ? 1_000 * attempt : seconds * 1_000, maxWait));
+    const outcome = await postOnce(opts.fetch ?? fetch, url, bytes);
+    if (outcome.ok) return;
+    if (!outcome.retryable || attempt >= attempts) throw new FileUploadError(outcome.problem, outcome.retryable);
+    await sleep(Math.min(outcome.waitMs ?? 1_000 * attempt, maxWait));
+  }
+}
+
+async function postOnce(doFetch: typeof fetch, url: string, bytes: Buffer): Promise<PostOutcome> {
+  try {
+    const res = await doFetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: new Uint8Array(bytes),
+    });
+    await res.arrayBuffer();
+    if (res.ok) return { ok: true };
+    const retryAfter = Number.parseInt(res.headers.get('retry-after') ?? '', 10);
+    return {
+      ok: false,
+      problem: `upload URL answered HTTP ${res.status}`,
+      retryable: res.status === 429 || res.status >= 500,
+      waitMs: Number.isNaN(retryAfter) ? undefined : retryAfter * 1_000,
+    };
+  } catch (e) {
+    return { ok: false, problem: `upload failed: ${(e as Error).message}`, retryable: true };
   }
 }
 
