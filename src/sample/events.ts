@@ -153,7 +153,9 @@ export function consoleLogin(s: SignIn): EventSpec {
       MobileVersion: 'No',
       MFAUsed: s.mfaUsed ? 'Yes' : 'No',
     },
-    error: s.success ? undefined : { code: 'Failed authentication', message: 'Failed authentication' },
+    // A failed sign-in has an errorMessage but no errorCode, and says so in its response.
+    error: s.success ? undefined : { message: 'Failed authentication' },
+    responseOnError: true,
     eventType: 'AwsConsoleSignIn',
     host: 'signin.aws.amazon.com',
   };

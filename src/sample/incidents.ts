@@ -423,7 +423,7 @@ function passwordOnlyStory(s: Story, topo: Topology, prod: AccountCast): Planted
   const u = user(prod, 'vendor-support');
   const ip = '198.51.100.77';
   const identity: UserIdentity = { type: 'IAMUser', principalId: u.principalId, arn: u.arn, accountId: acct, userName: u.name };
-  const failed = s.emit(consoleLogin({ time: s.at('09:38:05'), identity, account: acct, region: G, ip, userAgent: UA.edgeWindows, mfaUsed: false, success: false }));
+  s.emit(consoleLogin({ time: s.at('09:38:05'), identity, account: acct, region: G, ip, userAgent: UA.edgeWindows, mfaUsed: false, success: false }));
   const login = s.emit(consoleLogin({ time: s.at('09:40:31'), identity, account: acct, region: G, ip, userAgent: UA.edgeWindows, mfaUsed: false, success: true }));
   const actor: Actor = { identity: userInConsole(u, stableId('ASIA', `${u.arn}/console/incident`, 16), s.at('09:40:31'), false), ip, userAgent: UA.edgeWindows, fromConsole: true };
   s.emit(apiCall({ time: s.at('09:42:10'), actor, account: acct, region: G, source: 's3.amazonaws.com', name: 'ListBuckets', request: { Host: 's3.amazonaws.com' } }));
@@ -434,7 +434,7 @@ function passwordOnlyStory(s: Story, topo: Topology, prod: AccountCast): Planted
       runbook: 'console-login-without-mfa',
       params: {},
       description: `The contractor login ${u.name} signed in to the console with a password only (no MFA), after one failed attempt.`,
-      eventIDs: ids([failed, login]),
+      eventIDs: ids([login]),
     },
   ];
 }

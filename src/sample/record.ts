@@ -74,7 +74,10 @@ export interface EventSpec {
   response?: Json;
   additional?: Json;
   serviceEventDetails?: Json;
-  error?: { code: string; message: string };
+  /** A failed call: errorCode (when the service sets one) and errorMessage. */
+  error?: { code?: string; message: string };
+  /** Keep responseElements on a failed call (failed console sign-ins say "Failure" there). */
+  responseOnError?: boolean;
   resources?: Resource[];
   eventType?: CloudTrailRecord['eventType'];
   category?: CloudTrailRecord['eventCategory'];
@@ -120,10 +123,11 @@ export function buildRecord(rng: Random, spec: EventSpec): CloudTrailRecord {
     awsRegion: spec.region,
     sourceIPAddress: spec.ip,
     userAgent: spec.userAgent,
-    ...(spec.error ? { errorCode: spec.error.code, errorMessage: spec.error.message } : {}),
+    ...(spec.error?.code !== undefined ? { errorCode: spec.error.code } : {}),
+    ...(spec.error ? { errorMessage: spec.error.message } : {}),
     requestParameters: spec.request ?? null,
-    // A failed call has no response.
-    responseElements: spec.error ? null : (spec.response ?? null),
+    // A failed call has no response, except where CloudTrail records the outcome there.
+    responseElements: spec.error && !spec.responseOnError ? null : (spec.response ?? null),
     ...(spec.additional !== undefined ? { additionalEventData: spec.additional } : {}),
     ...(spec.serviceEventDetails !== undefined ? { serviceEventDetails: spec.serviceEventDetails } : {}),
     requestID: spec.requestIdStyle === 's3' ? s3RequestId(rng) : rng.uuid(),
