@@ -1,9 +1,12 @@
 /**
- * Insert staged files (one event per line) into the `events` table with DuckDB's JSON
- * reader, keeping only events inside the window. A batch is one statement, so DuckDB
- * spreads it over its threads; a batch that fails is split in halves until the file at
- * fault is found, and only that file is skipped.
+ * Insert staged events into the `events` table with DuckDB's JSON reader, keeping only
+ * events inside the window. A batch of files is written as one scratch file of one event
+ * per line and inserted by one statement, so DuckDB spreads it over its threads and pays
+ * its per-file cost once (many small files are the norm in a trail bucket). A batch that
+ * fails is split in halves until the file at fault is found, and only that file is skipped.
  */
+import { rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { LIST, TIMESTAMP, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { TimeWindow } from '../../engine.js';
 import { toTimestampValue } from './params.js';
@@ -11,9 +14,10 @@ import { eventStructureJson, readJsonColumnsSql, sqlLiteral } from './schema.js'
 import type { DocumentKind } from './split.js';
 import { EVENTS_TABLE } from './table.js';
 
-export interface StagedBatchFile {
+/** The events of one source file, one per line. */
+export interface StagedPart {
   source: string;
-  staged: string;
+  lines: Buffer;
 }
 
 /** CloudTrail log files: every line is an event, typed into columns as it is read. */
@@ -42,36 +46,54 @@ export interface InsertFailure {
   problem: string;
 }
 
+const NEWLINE = Buffer.from('\n');
+
+/** Writes batches where DuckDB can read them, under names that never repeat. */
+export class ScratchWriter {
+  private written = 0;
+  constructor(private readonly dir: string) {}
+
+  async write(parts: readonly StagedPart[]): Promise<string> {
+    const path = join(this.dir, `batch-${++this.written}.ndjson`);
+    await writeFile(path, Buffer.concat(parts.flatMap((part) => [part.lines, NEWLINE])));
+    return path;
+  }
+}
+
 /**
- * Insert the files; returns the files that could not be inserted. A failed statement
- * inserts nothing, which is what makes retrying halves safe.
+ * Insert the parts; returns those that could not be inserted. A failed statement inserts
+ * nothing, which is what makes retrying halves safe.
  */
 export async function insertWithBisect(
   connection: DuckDBConnection,
   kind: DocumentKind,
-  files: StagedBatchFile[],
+  parts: readonly StagedPart[],
   window: TimeWindow,
+  scratch: ScratchWriter,
   signal?: AbortSignal,
 ): Promise<InsertFailure[]> {
-  if (files.length === 0) return [];
+  if (parts.length === 0) return [];
   signal?.throwIfAborted();
+  const path = await scratch.write(parts);
   try {
     await connection.run(
       INSERT_SQL[kind],
-      [listValue(files.map((f) => f.staged)), toTimestampValue(window.start), toTimestampValue(window.end)],
+      [listValue([path]), toTimestampValue(window.start), toTimestampValue(window.end)],
       [LIST(VARCHAR), TIMESTAMP, TIMESTAMP],
     );
     return [];
   } catch (error) {
     signal?.throwIfAborted();
     const message = error instanceof Error ? error.message : String(error);
-    if (files.length === 1) return [{ source: files[0]!.source, problem: describeReadError(message, files[0]!.staged) }];
-    const middle = Math.ceil(files.length / 2);
-    return [
-      ...(await insertWithBisect(connection, kind, files.slice(0, middle), window, signal)),
-      ...(await insertWithBisect(connection, kind, files.slice(middle), window, signal)),
-    ];
+    if (parts.length === 1) return [{ source: parts[0]!.source, problem: describeReadError(message, path) }];
+  } finally {
+    await rm(path, { force: true });
   }
+  const middle = Math.ceil(parts.length / 2);
+  return [
+    ...(await insertWithBisect(connection, kind, parts.slice(0, middle), window, scratch, signal)),
+    ...(await insertWithBisect(connection, kind, parts.slice(middle), window, scratch, signal)),
+  ];
 }
 
 /**

@@ -1,20 +1,19 @@
 /**
  * Load a time window of CloudTrail files into the `events` table, once per session.
  *
- * Files are staged (read, gunzipped, split into one event per line: stage.ts) a few at a
- * time ahead of DuckDB, and inserted in batches of a few tens of megabytes: big enough for
- * DuckDB to use all its threads, small enough to bound scratch space. A file that cannot
- * be read is named in a warning and the rest is loaded.
+ * Files are staged (read, gunzipped, split into one event per line: stage.ts) ahead of
+ * DuckDB, and inserted in batches of a few tens of megabytes: big enough for DuckDB to use
+ * all its threads, small enough to bound memory and scratch space. A file that cannot be
+ * read is named in a warning and the rest is loaded.
  */
-import { rm } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineHooks, LoadProgress, TimeWindow } from '../../engine.js';
 import { displayPath, type LogFile } from './discover.js';
-import { insertWithBisect, type StagedBatchFile } from './insert.js';
+import { insertWithBisect, ScratchWriter, type StagedPart } from './insert.js';
 import { prefetchInOrder } from './prefetch.js';
 import { ProgressThrottle } from './progress.js';
 import type { DocumentKind } from './split.js';
-import { stageFile } from './stage.js';
+import { stageFile, stagedBytes } from './stage.js';
 import { EVENTS_TABLE } from './table.js';
 
 export interface LoadTuning {
@@ -22,14 +21,14 @@ export interface LoadTuning {
   batchBytes: number;
   /** Files read and decompressed at the same time. */
   stagingConcurrency: number;
-  /** Staged files allowed to wait for DuckDB. */
-  stagingAhead: number;
+  /** Bytes of staged events allowed to wait while DuckDB inserts. */
+  stagingAheadBytes: number;
 }
 
 export const DEFAULT_TUNING: LoadTuning = {
   batchBytes: 48 * 1024 * 1024,
   stagingConcurrency: 2,
-  stagingAhead: 64,
+  stagingAheadBytes: 48 * 1024 * 1024,
 };
 
 export interface LoadRequest {
@@ -51,11 +50,11 @@ export interface LoadReport extends LoadProgress {
 }
 
 interface Batch {
-  files: Record<DocumentKind, StagedBatchFile[]>;
+  parts: Record<DocumentKind, StagedPart[]>;
   bytes: number;
 }
 
-const emptyBatch = (): Batch => ({ files: { records: [], lookup: [] }, bytes: 0 });
+const emptyBatch = (): Batch => ({ parts: { records: [], lookup: [] }, bytes: 0 });
 
 export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
   const { connection, files, window, hooks, scratchDir } = request;
@@ -71,11 +70,11 @@ export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
     hooks.onWarning?.(sentence);
   };
 
+  const scratch = new ScratchWriter(scratchDir);
   const flush = async (batch: Batch): Promise<void> => {
     for (const kind of ['records', 'lookup'] as const) {
-      const failures = await insertWithBisect(connection, kind, batch.files[kind], window, signal);
+      const failures = await insertWithBisect(connection, kind, batch.parts[kind], window, scratch, signal);
       for (const failure of failures) skip(failure.source, failure.problem);
-      await Promise.all(batch.files[kind].map((f) => rm(f.staged, { force: true })));
     }
   };
 
@@ -85,19 +84,20 @@ export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
   try {
     signal?.throwIfAborted();
     let batch = emptyBatch();
-    const staging = prefetchInOrder(files, (file, id) => stageFile(file.path, scratchDir, id), {
+    const staging = prefetchInOrder(files, (file) => stageFile(file.path), {
       concurrency: tuning.stagingConcurrency,
-      ahead: tuning.stagingAhead,
+      aheadBytes: tuning.stagingAheadBytes,
+      sizeOf: stagedBytes,
     });
     for await (const staged of staging) {
       signal?.throwIfAborted();
       progress.filesRead++;
       if (!staged.ok) {
         skip(staged.source, staged.problem);
-      } else if (staged.staged !== null) {
+      } else if (staged.events > 0) {
         progress.eventsRead += staged.events;
-        batch.files[staged.kind].push({ source: staged.source, staged: staged.staged });
-        batch.bytes += staged.bytes;
+        batch.parts[staged.kind].push({ source: staged.source, lines: staged.lines });
+        batch.bytes += staged.lines.length;
         if (batch.bytes >= tuning.batchBytes) {
           await flush(batch);
           batch = emptyBatch();

@@ -1,10 +1,9 @@
 /**
  * Stage one log file for DuckDB: read it, gunzip it (zlib, on libuv's thread pool, so
- * several files decompress while DuckDB inserts), split its event array into one event
- * per line (split.ts) and write that to a scratch file DuckDB's JSON reader can take.
+ * files decompress while DuckDB inserts) and split its event array into one event per line
+ * (split.ts). The lines stay in memory until their batch is written for DuckDB.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { splitEventArray, type DocumentKind } from './split.js';
@@ -16,15 +15,14 @@ export type StagedFile =
       ok: true;
       source: string;
       kind: DocumentKind;
-      /** Scratch file of one event per line; null when the file holds no events. */
-      staged: string | null;
+      /** One event per line, no trailing newline; empty when the file holds no events. */
+      lines: Buffer;
       events: number;
-      bytes: number;
     }
   /** `problem` completes the sentence "skipped <file>: ...". */
   | { ok: false; source: string; problem: string };
 
-export async function stageFile(source: string, scratchDir: string, id: number): Promise<StagedFile> {
+export async function stageFile(source: string): Promise<StagedFile> {
   let doc: Buffer;
   try {
     doc = await readFile(source);
@@ -41,11 +39,11 @@ export async function stageFile(source: string, scratchDir: string, id: number):
   const split = splitEventArray(doc);
   if (split.kind === 'not-cloudtrail') return { ok: false, source, problem: `not CloudTrail: ${split.reason}` };
   if (split.kind === 'malformed') return { ok: false, source, problem: `not valid JSON: ${split.reason}` };
-  if (split.events === 0) return { ok: true, source, kind: split.kind, staged: null, events: 0, bytes: 0 };
+  return { ok: true, source, kind: split.kind, lines: split.lines, events: split.events };
+}
 
-  const staged = join(scratchDir, `${id}.ndjson`);
-  await writeFile(staged, split.lines);
-  return { ok: true, source, kind: split.kind, staged, events: split.events, bytes: split.lines.length };
+export function stagedBytes(staged: StagedFile): number {
+  return staged.ok ? staged.lines.length : 0;
 }
 
 /** By content, not name: a `.json` file may be gzipped and a `.json.gz` may not be. */
