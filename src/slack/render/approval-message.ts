@@ -176,10 +176,10 @@ function buttons(view: ApprovalView): types.ActionsBlock {
 }
 
 function fallbackText(view: ApprovalView): string {
-  const what = `${view.plan.action} on ${plural(view.plan.targets.length, 'target')} (run ${view.runId})`;
+  const what = escapeMrkdwn(`${view.plan.action} on ${plural(view.plan.targets.length, 'target')} (run ${view.runId})`);
   switch (view.status) {
     case 'pending':
-      return `Approval needed: ${what}, expires ${utcTime(view.expiresAt)}`;
+      return `Approval needed: ${what}, expires ${escapeMrkdwn(utcTime(view.expiresAt))}`;
     case 'approved':
       return `Approved: ${what}; executing`;
     case 'denied':

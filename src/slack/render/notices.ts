@@ -11,12 +11,13 @@ import { escapeMrkdwn, inlineCode, slackTime } from './mrkdwn.js';
 export function renderRefusal(headline: string, problems: readonly string[] = []): SlackMessage {
   const bullets = problems.map((p) => `• ${escapeMrkdwn(p)}`).join('\n');
   const text = `⚠️ ${escapeMrkdwn(headline)}${bullets ? `\n${bullets}` : ''}`;
-  return fitMessage({ text: `${headline}${problems.length ? `: ${problems.join('; ')}` : ''}`, blocks: [mrkdwnSection(text)] });
+  const fallback = escapeMrkdwn(`${headline}${problems.length ? `: ${problems.join('; ')}` : ''}`);
+  return fitMessage({ text: fallback, blocks: [mrkdwnSection(text)] });
 }
 
 export function renderAlarmRecovered(alarm: ParsedAlarm): SlackMessage {
   const text = `✅ ${inlineCode(alarm.alarmName)} is back to *OK* ${slackTime(alarm.stateChangeTime)}${
     alarm.reason ? `\n${escapeMrkdwn(alarm.reason)}` : ''
   }`;
-  return fitMessage({ text: `Recovered: ${alarm.alarmName} is OK`, blocks: [mrkdwnSection(text)] });
+  return fitMessage({ text: `Recovered: ${escapeMrkdwn(alarm.alarmName)} is OK`, blocks: [mrkdwnSection(text)] });
 }

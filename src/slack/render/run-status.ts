@@ -39,12 +39,12 @@ export function renderRunStatus(input: RunStatusInput): SlackMessage {
   if (packed.omitted > 0) blocks.push(contextLine(`… ${plural(packed.omitted, 'more step')}`));
   if (input.threadUrl) blocks.push(contextLine(`<${input.threadUrl}|Open the run's thread>`));
 
-  return fitMessage({ text: `${input.title} (run ${ctx.runId}): ${RUN_STATUS_LABEL[input.status]}`, blocks });
+  return fitMessage({ text: `${escapeMrkdwn(`${input.title} (run ${ctx.runId})`)}: ${RUN_STATUS_LABEL[input.status]}`, blocks });
 }
 
 export function renderRunNotFound(runId: string): SlackMessage {
   const text = `No run ${inlineCode(runId)} is known. Run ids are shown under each run's message; runs are kept for a limited time.`;
-  return fitMessage({ text: `No run ${runId} is known`, blocks: [mrkdwnSection(text)] });
+  return fitMessage({ text: `No run ${escapeMrkdwn(runId)} is known`, blocks: [mrkdwnSection(text)] });
 }
 
 function stepLine(step: { id: string; title: string }, result: StepResult | undefined, isNext: boolean): string {
