@@ -184,7 +184,6 @@ function pickCall(ctx: BackgroundContext, calls: Call[]): Call {
   return ctx.rng.pick(usable);
 }
 
-const isGlobalRegion = (_a: AccountCast, region: string, topo: Topology) => region === topo.globalRegion;
 const anyRegion = () => true;
 
 function objectKey(rng: Random, prefix: string, ext: string): string {

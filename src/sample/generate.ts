@@ -26,7 +26,6 @@ import type { CloudTrailRecord, EventSpec } from './record.js';
 import { buildRecord } from './record.js';
 
 const gzipAsync = promisify(gzip);
-const MINUTE = 60_000;
 const DAY = 86_400_000;
 /** Fixed, so the same events always compress to the same bytes on the same zlib. */
 const GZIP_LEVEL = 6;
@@ -38,7 +37,11 @@ export interface TreeOptions {
   start: string | Date;
   /** Length of the span in days (fractions allowed; at least 1 when planting incidents). */
   days: number;
-  /** How many events to write in all (background + incidents), within a few events. */
+  /**
+   * How many events to write in all (background + incidents), within a few events. The
+   * fixed events (sign-ins, pipeline runs, hourly vendor sessions, incidents) are written
+   * whatever the number, so a very small request gets somewhat more.
+   */
   events: number;
   accounts?: string[];
   regions?: string[];

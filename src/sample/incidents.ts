@@ -122,7 +122,7 @@ function denied(principalArn: string, action: string, ec2 = false): { code: stri
 
 // ---------------------------------------------------------------------------------------
 
-function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast, dev: AccountCast, gaps: LoggingGap[]): PlantedIncident[] {
+function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast, gaps: LoggingGap[]): PlantedIncident[] {
   const G = topo.globalRegion;
   const S = topo.secondaryRegion;
   const acct = prod.id;
@@ -298,7 +298,6 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
     s.emit(apiCall({ time: s.at('03:47:41'), actor: responder, account: acct, region: G, source: 'cloudtrail.amazonaws.com', name: 'GetTrailStatus', request: { name: trailArn } }));
     s.emit(apiCall({ time: s.at('03:49:02'), actor: responder, account: acct, region: G, source: 'iam.amazonaws.com', name: 'ListAccessKeys', request: { userName: 'ci-deploy' } }));
   }
-  void dev;
 
   const ownAccounts = [...new Set([...topoAccounts(topo), VENDOR_ACCOUNT])].join(',');
   return [
@@ -664,7 +663,7 @@ export function plantIncidents(rng: Random, topo: Topology, anchor: Date): Stori
   const s = new Story(rng, anchor);
   const gaps: LoggingGap[] = [];
   const incidents = [
-    ...leakedKeyStory(s, rng, topo, prod, dev, gaps),
+    ...leakedKeyStory(s, rng, topo, prod, gaps),
     ...rootSignInStory(s, topo, dev),
     ...passwordOnlyStory(s, topo, prod),
     ...devHygieneStory(s, rng, topo, dev),
