@@ -63,6 +63,13 @@ export interface Config {
     concurrency: number;
     approvalExpirySweepMs: number;
   };
+  /** How BullMQ notices a worker that died mid-job, so another worker takes the job over. */
+  queue: {
+    /** A job's lock lapses this long after its worker stops renewing it. */
+    lockDurationMs: number;
+    /** How often workers look for jobs whose lock lapsed (stalled jobs). */
+    stalledIntervalMs: number;
+  };
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
 }
@@ -96,6 +103,8 @@ export const CONFIG_VARIABLES = [
   'CTRB_RUNBOOKS',
   'CTRB_WORKER_CONCURRENCY',
   'CTRB_APPROVAL_EXPIRY_SWEEP',
+  'CTRB_JOB_LOCK_DURATION',
+  'CTRB_STALLED_INTERVAL',
   'CTRB_SHUTDOWN_TIMEOUT',
   'LOG_LEVEL',
   'CTRB_ATHENA_WORKGROUP',
@@ -159,6 +168,10 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     worker: {
       concurrency: v.CTRB_WORKER_CONCURRENCY,
       approvalExpirySweepMs: v.CTRB_APPROVAL_EXPIRY_SWEEP,
+    },
+    queue: {
+      lockDurationMs: v.CTRB_JOB_LOCK_DURATION,
+      stalledIntervalMs: v.CTRB_STALLED_INTERVAL,
     },
     shutdownTimeoutMs: v.CTRB_SHUTDOWN_TIMEOUT,
     logLevel: v.LOG_LEVEL,
@@ -255,6 +268,8 @@ function variablesSchema(ctx: SchemaContext) {
       .default(BUILTIN_RUNBOOK_DIR),
     CTRB_WORKER_CONCURRENCY: integer(1, 64, 'a number of jobs').default(2),
     CTRB_APPROVAL_EXPIRY_SWEEP: duration(1_000, '1s').default(30_000),
+    CTRB_JOB_LOCK_DURATION: duration(1_000, '1s').default(30_000),
+    CTRB_STALLED_INTERVAL: duration(1_000, '1s').default(30_000),
     CTRB_SHUTDOWN_TIMEOUT: duration(1_000, '1s').default(30_000),
     LOG_LEVEL: oneOf(LOG_LEVELS).default('info'),
     CTRB_ATHENA_WORKGROUP: z
