@@ -19,7 +19,10 @@ export type DocumentKind = 'records' | 'lookup';
 export type SplitResult =
   | {
       kind: DocumentKind;
-      /** One event (or lookup-events entry) per line; a view into the input buffer. */
+      /**
+       * One event (or lookup-events entry) per line, each ending in a newline; a view into
+       * the input buffer, so files concatenate into one batch without a copy.
+       */
       lines: Buffer;
       events: number;
     }
@@ -139,7 +142,10 @@ function finish(
         'nor an "Events" array (aws cloudtrail lookup-events output)',
     };
   }
-  return { kind, lines: doc.subarray(arrayStart, arrayEnd), events };
+  if (events === 0) return { kind, lines: doc.subarray(0, 0), events };
+  // The array's closing bracket becomes the last event's newline.
+  doc[arrayEnd] = NEWLINE;
+  return { kind, lines: doc.subarray(arrayStart, arrayEnd + 1), events };
 }
 
 function notObjects(kind: DocumentKind): SplitResult {

@@ -10,12 +10,23 @@ import { splitEventArray, type DocumentKind } from './split.js';
 
 const gunzipAsync = promisify(gunzip);
 
+/**
+ * zlib hands back its output in chunks (16 KiB by default), each a callback, then copies
+ * them into one buffer. A gzip file ends with its uncompressed size, so one chunk of that
+ * size is enough: this halves the CPU spent decompressing. The size is only a hint (it is
+ * modulo 4 GiB, and covers the last member of a multi-member file), hence the bounds.
+ */
+function gunzipChunkSize(gz: Buffer): number {
+  const declared = gz.length >= 4 ? gz.readUInt32LE(gz.length - 4) : 0;
+  return Math.min(Math.max(declared, 64 * 1024), 256 * 1024 * 1024);
+}
+
 export type StagedFile =
   | {
       ok: true;
       source: string;
       kind: DocumentKind;
-      /** One event per line, no trailing newline; empty when the file holds no events. */
+      /** One event per line, each ending in a newline; empty when the file holds no events. */
       lines: Buffer;
       events: number;
     }
@@ -31,7 +42,7 @@ export async function stageFile(source: string): Promise<StagedFile> {
   }
   if (isGzip(doc)) {
     try {
-      doc = await gunzipAsync(doc);
+      doc = await gunzipAsync(doc, { chunkSize: gunzipChunkSize(doc) });
     } catch (error) {
       return { ok: false, source, problem: `not a complete gzip file (${messageOf(error)})` };
     }
