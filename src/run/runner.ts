@@ -139,7 +139,8 @@ async function runStep(
         return done({ status: 'ok', note: step.note ? renderTemplate(step.note, vars) : '' });
     }
   } catch (e) {
-    return done({ status: 'failed', reason: (e as Error).message });
+    const error = e instanceof Error ? e : new Error(String(e));
+    return done({ status: 'failed', reason: error.message, errorName: error.name });
   }
 }
 

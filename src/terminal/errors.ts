@@ -4,7 +4,11 @@ import pc from 'picocolors';
 /** An error a user caused and can fix (bad parameter, unknown runbook, missing logs): no stack trace. */
 export function isUserError(e: unknown): boolean {
   if (!(e instanceof Error)) return false;
-  return USER_ERRORS.has(e.name) || USER_ERRORS.has(e.constructor.name);
+  return isUserErrorName(e.name) || isUserErrorName(e.constructor.name);
+}
+
+export function isUserErrorName(name: string): boolean {
+  return USER_ERRORS.has(name);
 }
 
 const USER_ERRORS = new Set([

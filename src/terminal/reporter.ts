@@ -103,8 +103,12 @@ export function createTerminalReporter(opts: TerminalReporterOptions = {}): Repo
       const findings = result.findings.length === 0 ? 'no findings' : `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} (${parts.join(', ')})`;
       const gates = result.steps.filter((s) => s.status === 'gated').length;
       const tail = gates ? ` · ${gates} remediation${gates === 1 ? '' : 's'} awaiting approval (planned only)` : '';
-      const status = result.status === 'failed' ? c.red('failed') : c.green(result.status);
-      print(`${c.bold(status)}: ${findings}${tail}`);
+      const failed = result.steps.find((s) => s.status === 'failed');
+      if (result.status === 'failed' && failed) {
+        print(`${c.bold(c.red('failed'))} at step ${failed.stepId}${result.findings.length ? ` (${findings} before it)` : ''}`);
+        return;
+      }
+      print(`${c.bold(c.green(result.status))}: ${findings}${tail}`);
     },
   };
 }

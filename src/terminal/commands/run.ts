@@ -7,7 +7,8 @@ import type { Severity } from '../../runbook/schema.js';
 import { newRunContext } from '../../run/context.js';
 import { prepareRunbook } from '../../run/prepare.js';
 import { runRunbook } from '../../run/runner.js';
-import type { Finding, RunResult } from '../../run/types.js';
+import type { RunResult } from '../../run/types.js';
+import { isUserErrorName } from '../errors.js';
 import { resolveLogSource } from '../logs.js';
 import { createJsonReporter, createTerminalReporter } from '../reporter.js';
 import { SEVERITY_RANK } from '../severity.js';
@@ -32,12 +33,17 @@ export async function runCommand(dir: string, name: string, args: string[], opts
   const ctx = newRunContext({ runbookId: runbook.id, params, window, requestedBy: `terminal:${safeUser()}`, source: 'terminal' });
   const reporter = opts.json ? createJsonReporter() : createTerminalReporter({ maxRows: opts.maxRows });
   const result = await runRunbook(prepared, ctx, { engine: createDuckDbEngine({ logsDir: source.dir }), reporter, gates: 'plan' });
-  process.exitCode = exitCodeForRun(result.status, result.findings, opts.failOn);
+  process.exitCode = exitCodeForRun(result, opts.failOn);
   return result;
 }
 
-export function exitCodeForRun(status: RunResult['status'], findings: Finding[], failOn?: Severity): number {
-  if (status === 'failed') return 1;
+export function exitCodeForRun(result: Pick<RunResult, 'status' | 'steps' | 'findings'>, failOn?: Severity): number {
+  const { status, findings } = result;
+  if (status === 'failed') {
+    // Bad input found only once the run started (e.g. a log folder with no CloudTrail files).
+    const failure = result.steps.find((s) => s.status === 'failed');
+    return failure?.errorName && isUserErrorName(failure.errorName) ? 2 : 1;
+  }
   if (failOn && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])) return 3;
   return 0;
 }

@@ -1,0 +1,9 @@
+/** `npm run bench`: every benchmark in turn, each printing its own figures. */
+import { main as engine } from './engine.js';
+
+const benches: [string, () => Promise<void>][] = [['engine', engine]];
+const only = process.argv[2];
+for (const [name, run] of benches) {
+  if (only && only !== name) continue;
+  await run();
+}

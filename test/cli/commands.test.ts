@@ -1,0 +1,155 @@
+/** list, show, validate, explain, sweep, schema: what each prints, and what bad runbook files get. */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ctrb } from './ctrb.js';
+import type { SweepResult } from '../../src/terminal/commands/sweep.js';
+
+const LIBRARY_IDS = [
+  'access-key-activity',
+  'cloudtrail-tampering',
+  'compromised-credentials',
+  'console-login-unusual-source',
+  'console-login-without-mfa',
+  'delete-operations',
+  'external-access',
+  'iam-persistence',
+  'iam-policy-changes',
+  'kms-key-changes',
+  'lambda-changes',
+  'principal-activity',
+  'root-activity',
+  's3-data-access',
+  's3-deletions',
+  's3-exposure',
+  'security-group-changes',
+  'unauthorized-api-calls',
+];
+
+async function runbookDir(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'ctrb-validate-'));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  return dir;
+}
+
+const GOOD = `id: good
+title: A good runbook
+summary: Console sign-ins.
+severity: low
+steps:
+  - id: logins
+    query:
+      where: { eventName: ConsoleLogin }
+  - id: flag
+    check:
+      - for_each: logins
+        when: row.eventName == "ConsoleLogin"
+        severity: low
+        message: "sign-in {{row.eventID}}"
+`;
+
+describe('ctrb list and show', () => {
+  it('lists every runbook of the library', async () => {
+    const out = await ctrb(['list', '--json']);
+    expect(out.code).toBe(0);
+    const ids = (JSON.parse(out.stdout) as { id: string }[]).map((r) => r.id);
+    expect(ids).toEqual(expect.arrayContaining(LIBRARY_IDS));
+  });
+
+  it('shows a runbook\'s parameters with types and defaults, its triggers and its steps', async () => {
+    const out = await ctrb(['show', 'console-login-unusual-source']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/trusted_cidrs: cidr \(list, default [\d./,]+\)/);
+    expect(out.stdout).toContain('since: duration or time');
+    expect(out.stdout).toContain('alarm triggers');
+    expect(out.stdout).toMatch(/1\. \[query\] untrusted_logins/);
+  });
+});
+
+describe('ctrb validate', () => {
+  it('passes the whole built-in library', async () => {
+    const out = await ctrb(['validate']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain(`${LIBRARY_IDS.length} valid, 0 invalid`);
+  });
+
+  it('names file, line and field for invalid YAML, unknown fields, bad CEL and unknown query fields', async () => {
+    const dir = await runbookDir({
+      'good.yaml': GOOD,
+      'broken.yaml': 'id: broken\ntitle: [unclosed\n',
+      'typo.yaml': GOOD.replace('id: good', 'id: typo').replace('      where: { eventName: ConsoleLogin }', '      where: { eventName: ConsoleLogin }\n      limitt: 5'),
+      'badcel.yaml': GOOD.replace('id: good', 'id: badcel').replace('row.eventName == "ConsoleLogin"', 'row.eventName == '),
+      'badfield.yaml': GOOD.replace('id: good', 'id: badfield').replace('eventName: ConsoleLogin', 'eventNam: ConsoleLogin'),
+    });
+    const out = await ctrb(['validate', ...['good', 'broken', 'typo', 'badcel', 'badfield'].map((n) => join(dir, `${n}.yaml`))]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toContain('1 valid, 4 invalid');
+    expect(out.stdout).toMatch(/broken\.yaml:\d+:\d+ {2}YAML: /);
+    expect(out.stdout).toContain('typo.yaml:9:7  steps[0].query: unknown field "limitt"');
+    expect(out.stdout).toMatch(/badcel\.yaml:12:\d+ {2}steps\[1\]\.check\[0\]\.when: .*found = but expecting .*\(in row\.eventName ==\)/);
+    expect(out.stdout).toMatch(/badfield\.yaml:8:\d+ {2}steps\[0\]\.query\.where\.eventNam: .*eventNam/);
+  });
+
+  it('refuses a runbook whose id does not match its file name', async () => {
+    const dir = await runbookDir({ 'other-name.yaml': GOOD });
+    const out = await ctrb(['validate', join(dir, 'other-name.yaml')]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toContain('id "good" must match the file name "other-name"');
+  });
+});
+
+describe('ctrb explain', () => {
+  it('prints, per engine, the statement with placeholders and the bound values', async () => {
+    const athena = await ctrb(['explain', 'console-login-unusual-source', '--engine', 'athena']);
+    expect(athena.code).toBe(0);
+    expect(athena.stdout).toContain('"eventname" = ?');
+    expect(athena.stdout).toMatch(/"timestamp" BETWEEN \? AND \?/);
+    expect(athena.stdout).toMatch(/\? = "ConsoleLogin" {2}\(literal\)/);
+
+    const duck = await ctrb(['explain', 'access-key-activity', 'access_key_id=AKIAIOSFODNN7EXAMPLE', '--engine', 'duckdb']);
+    expect(duck.stdout).toMatch(/\$\d+ = "AKIAIOSFODNN7EXAMPLE" {2}\(param:access_key_id\)/);
+    expect(duck.stdout).not.toMatch(/'AKIAIOSFODNN7EXAMPLE'/);
+
+    const lookup = await ctrb(['explain', 'access-key-activity', 'access_key_id=AKIAIOSFODNN7EXAMPLE', '--engine', 'lookup']);
+    expect(lookup.stdout).toContain('AttributeKey=AccessKeyId, AttributeValue=AKIAIOSFODNN7EXAMPLE');
+
+    const lake = await ctrb(['explain', 'root-activity', '--engine', 'lake']);
+    expect(lake.stdout).toContain('inlined (escaped) values');
+  });
+
+  it('refuses an engine it does not know', async () => {
+    const out = await ctrb(['explain', 'root-activity', '--engine', 'bigquery']);
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toContain('bigquery');
+  });
+});
+
+describe('ctrb sweep', () => {
+  it('runs every runbook\'s detection steps on the sample; findings carry their eventIDs', async () => {
+    const out = await ctrb(['sweep', '--json']);
+    expect(out.code).toBe(0);
+    const result = JSON.parse(out.stdout) as SweepResult;
+    expect(result.failed).toEqual([]);
+    expect(result.findings.length).toBeGreaterThan(10);
+    for (const f of result.findings) expect(f.eventIDs.length).toBeGreaterThan(0);
+    expect(result.skipped.map((s) => s.runbook)).toEqual(expect.arrayContaining(['access-key-activity', 'principal-activity']));
+    const manifest = JSON.parse(await readFile(new URL('../../samples/cloudtrail/manifest.json', import.meta.url), 'utf8')) as {
+      incidents: { runbook: string; params: Record<string, string>; eventIDs: string[] }[];
+    };
+    const found = new Set(result.findings.flatMap((f) => f.eventIDs));
+    const sweepable = manifest.incidents.filter((i) => Object.keys(i.params).length === 0);
+    for (const incident of sweepable) {
+      expect(incident.eventIDs.some((id) => found.has(id)), `${incident.runbook} incident found by the sweep`).toBe(true);
+    }
+  });
+});
+
+describe('ctrb schema', () => {
+  it('prints the JSON Schema the runbook files point editors at', async () => {
+    const out = await ctrb(['schema']);
+    expect(out.code).toBe(0);
+    const checkedIn = await readFile(new URL('../../schema/runbook.schema.json', import.meta.url), 'utf8');
+    expect(JSON.parse(out.stdout)).toEqual(JSON.parse(checkedIn));
+  });
+});
