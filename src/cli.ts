@@ -16,6 +16,8 @@ import { sweepCommand } from './terminal/commands/sweep.js';
 import { sampleCommand } from './terminal/commands/sample.js';
 import { SEVERITIES } from './runbook/schema.js';
 import { ENGINE_NAMES } from './query/engine.js';
+import { workerCommand } from './worker/command.js';
+import { auditCliCommand, botCommand } from './bot/commands.js';
 
 const program = new Command()
   .name('ctrb')
@@ -88,6 +90,22 @@ program
   .option('--seed <n>', 'random seed (same seed, same bytes)', (v) => Number.parseInt(v, 10), 1)
   .option('--end <time>', 'end of the generated span (ISO 8601)')
   .action((o) => sampleCommand(o));
+
+program
+  .command('bot')
+  .description('serve the Slack app: /investigate, alarm threads, approval buttons (configured from the environment)')
+  .action(async () => botCommand({ runbooksDir: runbooksDir() }));
+
+program
+  .command('audit')
+  .description('print the approval audit trail (requests, decisions, expiries, executions) as JSON lines')
+  .option('--since <when>', 'from this long ago (24h, 7d) or an ISO 8601 time; default everything')
+  .action(async (o) => auditCliCommand(o));
+
+program
+  .command('worker')
+  .description('run the queue workers: runbook runs and approved remediations (configuration from the environment)')
+  .action(() => workerCommand({ ...process.env, CTRB_RUNBOOKS: runbooksDir() }));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,39 @@
+/**
+ * The `ctrb bot` and `ctrb audit` commands, as the CLI calls them. Both read their settings
+ * from the environment (docs/configuration.md).
+ */
+import { auditCommand, DEFAULT_KEY_PREFIX, parseSince } from '../approval/index.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { UsageError } from '../terminal/errors.js';
+import { runBot } from './index.js';
+
+/** `ctrb bot`: an invalid environment is one message listing every problem, and exit code 2. */
+export async function botCommand(options: { runbooksDir?: string } = {}): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env, { role: 'bot' });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  await runBot(options.runbooksDir ? { ...config, runbooksDir: options.runbooksDir } : config);
+}
+
+/**
+ * `ctrb audit [--since 24h]`: the approval audit trail as JSON lines. Needs only Redis
+ * (REDIS_URL, CTRB_REDIS_PREFIX), not the Slack tokens.
+ */
+export async function auditCliCommand(options: { since?: string }): Promise<void> {
+  if (options.since !== undefined) {
+    try {
+      parseSince(options.since, new Date());
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const redisUrl = process.env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
+  const prefix = process.env.CTRB_REDIS_PREFIX?.trim() || DEFAULT_KEY_PREFIX;
+  await auditCommand(redisUrl, { prefix, ...(options.since !== undefined ? { since: options.since } : {}) });
+}

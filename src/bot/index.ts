@@ -1,0 +1,109 @@
+/**
+ * `ctrb bot`: the front door process. It loads the runbooks, connects to Redis, and serves the
+ * Bolt app; it validates, enqueues and acknowledges, and never runs a query.
+ *
+ * Stopping (SIGTERM, SIGINT): the receiver stops taking requests, requests already in hand
+ * finish, then the queues and Redis are closed and the process exits 0; if that takes longer
+ * than CTRB_SHUTDOWN_TIMEOUT it exits 1.
+ */
+import type { webApi } from '@slack/bolt';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { ApprovalStore, ApproverEligibility } from '../approval/index.js';
+import { describeConfig, type Config } from '../config.js';
+import { reconnectDelayMs } from '../queue/connection.js';
+import { createQueues } from '../queue/producers.js';
+import { RedisRunStore } from '../run/redis-store.js';
+import { RunbookLibrary } from '../runbook/library.js';
+import { createSlackApp } from '../slack/app.js';
+import type { ListenerDeps } from '../slack/listeners/index.js';
+import { RedisAlarmThreads } from './alarm-threads.js';
+import { runClock } from './clock.js';
+import { BotRunQueue } from './run-queue.js';
+
+export interface RunningBot {
+  /** The HTTP port listened on (HTTP mode). */
+  port?: number;
+  /** Stops receiving, lets requests in hand finish, closes the queues and Redis. */
+  stop(): Promise<void>;
+}
+
+export interface StartBotOptions {
+  logger?: Logger;
+}
+
+const HEALTH_TIMEOUT_MS = 1_000;
+
+export async function startBot(config: Config, options: StartBotOptions = {}): Promise<RunningBot> {
+  const logger = options.logger ?? pino({ name: 'ctrb-bot', level: config.logLevel });
+  const library = await RunbookLibrary.load(config.runbooksDir);
+
+  // Fail fast while Redis is away: a command is answered "try again" instead of hanging
+  // past Slack's 3 seconds.
+  const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: reconnectDelayMs });
+  redis.on('error', (e: Error) => logger.warn({ err: e.message }, 'redis connection error'));
+  await redis.connect();
+  const queues = createQueues(config.redis, { failFast: true });
+  const runStore = new RedisRunStore(redis, { prefix: config.redis.prefix });
+  const approvals = new ApprovalStore(redis, { prefix: config.redis.prefix, logger });
+
+  const listenerDeps = (client: webApi.WebClient): ListenerDeps => ({
+    library,
+    runs: new BotRunQueue(queues, runStore),
+    runLookup: { getRunRecord: (id) => runStore.getRecord(id), loadSteps: (id) => runStore.loadSteps(id) },
+    approvals,
+    eligibility: new ApproverEligibility(client, { logger }),
+    alarmThreads: new RedisAlarmThreads(redis, config.redis.prefix),
+    alarmSources: config.alarms,
+    now: runClock(config.engine),
+    logger,
+  });
+  const slack = createSlackApp({
+    config,
+    logger,
+    listenerDeps,
+    healthy: async () => (await Promise.race([redis.ping(), sleep(HEALTH_TIMEOUT_MS)])) === 'PONG',
+  });
+
+  const { port } = await slack.start();
+  logger.info({ config: describeConfig(config), port, runbooks: library.all().length }, 'ctrb bot started');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    ...(port !== undefined ? { port } : {}),
+    stop() {
+      stopping ??= (async () => {
+        await slack.stop().catch((e: unknown) => logger.warn({ err: e }, 'stopping the Slack receiver failed'));
+        await queues.close();
+        await redis.quit().catch(() => redis.disconnect());
+        logger.info('ctrb bot stopped');
+      })();
+      return stopping;
+    },
+  };
+}
+
+/**
+ * Runs the bot until SIGTERM or SIGINT, then stops it within the configured time: what
+ * `ctrb bot` calls.
+ */
+export async function runBot(config: Config): Promise<void> {
+  const logger = pino({ name: 'ctrb-bot', level: config.logLevel });
+  const bot = await startBot(config, { logger });
+  await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  }).then((signal) => logger.info({ signal }, 'stopping'));
+  const timedOut = await Promise.race([bot.stop().then(() => false), sleep(config.shutdownTimeoutMs).then(() => true)]);
+  if (timedOut) {
+    logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'the bot did not stop in time; exiting anyway');
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
+function sleep(ms: number): Promise<undefined> {
+  return new Promise((resolve) => {
+    setTimeout(() => resolve(undefined), ms).unref();
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * The Bolt app of `ctrb bot`: the receiver, the Web API client and the listeners.
+ *
+ * - HTTP mode (default): Bolt's HTTPReceiver on `PORT`, one path (`/slack/events`) for slash
+ *   commands, interactivity and events, every request's signature checked against
+ *   `SLACK_SIGNING_SECRET` (forged → 401, older than 5 minutes → refused).
+ * - Socket Mode when `SLACK_APP_TOKEN` is set: the bot connects out; no public URL.
+ *
+ * Either way the listeners are the same functions, registered in one place
+ * (listeners/index.ts). The Web API client talks to `SLACK_API_URL` (GovSlack, a proxy, a
+ * test fake) and honours Slack's 429 `Retry-After` with its built-in retries.
+ *
+ * `GET /healthz` answers 200 while the bot's dependencies (Redis) answer, 503 otherwise, for
+ * container health checks (on `PORT` in both modes).
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { registerListeners, type ListenerDeps } from './listeners/index.js';
+
+export const HEALTH_PATH = '/healthz';
+
+export interface SlackAppOptions {
+  config: Pick<Config, 'slack'>;
+  logger: Logger;
+  /** The listeners' dependencies; some need the app's Web API client (Slack look-ups). */
+  listenerDeps: (client: webApi.WebClient) => ListenerDeps;
+  /** Whether the bot can do its work (Redis answers); drives `GET /healthz`. */
+  healthy: () => Promise<boolean>;
+}
+
+export interface SlackApp {
+  app: App;
+  /** Starts receiving; in HTTP mode resolves with the port actually listened on. */
+  start(): Promise<{ port?: number }>;
+  stop(): Promise<void>;
+}
+
+export function createSlackApp(options: SlackAppOptions): SlackApp {
+  const { slack } = options.config;
+  const logger = boltLogger(options.logger.child({ component: 'bolt' }));
+  const healthRoute = {
+    path: HEALTH_PATH,
+    method: ['GET'],
+    handler: (_req: unknown, res: import('node:http').ServerResponse) => {
+      void options.healthy().then(
+        (ok) => res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'redis unavailable\n'),
+        () => res.writeHead(503, { 'content-type': 'text/plain' }).end('redis unavailable\n'),
+      );
+    },
+  };
+
+  let receiver: Receiver;
+  if (slack.socketMode) {
+    receiver = new SocketModeReceiver({
+      appToken: slack.appToken ?? '',
+      logger,
+      customRoutes: [healthRoute],
+      // Bolt hands these client options to the Socket Mode client (apps.connections.open).
+      installerOptions: { clientOptions: { slackApiUrl: slack.apiUrl }, port: slack.port },
+    });
+  } else {
+    receiver = new HTTPReceiver({
+      signingSecret: slack.signingSecret ?? '',
+      port: slack.port,
+      logger,
+      signatureVerification: true,
+      // Respond as soon as a listener acks; the rest of its work happens after the response.
+      processBeforeResponse: false,
+      customRoutes: [healthRoute],
+    });
+  }
+
+  const app = new App({
+    token: slack.botToken,
+    receiver,
+    logger,
+    clientOptions: { slackApiUrl: slack.apiUrl },
+  });
+  app.error(async (error) => {
+    options.logger.error({ err: error }, 'a Slack listener failed');
+  });
+  registerListeners(app, options.listenerDeps(app.client));
+
+  return {
+    app,
+    async start() {
+      const started = (await app.start(slack.port)) as Server | undefined;
+      const address = started && typeof started.address === 'function' ? (started.address() as AddressInfo | null) : null;
+      return address ? { port: address.port } : {};
+    },
+    async stop() {
+      await app.stop();
+    },
+  };
+}
+
+/** Bolt's logger interface on top of pino, so Bolt's lines are structured like ours. */
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  let named = log;
+  return {
+    debug: (...msg) => named.debug(msg.map(String).join(' ')),
+    info: (...msg) => named.info(msg.map(String).join(' ')),
+    warn: (...msg) => named.warn(msg.map(String).join(' ')),
+    error: (...msg) => named.error(msg.map(String).join(' ')),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: (name) => {
+      named = log.child({ name });
+    },
+  };
+}

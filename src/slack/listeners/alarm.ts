@@ -1,0 +1,74 @@
+/**
+ * Alarm posts: a CloudWatch alarm in ALARM, posted by a configured bot or app in a configured
+ * alarm channel, starts every runbook whose `triggers.alarms` match, each in its own run in a
+ * thread under the post. The alarm's OK post puts a "recovered" note into that thread.
+ * Everything else (other messages, unmatched alarms, INSUFFICIENT_DATA) is ignored.
+ *
+ * Bolt acknowledges events before this runs, so a slow Slack or Redis never makes Slack retry.
+ * When Slack does deliver a post twice (its retries, `X-Slack-Retry-Num`), the job ids make the
+ * second delivery add nothing, and the notes this listener posts are posted once.
+ */
+import type { AllMiddlewareArgs, App, webApi, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { ParamError } from '../../runbook/params.js';
+import { isAlarmSourcePost, matchAlarm, parseAlarmPost, type SlackMessageEvent } from '../alarm/index.js';
+import { renderAlarmRecovered, type SlackMessage } from '../render/index.js';
+import { alarmRunJob, type AlarmPost } from './alarm-run.js';
+import type { ListenerDeps } from './deps.js';
+import { renderAlarmRunRefused } from './replies.js';
+
+export function registerAlarmListener(app: App, deps: ListenerDeps): void {
+  app.event('message', async ({ event, client }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => {
+    await onMessage(deps, client, event as SlackMessageEvent);
+  });
+}
+
+export async function onMessage(deps: ListenerDeps, client: webApi.WebClient, event: SlackMessageEvent): Promise<void> {
+  if (!isAlarmSourcePost(event, deps.alarmSources) || !event.channel || !event.ts) return;
+  const alarm = parseAlarmPost(event);
+  if (!alarm) return;
+  const post: AlarmPost = { channel: event.channel, ts: event.ts, alarm };
+  if (alarm.state === 'ALARM') await startAlarmRuns(deps, client, post);
+  else if (alarm.state === 'OK') await noteRecovery(deps, client, post);
+}
+
+async function startAlarmRuns(deps: ListenerDeps, client: webApi.WebClient, post: AlarmPost): Promise<void> {
+  const log = deps.logger.child({ alarm: post.alarm.alarmName, channel: post.channel, ts: post.ts });
+  const matched = matchAlarm(post.alarm.alarmName, deps.library.all().map((e) => e.runbook));
+  if (matched.length === 0) {
+    log.debug('alarm matches no runbook; ignored');
+    return;
+  }
+  await deps.alarmThreads.remember(post.channel, post.alarm.alarmName, post.ts);
+  // Notes go into the thread once, even when Slack delivers the post again; jobs dedupe by id.
+  const first = await deps.alarmThreads.firstDelivery(post.channel, post.ts);
+  const now = deps.now();
+  for (const runbook of matched) {
+    let job;
+    try {
+      job = alarmRunJob(runbook, post, now);
+    } catch (e) {
+      if (!(e instanceof ParamError)) throw e;
+      log.warn({ runbookId: runbook.id, problems: e.problems }, 'a runbook matching the alarm cannot start from an alarm');
+      if (first) await postInThread(client, post, renderAlarmRunRefused(runbook.id, e.problems.map((p) => p.message)));
+      continue;
+    }
+    try {
+      const { added } = await deps.runs.enqueueRun(job.jobId, job.data);
+      log.info({ runbookId: runbook.id, runId: job.data.runId, duplicate: !added }, added ? 'alarm run enqueued' : 'alarm post seen before; run already enqueued');
+    } catch (e) {
+      log.error({ err: e, runbookId: runbook.id }, 'could not enqueue an alarm run');
+      if (first) await postInThread(client, post, renderAlarmRunRefused(runbook.id, ['the run queue is not reachable right now']));
+    }
+  }
+}
+
+async function noteRecovery(deps: ListenerDeps, client: webApi.WebClient, post: AlarmPost): Promise<void> {
+  const threadTs = await deps.alarmThreads.find(post.channel, post.alarm.alarmName);
+  if (!threadTs) return;
+  if (!(await deps.alarmThreads.firstDelivery(post.channel, post.ts))) return;
+  await postInThread(client, { ...post, ts: threadTs }, renderAlarmRecovered(post.alarm));
+}
+
+async function postInThread(client: webApi.WebClient, post: Pick<AlarmPost, 'channel' | 'ts'>, message: SlackMessage): Promise<void> {
+  await client.chat.postMessage({ channel: post.channel, thread_ts: post.ts, text: message.text, blocks: message.blocks });
+}

@@ -1,0 +1,34 @@
+/**
+ * The bot's own short answers that the shared renderers do not cover: "starting", and the
+ * note a runbook that cannot start from an alarm leaves in the alarm's thread.
+ */
+import { escapeMrkdwn, fitMessage, type SlackMessage } from '../render/index.js';
+
+const section = (text: string): SlackMessage['blocks'][number] => ({ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } });
+const code = (text: string): string => `\`${escapeMrkdwn(text.replace(/`/g, 'ˋ'))}\``;
+
+export function renderStarting(runbook: { id: string; title: string }, runId: string): SlackMessage {
+  const text =
+    `🔎 Starting *${escapeMrkdwn(runbook.title)}* (${code(runbook.id)}), run ${code(runId)} — follow the thread in this channel.\n` +
+    `Where it is: ${code(`/investigate status ${runId}`)}`;
+  return fitMessage({ text: `Starting ${escapeMrkdwn(runbook.title)}, run ${escapeMrkdwn(runId)}`, blocks: [section(text)] });
+}
+
+/** A Redis or queue failure: nothing was started, and the person should know it. */
+export function renderNotStarted(runbookId: string): SlackMessage {
+  const text = `⚠️ ${code(runbookId)} was not started: the run queue is not reachable right now. Try again in a moment.`;
+  return fitMessage({ text: `${escapeMrkdwn(runbookId)} was not started: the run queue is not reachable`, blocks: [section(text)] });
+}
+
+/** In an alarm's thread: a matching runbook that could not start, and why. */
+export function renderAlarmRunRefused(runbookId: string, problems: readonly string[]): SlackMessage {
+  const bullets = problems.map((p) => `• ${escapeMrkdwn(p)}`).join('\n');
+  const text = `⚠️ ${code(runbookId)} matches this alarm but could not start:\n${bullets}`;
+  return fitMessage({ text: `${escapeMrkdwn(runbookId)} could not start for this alarm`, blocks: [section(text)] });
+}
+
+/** `/investigate status` for a run no worker has taken yet. */
+export function renderQueued(runbook: { id: string; title: string }, runId: string): SlackMessage {
+  const text = `⏳ *${escapeMrkdwn(runbook.title)}* (${code(runbook.id)}), run ${code(runId)}: queued, waiting for a worker to take it.`;
+  return fitMessage({ text: `${escapeMrkdwn(runbook.title)} (run ${escapeMrkdwn(runId)}): queued`, blocks: [section(text)] });
+}
