@@ -137,6 +137,24 @@ describe('duckdb engine: where the logs come from', () => {
     expect(rows.map((r) => r.userAgent)).toEqual(tricky);
   });
 
+  it('finds the top-level event array whatever the member order, ignoring nested look-alikes', async () => {
+    const decoy = { Records: [cloudTrailEvent({ eventName: 'Decoy' })] };
+    await writeJsonFile(join(logs, 'export.json'), {
+      exportedBy: 'incident-tool',
+      meta: decoy,
+      Records: [cloudTrailEvent({ eventName: 'Real' })],
+    });
+    await writeJsonFile(join(logs, 'lookup.json'), {
+      NextToken: 'abc',
+      Events: [{ EventId: 'x', CloudTrailEvent: JSON.stringify(cloudTrailEvent({ eventName: 'FromLookup', meta: decoy })) }],
+    });
+    const opened = await openDuckDb(logs, MAY_1);
+    session = opened.session;
+
+    const rows = await opened.rows('SELECT "eventName" FROM events ORDER BY 1');
+    expect(rows).toEqual([{ eventName: 'FromLookup' }, { eventName: 'Real' }]);
+  });
+
   it('reads `aws cloudtrail lookup-events` output, plain and gzipped, into the same columns', async () => {
     const login = cloudTrailEvent({
       eventName: 'ConsoleLogin',
