@@ -1,0 +1,96 @@
+/**
+ * Alarm posts through the real Bolt HTTP receiver (Events API callbacks, signed), no worker:
+ * what the bot enqueues, and what it posts itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useTestRedis } from '../support/redis.js';
+import { ALARM_CHANNEL, alarmPost, eventually, startBotHarness, textOf, type BotHarness } from './harness.js';
+
+const redis = useTestRedis();
+let h: BotHarness;
+
+beforeAll(async () => {
+  h = await startBotHarness(redis);
+});
+afterAll(async () => {
+  await h?.stop();
+});
+
+describe('alarm posts', () => {
+  it('starts each matching runbook in a thread under the alarm post, its window around the state change', async () => {
+    const post = alarmPost({ name: 'prod-RootLogin-alarm', state: 'ALARM', ts: '1793620752.000100', changedAt: '2026-11-02T11:59:12.331Z', region: 'eu-west-1', account: '210987654321' });
+    expect((await h.event(post)).status).toBe(200);
+
+    const job = await eventually(() => h.runs.getJob(`alarm-${ALARM_CHANNEL}-1793620752_000100-root-logins`));
+    expect(job.data).toMatchObject({
+      runbookId: 'root-logins',
+      source: 'alarm',
+      requestedBy: 'alarm:prod-RootLogin-alarm',
+      slack: { channel: ALARM_CHANNEL, threadTs: '1793620752.000100' },
+      // The alarm's own account and region; a list parameter keeps its default.
+      params: { account: '210987654321', region: 'eu-west-1', trusted_accounts: ['123456789012'] },
+      alarm: { name: 'prod-RootLogin-alarm', region: 'eu-west-1', accountId: '210987654321' },
+      // 24 h before the state change, to 15 minutes after it.
+      window: { start: '2026-11-01T11:59:12.331Z', end: '2026-11-02T12:14:12.331Z' },
+    });
+  });
+
+  it('starts one run however often Slack delivers the same post', async () => {
+    const post = alarmPost({ name: 'RootAccountUsage', state: 'ALARM', ts: '1793620800.000200', changedAt: '2026-11-02T12:00:00Z' });
+    await h.event(post, { eventId: 'Ev0SAME' });
+    await h.event(post, { eventId: 'Ev0SAME', retryNum: 1, retryReason: 'http_timeout' });
+    await h.event(post, { eventId: 'Ev0SAME', retryNum: 2, retryReason: 'http_timeout' });
+
+    await eventually(() => h.runs.getJob(`alarm-${ALARM_CHANNEL}-1793620800_000200-root-logins`));
+    await new Promise((r) => setTimeout(r, 200));
+    const jobs = (await h.runs.getJobs(['waiting'])).filter((j) => j.data.slack.threadTs === '1793620800.000200');
+    expect(jobs).toHaveLength(1);
+  });
+
+  it('ignores posts from people, unmatched alarms and posts outside the alarm channels', async () => {
+    const before = (await h.runs.getJobs(['waiting'])).length;
+    const fromPerson = { ...alarmPost({ name: 'RootAccountUsage', state: 'ALARM', ts: '1793620900.000300', changedAt: '2026-11-02T12:00:00Z' }), subtype: undefined, bot_id: undefined, user: 'U0MALLORY' };
+    await h.event(fromPerson);
+    await h.event(alarmPost({ name: 'HighCPU', state: 'ALARM', ts: '1793620901.000300', changedAt: '2026-11-02T12:00:00Z' }));
+    await h.event({ ...alarmPost({ name: 'RootAccountUsage', state: 'ALARM', ts: '1793620902.000300', changedAt: '2026-11-02T12:00:00Z' }), channel: 'C0RANDOM' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await h.runs.getJobs(['waiting'])).length).toBe(before);
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(0);
+  });
+
+  it('notes in the thread when a matching runbook cannot start from an alarm, once, honouring a 429', async () => {
+    const ts = '1793621000.000400';
+    h.slack.rateLimit('chat.postMessage', { times: 1, retryAfterSeconds: 1 });
+    const post = alarmPost({ name: 'ci-AccessKeyLeak', state: 'ALARM', ts, changedAt: '2026-11-02T12:00:00Z' });
+    // The alarm's thread must exist in the fake for a reply to be accepted.
+    h.slack.messages.set(`${ALARM_CHANNEL}:${ts}`, { channel: ALARM_CHANNEL, ts, text: 'alarm', updates: 0 });
+    await h.event(post);
+    await h.event(post, { retryNum: 1 });
+
+    const note = await h.slack.waitForCall('chat.postMessage', 1, { timeoutMs: 5_000 });
+    const limited = h.slack.callsTo('chat.postMessage', { all: true }).find((c) => c.outcome === 'rate_limited');
+    expect(limited).toBeDefined();
+    expect(note.at - limited!.at).toBeGreaterThanOrEqual(1_000);
+    expect(note.args).toMatchObject({ channel: ALARM_CHANNEL, thread_ts: ts });
+    expect(textOf(note.args as never)).toContain('`key-usage` matches this alarm but could not start');
+    expect(textOf(note.args as never)).toContain('access_key_id: required');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it("puts a recovered note into the alarm's thread when the alarm returns to OK", async () => {
+    const alarmTs = '1793621100.000500';
+    h.slack.messages.set(`${ALARM_CHANNEL}:${alarmTs}`, { channel: ALARM_CHANNEL, ts: alarmTs, text: 'alarm', updates: 0 });
+    await h.event(alarmPost({ name: 'eu-RootLogin', state: 'ALARM', ts: alarmTs, changedAt: '2026-11-02T12:00:00Z' }));
+    await eventually(() => h.runs.getJob(`alarm-${ALARM_CHANNEL}-1793621100_000500-root-logins`));
+    h.slack.clearCalls();
+
+    await h.event(alarmPost({ name: 'eu-RootLogin', state: 'OK', ts: '1793621400.000600', changedAt: '2026-11-02T12:05:00Z' }));
+    const note = await h.slack.waitForCall('chat.postMessage');
+    expect(note.args).toMatchObject({ channel: ALARM_CHANNEL, thread_ts: alarmTs });
+    expect(textOf(note.args as never)).toContain('eu-RootLogin');
+    expect(textOf(note.args as never)).toContain('is back to *OK*');
+    // Nothing new runs on recovery.
+    expect((await h.runs.getJobs(['waiting'])).filter((j) => j.data.alarm?.name === 'eu-RootLogin')).toHaveLength(1);
+  });
+});
