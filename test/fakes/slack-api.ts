@@ -37,7 +37,8 @@ export interface FakeSlackOptions {
   userGroups?: FakeUserGroup[];
 }
 
-export type CallOutcome = 'ok' | 'error' | 'rate_limited' | 'unauthorized';
+/** `dropped`: a held call whose client went away before it was released; Slack never acted on it. */
+export type CallOutcome = 'ok' | 'error' | 'rate_limited' | 'unauthorized' | 'dropped';
 
 export interface RecordedCall {
   /** The Web API method, `upload` for a POST to an upload URL, `response_url` for a response URL. */
@@ -75,6 +76,21 @@ export interface StoredUpload {
   threadTs?: string;
 }
 
+/** A call held back by `holdCall`: not answered (nor acted on) until released. */
+export interface HeldCall {
+  /** Resolves when the held call has arrived. */
+  readonly arrived: Promise<void>;
+  /** Answers it now; a call whose client has gone meanwhile is dropped, as if it never reached Slack. */
+  release(): void;
+}
+
+interface Hold {
+  method: string;
+  n: number;
+  arrived: () => void;
+  released: Promise<void>;
+}
+
 interface Waiter {
   method: string;
   n: number;
@@ -95,6 +111,8 @@ export class FakeSlackApi {
   private readonly groups = new Map<string, FakeUserGroup>();
   private readonly rateLimits = new Map<string, { times: number; retryAfterSeconds: number }>();
   private readonly failures = new Map<string, { error: string; times: number }>();
+  private readonly holds: Hold[] = [];
+  private readonly arrivals = new Map<string, number>();
   private waiters: Waiter[] = [];
   private seq = 0;
   private readonly baseSeconds = Math.floor(Date.now() / 1000);
@@ -159,6 +177,19 @@ export class FakeSlackApi {
     this.failures.set(method, { error, times });
   }
 
+  /**
+   * Holds the `n`th call (1-based, counting every arrival) to `method`: it is neither acted on
+   * nor answered until released, so the caller is caught mid-request (e.g. a worker to kill).
+   */
+  holdCall(method: string, n: number): HeldCall {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrivedPromise = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ method, n, arrived, released });
+    return { arrived: arrivedPromise, release };
+  }
+
   /** A fresh `response_url` for a slash command or interaction payload. */
   responseUrl(): string {
     return `${this.baseUrl}/response/${randomBytes(6).toString('hex')}`;
@@ -212,7 +243,7 @@ export class FakeSlackApi {
     const body = await readBody(req);
     const path = new URL(req.url ?? '/', this.baseUrl).pathname;
     try {
-      if (req.method === 'POST' && path.startsWith('/api/')) return this.handleApi(path.slice('/api/'.length), req, body, res);
+      if (req.method === 'POST' && path.startsWith('/api/')) return await this.handleApi(path.slice('/api/'.length), req, body, res);
       if (req.method === 'POST' && path.startsWith('/upload/v1/')) return await this.handleUpload(path.slice('/upload/v1/'.length), req, body, res);
       if (req.method === 'POST' && path.startsWith('/response/')) return this.handleResponseUrl(req, body, res);
       res.writeHead(404).end();
@@ -221,8 +252,19 @@ export class FakeSlackApi {
     }
   }
 
-  private handleApi(method: string, req: IncomingMessage, body: Buffer, res: ServerResponse): void {
+  private async handleApi(method: string, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     const args = parseArgs(req.headers['content-type'], body);
+    const arrival = (this.arrivals.get(method) ?? 0) + 1;
+    this.arrivals.set(method, arrival);
+    const hold = this.holds.find((h) => h.method === method && h.n === arrival);
+    if (hold) {
+      hold.arrived();
+      await hold.released;
+      if (res.destroyed || req.socket.destroyed) {
+        this.record({ method, args, outcome: 'dropped' });
+        return;
+      }
+    }
     const limited = this.rateLimits.get(method);
     if (limited && limited.times > 0) {
       limited.times--;

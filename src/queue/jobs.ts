@@ -1,0 +1,78 @@
+/**
+ * What travels through the queues: identifiers and parameters only, never credentials or
+ * tokens (a job's data is stored in Redis in plain text and shown by queue dashboards).
+ *
+ * - `runs`: start or continue a run. A run is continued (after an approval decision) by a
+ *   new job for the same runId; the runner resumes at the first unfinished step.
+ * - `remediations`: execute one approved remediation; jobId = approval id, so however many
+ *   clicks or retries arrive, one job exists.
+ */
+import type { ResolvedParams, RunContext } from '../run/types.js';
+
+export const RUNS_QUEUE = 'runs';
+export const REMEDIATIONS_QUEUE = 'remediations';
+
+/** Where a run reports in Slack. */
+export interface SlackTarget {
+  channel: string;
+  /** The thread the run posts into: the alarm post for alarm runs; absent until the parent exists. */
+  threadTs?: string;
+}
+
+export interface RunJobData {
+  runId: string;
+  runbookId: string;
+  params: ResolvedParams;
+  window: RunContext['window'];
+  requestedBy: string;
+  source: Extract<RunContext['source'], 'slash' | 'alarm'>;
+  slack: SlackTarget;
+  alarm?: { name: string; region?: string; accountId?: string; stateChangeTime: string };
+}
+
+export interface RemediationJobData {
+  approvalId: string;
+}
+
+/** Job ids that make duplicates collapse into one job (BullMQ ignores an add with an existing id). */
+export const jobIds = {
+  /** A slash command: one run per run id. */
+  run: (runId: string): string => `run-${runId}`,
+  /** An alarm post, however often Slack delivers it: one run per (channel, message, runbook). */
+  alarmRun: (channel: string, messageTs: string, runbookId: string): string => `alarm-${channel}-${messageTs.replace('.', '_')}-${runbookId}`,
+  /** Continuing a run after the decision on one approval. */
+  continueRun: (runId: string, approvalId: string): string => `continue-${runId}-${approvalId}`,
+  /** The remediation of one approval. */
+  remediation: (approvalId: string): string => approvalId,
+};
+
+/** The run's state as kept in Redis (for resuming, for `/investigate status`). */
+export interface RunRecord {
+  context: RunContext;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'waiting_approval';
+  slack: SlackTarget & {
+    /** The run's parent message (slash runs) — its ts is the thread the steps go into. */
+    parentTs?: string;
+  };
+  /** The approval the run waits on, when status is waiting_approval. */
+  approvalId?: string;
+  /** Alarm runs: the alarm that started the run (carried into the jobs that continue it). */
+  alarm?: RunJobData['alarm'];
+  updatedAt: string;
+}
+
+/** The job that continues a stored run (after an approval decision), from its record. */
+export function runJobDataOf(record: RunRecord): RunJobData {
+  const { context: ctx, slack } = record;
+  return {
+    runId: ctx.runId,
+    runbookId: ctx.runbookId,
+    params: ctx.params,
+    window: ctx.window,
+    requestedBy: ctx.requestedBy,
+    // Records are only made for runs that came through the queues.
+    source: ctx.source === 'alarm' ? 'alarm' : 'slash',
+    slack: { channel: slack.channel, ...(slack.threadTs !== undefined ? { threadTs: slack.threadTs } : {}) },
+    ...(record.alarm ? { alarm: record.alarm } : {}),
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * What a worker process shares between its jobs: one Redis client for run state and
+ * approvals, the queue producers (to continue runs and re-enqueue remediations), the Slack
+ * client, the runbook library (loaded once) and the query engine.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ApprovalStore } from '../approval/store.js';
+import type { Config } from '../config.js';
+import { createDuckDbEngine } from '../query/engines/duckdb/index.js';
+import type { QueryEngine } from '../query/engine.js';
+import type { RunQueues } from '../queue/producers.js';
+import type { RedisRunStore } from '../run/redis-store.js';
+import { RunbookLibrary } from '../runbook/library.js';
+import type { SlackPoster } from '../slack/reporter.js';
+import { EngineUnavailableError } from './errors.js';
+
+export interface WorkerContext {
+  config: Config;
+  /** Names this process in logs and in the audit trail (`executed by …`). */
+  name: string;
+  redis: Redis;
+  runs: RedisRunStore;
+  approvals: ApprovalStore;
+  queues: RunQueues;
+  slack: SlackPoster;
+  library(): Promise<RunbookLibrary>;
+  /** The configured engine; throws EngineUnavailableError for engines not built yet. */
+  engine(): QueryEngine;
+  logger: Logger;
+}
+
+/** The library, read once and kept (a failed read is tried again by the next job). */
+export function libraryLoader(dir: string): () => Promise<RunbookLibrary> {
+  let loaded: Promise<RunbookLibrary> | undefined;
+  return () => {
+    loaded ??= RunbookLibrary.load(dir).catch((e: unknown) => {
+      loaded = undefined;
+      throw e;
+    });
+    return loaded;
+  };
+}
+
+export function engineFactory(engine: Config['engine']): () => QueryEngine {
+  let duckdb: QueryEngine | undefined;
+  return () => {
+    if (engine.name !== 'duckdb') throw new EngineUnavailableError(engine.name);
+    duckdb ??= createDuckDbEngine({ logsDir: engine.logsDir });
+    return duckdb;
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * Which failures are worth retrying. A job that fails with a transient error (Slack 5xx or
+ * network, Redis reconnecting) is retried by BullMQ with backoff; one that no retry can fix
+ * (an unknown runbook, bad parameters, a Slack channel the bot cannot post in) is failed at
+ * once with an UnrecoverableError that says why.
+ */
+import { UnrecoverableError } from 'bullmq';
+import { ParamError } from '../runbook/params.js';
+import { RunbookError } from '../runbook/load.js';
+import { UnknownRunbookError } from '../runbook/library.js';
+
+/** The configured engine has no implementation in this version. */
+export class EngineUnavailableError extends Error {
+  override name = 'EngineUnavailableError';
+  constructor(readonly engine: string) {
+    super(`the ${engine} engine is not available yet in this version of ctrb; set CTRB_ENGINE=duckdb (local CloudTrail files) for now`);
+  }
+}
+
+/** Why a run cannot start, as a headline's details for the thread: one line per problem. */
+export function refusalProblems(error: unknown): string[] | undefined {
+  if (error instanceof ParamError) return error.problems.map((p) => p.message);
+  if (error instanceof RunbookError) return error.message.split('\n');
+  if (error instanceof UnknownRunbookError || error instanceof EngineUnavailableError) return [error.message];
+  return undefined;
+}
+
+/** Slack answers that mean "try again later"; every other `ok: false` answer will not change. */
+const TRANSIENT_SLACK_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+/** The Slack error code of a Web API platform error (`channel_not_found` …), if it is one. */
+export function slackErrorCode(error: unknown): string | undefined {
+  const e = error as { code?: unknown; data?: { error?: unknown } } | undefined;
+  return e?.code === 'slack_webapi_platform_error' && typeof e.data?.error === 'string' ? e.data.error : undefined;
+}
+
+/** The error a job fails with: unrecoverable when retrying cannot help. */
+export function jobFailure(error: unknown): Error {
+  if (error instanceof UnrecoverableError) return error;
+  const slack = slackErrorCode(error);
+  if (slack !== undefined && !TRANSIENT_SLACK_ERRORS.has(slack)) {
+    return new UnrecoverableError(`Slack refused the request: ${slack}`);
+  }
+  const problems = refusalProblems(error);
+  if (problems) return new UnrecoverableError(problems.join('; '));
+  return error instanceof Error ? error : new Error(String(error));
+}

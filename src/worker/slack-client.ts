@@ -1,0 +1,41 @@
+/**
+ * The worker's Slack Web API client. A 429 is waited out as Slack's Retry-After says and the
+ * call retried (`rejectRateLimitedCalls: false`): a rate limit delays a reply, it never loses
+ * one. Network errors and 5xx answers are retried a few times with backoff inside the call;
+ * past that the error fails the job, and BullMQ retries the job later (src/queue/producers.ts).
+ */
+import { webApi, type Logger as SlackLogger, type LogLevel } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+
+/** Five retries over about a minute: long enough for a blip, short enough to free the job. */
+export const SLACK_RETRY_CONFIG: webApi.RetryOptions = { retries: 5, factor: 2, minTimeout: 1_000, maxTimeout: 30_000, randomize: true };
+const SLACK_TIMEOUT_MS = 30_000;
+
+export function createSlackClient(slack: Pick<Config['slack'], 'botToken' | 'apiUrl'>, logger: Logger): webApi.WebClient {
+  return new webApi.WebClient(slack.botToken, {
+    slackApiUrl: slack.apiUrl,
+    retryConfig: SLACK_RETRY_CONFIG,
+    rejectRateLimitedCalls: false,
+    timeout: SLACK_TIMEOUT_MS,
+    logger: slackLoggerFor(logger.child({ component: 'slack' })),
+  });
+}
+
+/** The WebClient's log lines through pino (it redacts tokens itself before logging). */
+function slackLoggerFor(logger: Logger): SlackLogger {
+  let level = 'info' as LogLevel;
+  const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : JSON.stringify(m))).join(' ');
+  return {
+    // The client's debug lines are request dumps; they stay at pino's trace level.
+    debug: (...msg) => logger.trace(text(msg)),
+    info: (...msg) => logger.info(text(msg)),
+    warn: (...msg) => logger.warn(text(msg)),
+    error: (...msg) => logger.error(text(msg)),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => {},
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * A worker process: BullMQ workers for the `runs` and `remediations` queues, and the
+ * approval sweeps. Several processes, on one host or many, share one Redis.
+ *
+ * A worker that dies mid-job stops renewing the job's lock; after `CTRB_JOB_LOCK_DURATION`
+ * another worker's stalled-job check (every `CTRB_STALLED_INTERVAL`) puts the job back in the
+ * queue, and the run resumes at its first unfinished step.
+ *
+ * Stopping (`close`): take no new jobs; let the active ones finish within
+ * `CTRB_SHUTDOWN_TIMEOUT`; past that, cancel them, which hands each run back to the queue
+ * between two steps; if one still does not stop, leave it: its lock lapses and another worker
+ * takes it over as stalled.
+ */
+import { hostname } from 'node:os';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { pino, type Logger } from 'pino';
+import { ApprovalStore } from '../approval/store.js';
+import type { Config } from '../config.js';
+import type { QueryEngine } from '../query/engine.js';
+import { queueConnection, queuePrefix, reconnectDelayMs } from '../queue/connection.js';
+import { REMEDIATIONS_QUEUE, RUNS_QUEUE, type RemediationJobData, type RunJobData } from '../queue/jobs.js';
+import { createQueues } from '../queue/producers.js';
+import { RedisRunStore } from '../run/redis-store.js';
+import type { SlackPoster } from '../slack/reporter.js';
+import { engineFactory, libraryLoader, type WorkerContext } from './context.js';
+import { processRemediationJob, type RemediationJobOutcome } from './remediation-job.js';
+import { processRunJob, type RunJobOutcome } from './run-job.js';
+import { createSlackClient } from './slack-client.js';
+import { startSweeps } from './sweeps.js';
+
+/** Times a job may be taken over from a dead worker before it is failed (a run that kills its worker). */
+const MAX_STALLED_COUNT = 3;
+/** After the shutdown timeout, how long cancelled jobs get to hand their runs back. */
+const HAND_BACK_GRACE_MS = 5_000;
+
+export interface WorkerDeps {
+  logger?: Logger;
+  /** Default: a WebClient for `config.slack`. */
+  slack?: SlackPoster;
+  /** Default: the engine `config.engine` names. */
+  engine?: QueryEngine;
+}
+
+export interface RunningWorker {
+  runs: Worker<RunJobData, RunJobOutcome>;
+  remediations: Worker<RemediationJobData, RemediationJobOutcome>;
+  context: WorkerContext;
+  /** Stops as described above; resolves once everything is closed (or abandoned). */
+  close(): Promise<void>;
+}
+
+export async function startWorker(config: Config, deps: WorkerDeps = {}): Promise<RunningWorker> {
+  const logger = deps.logger ?? pino({ name: 'ctrb-worker', level: config.logLevel });
+  const name = `${hostname()}:${process.pid}`;
+  const redis = new Redis(config.redis.url, { retryStrategy: reconnectDelayMs });
+  redis.on('error', (e: Error) => logger.warn({ err: e.message }, 'redis connection problem'));
+  const queues = createQueues(config.redis);
+  const engine = deps.engine;
+  const context: WorkerContext = {
+    config,
+    name,
+    redis,
+    runs: new RedisRunStore(redis, { prefix: config.redis.prefix }),
+    approvals: new ApprovalStore(redis, { prefix: config.redis.prefix, logger }),
+    queues,
+    slack: deps.slack ?? createSlackClient(config.slack, logger),
+    library: libraryLoader(config.runbooksDir),
+    engine: engine ? () => engine : engineFactory(config.engine),
+    logger,
+  };
+
+  const common = {
+    connection: queueConnection(config.redis),
+    prefix: queuePrefix(config.redis),
+    name,
+    concurrency: config.worker.concurrency,
+    lockDuration: config.queue.lockDurationMs,
+    stalledInterval: config.queue.stalledIntervalMs,
+    maxStalledCount: MAX_STALLED_COUNT,
+    autorun: false,
+  };
+  const runs = new Worker<RunJobData, RunJobOutcome>(RUNS_QUEUE, (job, token, signal) => processRunJob(context, job, token, signal), common);
+  const remediations = new Worker<RemediationJobData, RemediationJobOutcome>(
+    REMEDIATIONS_QUEUE,
+    (job) => processRemediationJob(context, job),
+    common,
+  );
+  for (const worker of [runs, remediations]) {
+    worker.on('error', (e) => logger.warn({ queue: worker.name, err: e.message }, 'queue worker problem'));
+    worker.on('stalled', (jobId) => logger.warn({ queue: worker.name, jobId }, 'job stalled (its worker stopped renewing it); it will run again'));
+  }
+  await Promise.all([runs.waitUntilReady(), remediations.waitUntilReady()]);
+  for (const worker of [runs, remediations]) {
+    worker.run().catch((e: unknown) => logger.error({ queue: worker.name, err: (e as Error).message }, 'queue worker stopped unexpectedly'));
+  }
+  const sweeper = startSweeps(context, config.worker.approvalExpirySweepMs);
+  logger.info({ worker: name, concurrency: config.worker.concurrency, engine: config.engine.name }, 'worker started');
+
+  let closing: Promise<void> | undefined;
+  const close = async (): Promise<void> => {
+    logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'worker stopping: no new jobs; finishing the active ones');
+    await sweeper.stop();
+    const workersClosed = Promise.all([runs.close(), remediations.close()]);
+    if (!(await settlesWithin(workersClosed, config.shutdownTimeoutMs))) {
+      logger.warn('shutdown timeout reached: handing active runs back to the queue');
+      runs.cancelAllJobs('worker shutting down');
+      remediations.cancelAllJobs('worker shutting down');
+      if (!(await settlesWithin(workersClosed, HAND_BACK_GRACE_MS))) {
+        logger.warn('jobs still running; leaving them: their locks lapse and another worker takes them over');
+      }
+    }
+    await queues.close().catch(() => {});
+    await redis.quit().catch(() => redis.disconnect());
+    logger.info('worker stopped');
+  };
+  return {
+    runs,
+    remediations,
+    context,
+    close: () => (closing ??= close()),
+  };
+}
+
+/** Whether `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
