@@ -49,7 +49,7 @@ export async function startBot(config: Config, options: StartBotOptions = {}): P
 
   const listenerDeps = (client: webApi.WebClient): ListenerDeps => ({
     library,
-    runs: new BotRunQueue(queues, runStore),
+    runs: new BotRunQueue(queues, runStore, logger),
     runLookup: { getRunRecord: (id) => runStore.getRecord(id), loadSteps: (id) => runStore.loadSteps(id) },
     approvals,
     eligibility: new ApproverEligibility(client, { logger }),

@@ -2,16 +2,19 @@
  * The bot's side of the queues: it adds jobs (producers only; workers consume them), through
  * the shared helpers that give every job its deterministic id (src/queue/producers.ts).
  */
+import type { Logger } from 'pino';
 import type { Approval } from '../approval/types.js';
-import { runJobDataOf, type RunJobData } from '../queue/jobs.js';
-import { enqueueContinuation, enqueueRemediation, enqueueRun, type RunQueues } from '../queue/producers.js';
+import type { RunJobData } from '../queue/jobs.js';
+import { enqueueRemediation, enqueueRun, type RunQueues } from '../queue/producers.js';
 import type { RedisRunStore } from '../run/redis-store.js';
 import type { RunQueue } from '../slack/listeners/index.js';
+import { recordGateDecision } from '../worker/gate.js';
 
 export class BotRunQueue implements RunQueue {
   constructor(
     private readonly queues: RunQueues,
     private readonly runs: RedisRunStore,
+    private readonly logger: Logger,
   ) {}
 
   async enqueueRun(jobId: string, data: RunJobData): Promise<{ added: boolean }> {
@@ -24,10 +27,8 @@ export class BotRunQueue implements RunQueue {
     await enqueueRemediation(this.queues, approvalId);
   }
 
-  /** A denied gate: the run's next job sees the decision on the gate's approval and goes on. */
+  /** A denied gate: recorded as the gate step's result, the same way workers record the others. */
   async continueAfterGate(approval: Approval): Promise<void> {
-    const record = await this.runs.getRecord(approval.runId);
-    if (!record) throw new Error(`run ${approval.runId} of approval ${approval.id} has no record; it cannot be continued`);
-    await enqueueContinuation(this.queues, runJobDataOf(record), approval.id);
+    await recordGateDecision({ runs: this.runs, queues: this.queues, logger: this.logger }, approval);
   }
 }

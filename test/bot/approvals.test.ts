@@ -91,6 +91,16 @@ describe('approval buttons', () => {
       updatedAt: new Date().toISOString(),
     });
     const approval = await h.postApproval({ runId });
+    // The run waits at its gate, as the worker leaves it.
+    await h.runStore.saveStep(runId, {
+      stepId: 'deactivate',
+      title: 'Deactivate the key',
+      kind: 'remediate',
+      status: 'gated',
+      startedAt: '2026-11-03T00:00:01.000Z',
+      finishedAt: '2026-11-03T00:00:01.000Z',
+    });
+    await h.runStore.claimGate(runId, 'deactivate', approval.id);
 
     await h.click(DENY, approval.id, PEOPLE.carol, approval);
     const opened = await h.slack.waitForCall('views.open');
@@ -107,6 +117,8 @@ describe('approval buttons', () => {
 
     const continuation = await h.runs.getJob(`continue-${runId}-${approval.id}`);
     expect(continuation?.data).toMatchObject({ runId, runbookId: 'key-usage', slack: { channel: 'C0SECOPS' } });
+    const gate = (await h.runStore.loadSteps(runId)).find((s) => s.stepId === 'deactivate');
+    expect(gate).toMatchObject({ status: 'skipped', reason: "denied by <@U0CAROL>: False positive: the key is the CI runner's" });
     const audit = await h.approvals.readAudit();
     expect(audit.filter((e) => e.approvalId === approval.id).at(-1)).toMatchObject({
       event: 'decision',

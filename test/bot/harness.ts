@@ -12,6 +12,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { queuePrefix } from '../../src/queue/connection.js';
 import { REMEDIATIONS_QUEUE, RUNS_QUEUE, type RemediationJobData, type RunJobData } from '../../src/queue/jobs.js';
 import { RedisRunStore } from '../../src/run/redis-store.js';
+import { startWorker, type RunningWorker } from '../../src/worker/start.js';
 import { approvalViewOf, renderApprovalMessage } from '../../src/slack/render/index.js';
 import { FAKE_BOT_TOKEN, FakeSlackApi } from '../fakes/slack-api.js';
 import {
@@ -52,6 +53,8 @@ export interface BotHarness {
   event(event: Record<string, unknown>, opts?: SignOptions & { eventId?: string }): Promise<Response>;
   click(actionId: string, value: string, user: string, message: { channel: string; ts: string }): Promise<Response>;
   submitDeny(approvalId: string, user: string, reason: string | null): Promise<Response>;
+  /** A real worker (BullMQ, DuckDB on the bundled sample) on the same Redis, prefix and fake Slack. */
+  startWorker(): Promise<RunningWorker>;
   /** An approval as the worker makes it: stored, its message posted, the message attached. */
   postApproval(request: Partial<ApprovalRequest>): Promise<{ id: string; channel: string; ts: string }>;
   stop(): Promise<void>;
@@ -70,21 +73,22 @@ export async function startBotHarness(redis: TestRedis, env: Record<string, stri
     userGroups: [{ id: 'S0IRTEAM', handle: 'ir-team', users: [PEOPLE.bob, PEOPLE.carol] }],
   });
   const prefix = redis.prefix();
-  const loaded = loadConfig(
-    {
-      SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: slack.apiUrl,
-      REDIS_URL: redis.url,
-      CTRB_REDIS_PREFIX: prefix,
-      CTRB_ALARM_CHANNELS: ALARM_CHANNEL,
-      CTRB_ALARM_BOT_IDS: ALARM_BOT,
-      CTRB_RUNBOOKS: RUNBOOKS_DIR,
-      LOG_LEVEL: 'silent',
-      ...env,
-    },
-    { role: 'bot' },
-  );
+  const environment = {
+    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    REDIS_URL: redis.url,
+    CTRB_REDIS_PREFIX: prefix,
+    CTRB_ALARM_CHANNELS: ALARM_CHANNEL,
+    CTRB_ALARM_BOT_IDS: ALARM_BOT,
+    CTRB_RUNBOOKS: RUNBOOKS_DIR,
+    CTRB_APPROVAL_EXPIRY_SWEEP: '1s',
+    CTRB_SHUTDOWN_TIMEOUT: '5s',
+    LOG_LEVEL: 'silent',
+    ...env,
+  };
+  const loaded = loadConfig(environment, { role: 'bot' });
+  const workers: RunningWorker[] = [];
   const config: Config = { ...loaded, slack: { ...loaded.slack, port: 0 } };
   const bot = await startBot(config, { logger: pino({ level: 'silent' }) });
   const url = `http://127.0.0.1:${bot.port}/slack/events`;
@@ -130,6 +134,11 @@ export async function startBotHarness(redis: TestRedis, env: Record<string, stri
       });
       return send(url, interactivityRequest(SIGNING_SECRET, payload));
     },
+    async startWorker() {
+      const worker = await startWorker(loadConfig(environment, { role: 'worker' }), { logger: pino({ level: 'silent' }) });
+      workers.push(worker);
+      return worker;
+    },
     async postApproval(request) {
       const approval = await approvals.createApproval({
         runId: 'run-under-test',
@@ -158,6 +167,7 @@ export async function startBotHarness(redis: TestRedis, env: Record<string, stri
       return { id: approval.id, channel: 'C0SECOPS', ts: posted.ts };
     },
     async stop() {
+      await Promise.all(workers.map((w) => w.close()));
       await bot.stop();
       await Promise.all([runs.close(), remediations.close()]);
       await slack.close();
