@@ -25,10 +25,17 @@ export interface LoadTuning {
   stagingAheadBytes: number;
 }
 
+/**
+ * Measured on 200k events (320 MB of JSON) on 2 cores: DuckDB reads one large statement
+ * faster per byte than several small ones (its reader splits a file into ~32 MB buffers
+ * per thread, so small batches leave a thread idle), while one batch for everything would
+ * stop staging from overlapping with DuckDB. 128 MB batches did best; peak memory is about
+ * a batch, the bytes staged ahead, and the batch's scratch file.
+ */
 export const DEFAULT_TUNING: LoadTuning = {
-  batchBytes: 48 * 1024 * 1024,
+  batchBytes: 128 * 1024 * 1024,
   stagingConcurrency: 2,
-  stagingAheadBytes: 48 * 1024 * 1024,
+  stagingAheadBytes: 64 * 1024 * 1024,
 };
 
 export interface LoadRequest {
