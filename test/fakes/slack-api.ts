@@ -178,15 +178,16 @@ export class FakeSlackApi {
   }
 
   /**
-   * Holds the `n`th call (1-based, counting every arrival) to `method`: it is neither acted on
-   * nor answered until released, so the caller is caught mid-request (e.g. a worker to kill).
+   * Holds the `n`th call to `method` from now on (1-based, counting every arrival): it is
+   * neither acted on nor answered until released, so the caller is caught mid-request (e.g. a
+   * worker to kill).
    */
   holdCall(method: string, n: number): HeldCall {
     let arrived!: () => void;
     let release!: () => void;
     const arrivedPromise = new Promise<void>((resolve) => (arrived = resolve));
     const released = new Promise<void>((resolve) => (release = resolve));
-    this.holds.push({ method, n, arrived, released });
+    this.holds.push({ method, n: (this.arrivals.get(method) ?? 0) + n, arrived, released });
     return { arrived: arrivedPromise, release };
   }
 
