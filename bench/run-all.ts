@@ -1,7 +1,11 @@
 /** `npm run bench`: every benchmark in turn, each printing its own figures. */
 import { main as engine } from './engine.js';
+import { main as slack } from './slack.js';
 
-const benches: [string, () => Promise<void>][] = [['engine', engine]];
+const benches: [string, () => Promise<void>][] = [
+  ['engine', engine],
+  ['slack', slack],
+];
 const only = process.argv[2];
 for (const [name, run] of benches) {
   if (only && only !== name) continue;

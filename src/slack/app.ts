@@ -78,6 +78,9 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     receiver,
     logger,
     clientOptions: { slackApiUrl: slack.apiUrl },
+    // No listener keeps conversation state; Bolt's in-memory store would build (and throw) an
+    // Error for every request that has none, and would not be shared between bot processes.
+    convoStore: false,
   });
   app.error(async (error) => {
     options.logger.error({ err: error }, 'a Slack listener failed');
@@ -101,11 +104,15 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
 function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
   let named = log;
+  // Bolt logs at debug on every request: build the line only when it will be written.
+  const at = (method: 'debug' | 'info' | 'warn' | 'error') => (...msg: unknown[]) => {
+    if (named.isLevelEnabled(method)) named[method](msg.map(String).join(' '));
+  };
   return {
-    debug: (...msg) => named.debug(msg.map(String).join(' ')),
-    info: (...msg) => named.info(msg.map(String).join(' ')),
-    warn: (...msg) => named.warn(msg.map(String).join(' ')),
-    error: (...msg) => named.error(msg.map(String).join(' ')),
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
     setLevel: (l) => {
       level = l;
     },
