@@ -24,6 +24,7 @@ import { createQueues } from '../queue/producers.js';
 import { RedisRunStore } from '../run/redis-store.js';
 import type { SlackPoster } from '../slack/reporter.js';
 import { engineFactory, libraryLoader, type WorkerContext } from './context.js';
+import { giveUpRun, isFinalFailure } from './give-up.js';
 import { processRemediationJob, type RemediationJobOutcome } from './remediation-job.js';
 import { processRunJob, type RunJobOutcome } from './run-job.js';
 import { createSlackClient } from './slack-client.js';
@@ -90,6 +91,10 @@ export async function startWorker(config: Config, deps: WorkerDeps = {}): Promis
     worker.on('error', (e) => logger.warn({ queue: worker.name, err: e.message }, 'queue worker problem'));
     worker.on('stalled', (jobId) => logger.warn({ queue: worker.name, jobId }, 'job stalled (its worker stopped renewing it); it will run again'));
   }
+  runs.on('failed', (job, error) => {
+    if (!job || !isFinalFailure(job, error)) return;
+    giveUpRun(context, job, error).catch((e: unknown) => logger.warn({ runId: job.data.runId, err: (e as Error).message }, 'could not mark the run failed'));
+  });
   await Promise.all([runs.waitUntilReady(), remediations.waitUntilReady()]);
   for (const worker of [runs, remediations]) {
     worker.run().catch((e: unknown) => logger.error({ queue: worker.name, err: (e as Error).message }, 'queue worker stopped unexpectedly'));

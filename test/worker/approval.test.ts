@@ -130,4 +130,23 @@ describe('a run at a remediation gate', () => {
     await w.waitForStatus(runId, 'completed');
     expect((await w.approvals.getApproval(approval.id))?.state).toBe('executed');
   });
+
+  it('stops the run when the remediation fails, and says so in the thread', async () => {
+    const w = scope();
+    const { runId, approval } = await runToGate(w);
+    expect((await w.approvals.decide(approval.id, APPROVER, 'approve')).outcome).toBe('approved');
+    // The execution failed before its job could report it (e.g. AWS refused the call).
+    await w.approvals.markFailed(approval.id, 'AccessDenied: not allowed to call iam:DeleteLoginProfile');
+    await enqueueRemediation(w.queues, approval.id);
+
+    await w.waitForStatus(runId, 'failed');
+    const { parent, replies } = await w.thread(runId);
+    expect(replies.map(stepIdOf).filter(Boolean)).toEqual(['users', 'remove', 'remove']);
+    expect(textOf(replies.filter((m) => stepIdOf(m) === 'remove')[1])).toContain('remediation failed: AccessDenied');
+    expect(parent.text).toContain('failed');
+    expect(textOf(parent)).toContain('AccessDenied');
+    const message = w.slack.message(approval.message!.channel, approval.message!.ts)!;
+    expect(message.text).toContain('Execution failed');
+    expect((await w.runs.loadSteps(runId)).map((s) => s.stepId)).not.toContain('after');
+  });
 });

@@ -2,9 +2,11 @@
  * Run jobs on a real BullMQ worker, with the DuckDB engine on the bundled sample, real Redis
  * and the fake Slack Web API: what a responder sees in the channel.
  */
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { FAKE_BOT_TOKEN } from '../fakes/slack-api.js';
 import { useTestRedis } from '../support/redis.js';
-import { CHANNEL, stepIdOf, textOf, useFakeSlack, useTestRunbooks, useWorkerScope } from '../support/worker.js';
+import { CHANNEL, SAMPLE_WINDOW, stepIdOf, textOf, useFakeSlack, useTestRunbooks, useWorkerScope } from '../support/worker.js';
 
 const redis = useTestRedis();
 const slack = useFakeSlack();
@@ -40,6 +42,30 @@ describe('a run job', () => {
 
     // Engine warnings about the logs are posted once, in the thread.
     expect(replies.filter((m) => m.text?.includes('while reading the logs'))).toHaveLength(1);
+  });
+
+  it('from an alarm: the parent is the first reply under the alarm post, and the steps follow in that thread', async () => {
+    const w = scope();
+    await w.start();
+    const alarm = await fetch(`${w.slack.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${FAKE_BOT_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'C0ALARMS', text: 'ALARM: "ConsoleSignInFailures" in US East (N. Virginia)' }),
+    }).then((r) => r.json() as Promise<{ ts: string }>);
+    const runId = await w.enqueue('quick-look', {
+      source: 'alarm',
+      requestedBy: 'alarm:ConsoleSignInFailures',
+      slack: { channel: 'C0ALARMS', threadTs: alarm.ts },
+      alarm: { name: 'ConsoleSignInFailures', region: 'us-east-1', stateChangeTime: '2026-11-02T21:40:00.000Z' },
+    });
+    const record = await w.waitForStatus(runId, 'completed');
+
+    expect(record.slack.threadTs).toBe(alarm.ts);
+    const inThread = w.slack.threadReplies('C0ALARMS', alarm.ts);
+    expect(inThread[0]?.ts).toBe(record.slack.parentTs);
+    expect(inThread[0]?.text).toContain('completed');
+    expect(inThread.map(stepIdOf).filter(Boolean)).toEqual(['logins', 'many', 'flag', 'next']);
+    expect(textOf(inThread[0])).toContain('ConsoleSignInFailures');
   });
 
   it('refuses an unknown runbook without retrying, and says why in the channel', async () => {
@@ -78,5 +104,52 @@ describe('a run job', () => {
     // The retry came after the wait Slack asked for.
     const retried = attempts[attempts.indexOf(limited[1]!) + 1]!;
     expect(retried.at - limited[0]!.at).toBeGreaterThanOrEqual(2_000);
+  });
+
+  it('refuses to run on an engine that is not available yet, without retrying', async () => {
+    const w = scope();
+    await w.start({ CTRB_ENGINE: 'lookup', AWS_REGION: 'us-east-1' });
+    const runId = await w.enqueue('quick-look');
+    await w.waitForStatus(runId, 'failed');
+
+    await expect.poll(async () => (await w.queues.runs.getJob(`run-${runId}`))?.failedReason, { timeout: 5_000 }).toContain(
+      'the lookup engine is not available yet',
+    );
+    expect((await w.queues.runs.getJob(`run-${runId}`))?.attemptsMade).toBe(1);
+    const notice = [...w.slack.messages.values()].find((m) => m.text?.includes(runId));
+    expect(notice?.text).toContain('the lookup engine is not available yet');
+  });
+
+  it('fails at once, without retrying, when Slack refuses the channel', async () => {
+    const w = scope();
+    await w.start();
+    w.slack.failWith('chat.postMessage', 'channel_not_found');
+    const runId = randomUUID();
+    await w.enqueue('five-steps', { runId, slack: { channel: 'C0GONE' } });
+
+    await expect.poll(async () => (await w.queues.runs.getJob(`run-${runId}`))?.failedReason, { timeout: 10_000 }).toBe(
+      'Slack refused the request: channel_not_found',
+    );
+    expect((await w.queues.runs.getJob(`run-${runId}`))?.attemptsMade).toBe(1);
+    expect(w.slack.callsTo('chat.postMessage', { all: true }).filter((c) => c.args.channel === 'C0GONE')).toHaveLength(1);
+  });
+
+  it('marks a run failed, and says so in the thread, once its job has used up its attempts', async () => {
+    const w = scope();
+    await w.start();
+    const runId = randomUUID();
+    // A Slack error worth retrying, on a job allowed one attempt only.
+    w.slack.failWith('chat.update', 'internal_error');
+    await w.queues.runs.add(
+      'run',
+      { runId, runbookId: 'five-steps', params: {}, window: SAMPLE_WINDOW, requestedBy: 'U0RESPONDER', source: 'slash', slack: { channel: CHANNEL } },
+      { jobId: `run-${runId}`, attempts: 1 },
+    );
+
+    await w.waitForStatus(runId, 'failed');
+    const { replies } = await w.thread(runId);
+    expect(replies.map(stepIdOf).filter(Boolean)).toEqual(['q1', 'q2', 'q3', 'q4', 'q5', 'done']);
+    const threadTs = replies[0]!.threadTs!;
+    await expect.poll(() => w.slack.threadReplies(CHANNEL, threadTs).map((m) => m.text ?? '')).toContainEqual(expect.stringContaining('stopped after 1 attempt'));
   });
 });

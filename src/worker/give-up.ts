@@ -1,0 +1,33 @@
+/**
+ * A run job that failed for good (retries used up, or an error no retry can fix) must not
+ * look like it is still running: its record becomes `failed`, so `/investigate status` says
+ * so, and the thread is told if Slack takes the message (Slack may be what failed).
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import type { RunJobData } from '../queue/jobs.js';
+import { renderRefusal } from '../slack/render/index.js';
+import type { WorkerContext } from './context.js';
+
+export function isFinalFailure(job: Job, error: Error): boolean {
+  return error instanceof UnrecoverableError || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
+}
+
+export async function giveUpRun(w: Pick<WorkerContext, 'runs' | 'slack' | 'logger'>, job: Job<RunJobData>, error: Error): Promise<void> {
+  const runId = job.data.runId;
+  const record = await w.runs.getRecord(runId);
+  // Refusals have said why already.
+  if (!record || record.status === 'failed') return;
+  await w.runs.updateRecord(runId, { status: 'failed', approvalId: null });
+  const { channel, threadTs } = record.slack;
+  if (threadTs === undefined) return;
+  const attempts = job.attemptsMade === 1 ? '1 attempt' : `${job.attemptsMade} attempts`;
+  await w.slack.chat
+    .postMessage({
+      channel,
+      thread_ts: threadTs,
+      ...renderRefusal(`Run ${runId} stopped after ${attempts}: ${error.message}`, [
+        'The steps above are kept. Start the runbook again once the problem is fixed.',
+      ]),
+    })
+    .catch((e: unknown) => w.logger.warn({ runId, err: (e as Error).message }, 'could not tell the thread that the run stopped'));
+}
