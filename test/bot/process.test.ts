@@ -1,0 +1,101 @@
+/**
+ * `ctrb bot` and `ctrb audit` as an operator runs them: real processes, configured from the
+ * environment.
+ */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApprovalStore } from '../../src/approval/index.js';
+import { FAKE_BOT_TOKEN, FakeSlackApi } from '../fakes/slack-api.js';
+import { useTestRedis } from '../support/redis.js';
+import { RUNBOOKS_DIR, SIGNING_SECRET } from './harness.js';
+
+const CTRB = join(import.meta.dirname, '..', '..', 'bin', 'ctrb.js');
+const redis = useTestRedis();
+let slack: FakeSlackApi;
+
+beforeAll(async () => {
+  slack = await FakeSlackApi.start();
+});
+afterAll(async () => {
+  await slack?.close();
+});
+
+function ctrb(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [CTRB, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+describe('ctrb bot', () => {
+  it('serves until SIGTERM, then stops and exits 0', async () => {
+    const port = await freePort();
+    const bot = ctrb(['bot'], {
+      SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: slack.apiUrl,
+      REDIS_URL: redis.url,
+      CTRB_REDIS_PREFIX: redis.prefix(),
+      CTRB_RUNBOOKS: RUNBOOKS_DIR,
+      PORT: String(port),
+    });
+    const deadline = Date.now() + 20_000;
+    while ((await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.status !== 200) {
+      if (Date.now() > deadline) throw new Error(`the bot did not answer /healthz:\n${bot.out()}${bot.err()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    bot.child.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(bot.out()).toContain('ctrb bot stopped');
+    expect(await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => 'refused')).toBe('refused');
+  });
+
+  it('refuses to start on a bad environment, listing every problem in one message, exit code 2', async () => {
+    const bot = ctrb(['bot'], { SLACK_BOT_TOKEN: 'xoxp-not-a-bot-token', REDIS_URL: 'http://localhost' });
+    expect(await bot.exited).toBe(2);
+    expect(bot.err()).toContain('the configuration is not valid (3 problems)');
+    for (const variable of ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'REDIS_URL']) expect(bot.err()).toContain(`${variable}:`);
+    expect(bot.err()).not.toContain('xoxp-not-a-bot-token');
+  });
+});
+
+describe('ctrb audit', () => {
+  it('prints the audit trail as JSON lines', async () => {
+    const prefix = redis.prefix();
+    const store = new ApprovalStore(redis.connect(), { prefix, logger: pino({ level: 'silent' }) });
+    const approval = await store.createApproval({
+      runId: 'r1',
+      runbookId: 'key-usage',
+      stepId: 'deactivate',
+      plan: { action: 'iam.deactivate-access-key', summary: 'Deactivate a key', targets: [], calls: [], reversible: true, warnings: [] },
+      policy: { approvers: ['U0ALICE'] },
+      requestedBy: 'U0REQUESTER',
+    });
+    await store.decide(approval.id, 'U0ALICE', 'approve');
+
+    const audit = ctrb(['audit', '--since', '1h'], { REDIS_URL: redis.url, CTRB_REDIS_PREFIX: prefix });
+    expect(await audit.exited).toBe(0);
+    const entries = audit.out().trim().split('\n').map((line) => JSON.parse(line) as { event: string; actor: string });
+    expect(entries.map((e) => [e.event, e.actor])).toEqual([
+      ['requested', 'U0REQUESTER'],
+      ['decision', 'U0ALICE'],
+    ]);
+  });
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
