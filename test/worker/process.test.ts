@@ -65,6 +65,16 @@ describe('ctrb worker, as a process', () => {
     expect((await second.exited).code).toBe(0);
   });
 
+  it('refuses a bad configuration with one message listing every problem, and exits 2', async () => {
+    const w = scope();
+    const worker = spawnWorker(w.env({ SLACK_BOT_TOKEN: 'xoxp-a-user-token', CTRB_WORKER_CONCURRENCY: 'lots' }));
+    expect((await worker.exited).code).toBe(2);
+    expect(worker.output()).toContain('the configuration is not valid (2 problems)');
+    expect(worker.output()).toContain('SLACK_BOT_TOKEN: must start with xoxb-');
+    expect(worker.output()).toContain('CTRB_WORKER_CONCURRENCY: "lots" is not a number of jobs');
+    expect(worker.output()).not.toContain('xoxp-a-user-token');
+  });
+
   it('SIGTERM when idle: exits 0 at once', async () => {
     const w = scope();
     const worker = spawnWorker(w.env({ LOG_LEVEL: 'info' }));
