@@ -4,11 +4,11 @@
  * stopping exits at once; unfinished jobs are then taken over by other workers.
  */
 import { pino } from 'pino';
-import { ConfigError, describeConfig, loadConfig } from '../config.js';
+import { ConfigError, describeConfig, loadConfig, type Config } from '../config.js';
 import { startWorker } from './start.js';
 
 export async function workerCommand(env: Record<string, string | undefined> = process.env): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig(env, { role: 'worker' });
   } catch (e) {
