@@ -11,6 +11,8 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ENGINE_NAMES, type EngineName } from './query/engine.js';
+import { parseRoleMap, roleTemplateProblem } from './aws/roles.js';
+import { RETRY_MODES, type RetryMode, type RoleSource } from './aws/settings.js';
 import { parseDuration } from './runbook/duration.js';
 import { BUILTIN_RUNBOOK_DIR } from './runbook/library.js';
 import { BUNDLED_SAMPLE_DIR } from './terminal/logs.js';
@@ -54,9 +56,29 @@ export interface Config {
       table?: string;
       outputLocation?: string;
       partitioning: AthenaPartitioning;
+      /** Reuse a stored result of the same query this recent (minutes, Athena's unit); off when unset. */
+      resultReuseMaxAgeMinutes?: number;
+      /** USD per TB scanned, for the cost shown with each step. */
+      pricePerTbUsd: number;
     };
     /** CloudTrail Lake event data store id (the last part of its ARN). */
     lakeEventDataStore?: string;
+    /** An Athena or Lake query running longer than this is stopped and its step fails. */
+    queryTimeoutMs: number;
+    lookup: {
+      /** LookupEvents requests per second per account and region, across all workers. */
+      requestsPerSecond: number;
+      /** A step whose lookup returns more events than this fails instead of paging on. */
+      maxEvents: number;
+    };
+  };
+  /** Credentials and retries for AWS calls (see src/aws). */
+  aws: {
+    /** The role query workers assume, per account. */
+    roles: { query: RoleSource };
+    externalId?: string;
+    maxAttempts: number;
+    retryMode: RetryMode;
   };
   runbooksDir: string;
   worker: {
@@ -114,6 +136,16 @@ export const CONFIG_VARIABLES = [
   'CTRB_ATHENA_PARTITIONING',
   'CTRB_LAKE_EVENT_DATA_STORE',
   'AWS_REGION',
+  'CTRB_QUERY_ROLES',
+  'CTRB_QUERY_ROLE_ARN_TEMPLATE',
+  'CTRB_ROLE_EXTERNAL_ID',
+  'AWS_MAX_ATTEMPTS',
+  'AWS_RETRY_MODE',
+  'CTRB_QUERY_TIMEOUT',
+  'CTRB_ATHENA_RESULT_REUSE',
+  'CTRB_ATHENA_PRICE_PER_TB',
+  'CTRB_LOOKUP_RATE',
+  'CTRB_LOOKUP_MAX_EVENTS',
 ] as const;
 type VariableName = (typeof CONFIG_VARIABLES)[number];
 
@@ -161,8 +193,23 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
         table: v.CTRB_ATHENA_TABLE,
         outputLocation: v.CTRB_ATHENA_OUTPUT,
         partitioning: v.CTRB_ATHENA_PARTITIONING,
+        ...(v.CTRB_ATHENA_RESULT_REUSE !== undefined ? { resultReuseMaxAgeMinutes: v.CTRB_ATHENA_RESULT_REUSE } : {}),
+        pricePerTbUsd: v.CTRB_ATHENA_PRICE_PER_TB,
       },
       lakeEventDataStore: v.CTRB_LAKE_EVENT_DATA_STORE,
+      queryTimeoutMs: v.CTRB_QUERY_TIMEOUT,
+      lookup: { requestsPerSecond: v.CTRB_LOOKUP_RATE, maxEvents: v.CTRB_LOOKUP_MAX_EVENTS },
+    },
+    aws: {
+      roles: {
+        query: {
+          ...(v.CTRB_QUERY_ROLES ? { byAccount: v.CTRB_QUERY_ROLES } : {}),
+          ...(v.CTRB_QUERY_ROLE_ARN_TEMPLATE ? { template: v.CTRB_QUERY_ROLE_ARN_TEMPLATE } : {}),
+        },
+      },
+      ...(v.CTRB_ROLE_EXTERNAL_ID ? { externalId: v.CTRB_ROLE_EXTERNAL_ID } : {}),
+      maxAttempts: v.AWS_MAX_ATTEMPTS,
+      retryMode: v.AWS_RETRY_MODE,
     },
     runbooksDir: v.CTRB_RUNBOOKS,
     worker: {
@@ -303,6 +350,57 @@ function variablesSchema(ctx: SchemaContext) {
         { message: 'must be a region code such as us-east-1 or eu-central-2' },
       ),
     ),
+    CTRB_QUERY_ROLES: z
+      .string()
+      .transform((s, c) => {
+        const { roles, problems } = parseRoleMap(s);
+        if (problems.length > 0) return fail(c, problems.join('; '));
+        return roles;
+      })
+      .optional(),
+    CTRB_QUERY_ROLE_ARN_TEMPLATE: z
+      .string()
+      .transform((s, c) => {
+        const problem = roleTemplateProblem(s);
+        return problem ? fail(c, problem) : s;
+      })
+      .optional(),
+    // STS: 2 to 1224 characters of letters, digits and +=,.@:/-
+    CTRB_ROLE_EXTERNAL_ID: z
+      .string()
+      .regex(/^[\w+=,.@:/-]{2,1224}$/, { message: 'must be 2 to 1224 letters, digits or + = , . @ : / - _' })
+      .optional(),
+    AWS_MAX_ATTEMPTS: integer(1, 20, 'a number of attempts').default(5),
+    AWS_RETRY_MODE: oneOf(RETRY_MODES).default('standard'),
+    CTRB_QUERY_TIMEOUT: duration(1_000, '1s').default(600_000),
+    // Athena counts result reuse age in minutes, from 1 to 7 days' worth.
+    CTRB_ATHENA_RESULT_REUSE: z
+      .string()
+      .transform((s, c) => {
+        const ms = parseDuration(s);
+        if (ms === undefined) return fail(c, `"${s}" is not a duration such as 15m or 1h`);
+        const minutes = Math.round(ms / 60_000);
+        if (minutes < 1 || minutes > 10_080) return fail(c, 'must be from 1m to 7d');
+        return minutes;
+      })
+      .optional(),
+    CTRB_ATHENA_PRICE_PER_TB: z
+      .string()
+      .transform((s, c) => {
+        const n = /^\d+(\.\d+)?$/.test(s) ? Number(s) : Number.NaN;
+        if (!Number.isFinite(n)) return fail(c, `"${s}" is not a price in USD such as 5 or 6.75`);
+        return n;
+      })
+      .default(5),
+    CTRB_LOOKUP_RATE: z
+      .string()
+      .transform((s, c) => {
+        const n = /^\d+(\.\d+)?$/.test(s) ? Number(s) : Number.NaN;
+        if (!(n > 0 && n <= 2)) return fail(c, `"${s}" is not a rate above 0 and at most 2 (LookupEvents allows 2 requests per second per account and region)`);
+        return n;
+      })
+      .default(2),
+    CTRB_LOOKUP_MAX_EVENTS: integer(50, 1_000_000, 'a number of events').default(10_000),
   });
 }
 
