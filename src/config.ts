@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { ENGINE_NAMES, type EngineName } from './query/engine.js';
 import { parseRoleMap, roleTemplateProblem } from './aws/roles.js';
 import { RETRY_MODES, type RetryMode, type RoleSource } from './aws/settings.js';
+import { protectedPatternProblem } from './remediation/protected.js';
 import { parseDuration } from './runbook/duration.js';
 import { BUILTIN_RUNBOOK_DIR } from './runbook/library.js';
 import { BUNDLED_SAMPLE_DIR } from './terminal/logs.js';
@@ -74,11 +75,15 @@ export interface Config {
   };
   /** Credentials and retries for AWS calls (see src/aws). */
   aws: {
-    /** The role query workers assume, per account. */
-    roles: { query: RoleSource };
+    /** The role query workers assume, per account, and the separate one remediations run as. */
+    roles: { query: RoleSource; remediation: RoleSource };
     externalId?: string;
     maxAttempts: number;
     retryMode: RetryMode;
+  };
+  remediation: {
+    /** Patterns of principals no remediation may restrict (src/remediation/protected.ts). */
+    protectedPrincipals: string[];
   };
   runbooksDir: string;
   worker: {
@@ -138,6 +143,9 @@ export const CONFIG_VARIABLES = [
   'AWS_REGION',
   'CTRB_QUERY_ROLES',
   'CTRB_QUERY_ROLE_ARN_TEMPLATE',
+  'CTRB_REMEDIATION_ROLES',
+  'CTRB_REMEDIATION_ROLE_ARN_TEMPLATE',
+  'CTRB_PROTECTED_PRINCIPALS',
   'CTRB_ROLE_EXTERNAL_ID',
   'AWS_MAX_ATTEMPTS',
   'AWS_RETRY_MODE',
@@ -206,11 +214,16 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
           ...(v.CTRB_QUERY_ROLES ? { byAccount: v.CTRB_QUERY_ROLES } : {}),
           ...(v.CTRB_QUERY_ROLE_ARN_TEMPLATE ? { template: v.CTRB_QUERY_ROLE_ARN_TEMPLATE } : {}),
         },
+        remediation: {
+          ...(v.CTRB_REMEDIATION_ROLES ? { byAccount: v.CTRB_REMEDIATION_ROLES } : {}),
+          ...(v.CTRB_REMEDIATION_ROLE_ARN_TEMPLATE ? { template: v.CTRB_REMEDIATION_ROLE_ARN_TEMPLATE } : {}),
+        },
       },
       ...(v.CTRB_ROLE_EXTERNAL_ID ? { externalId: v.CTRB_ROLE_EXTERNAL_ID } : {}),
       maxAttempts: v.AWS_MAX_ATTEMPTS,
       retryMode: v.AWS_RETRY_MODE,
     },
+    remediation: { protectedPrincipals: v.CTRB_PROTECTED_PRINCIPALS },
     runbooksDir: v.CTRB_RUNBOOKS,
     worker: {
       concurrency: v.CTRB_WORKER_CONCURRENCY,
@@ -365,6 +378,16 @@ function variablesSchema(ctx: SchemaContext) {
         return problem ? fail(c, problem) : s;
       })
       .optional(),
+    CTRB_REMEDIATION_ROLES: roleMap(),
+    CTRB_REMEDIATION_ROLE_ARN_TEMPLATE: roleTemplate(),
+    CTRB_PROTECTED_PRINCIPALS: z
+      .string()
+      .transform((s, c) => {
+        const patterns = [...new Set(s.split(',').map((p) => p.trim()).filter((p) => p !== ''))];
+        const problems = patterns.map(protectedPatternProblem).filter((p): p is string => p !== undefined);
+        return problems.length > 0 ? fail(c, problems.join('; ')) : patterns;
+      })
+      .default([]),
     // STS: 2 to 1224 characters of letters, digits and +=,.@:/-
     CTRB_ROLE_EXTERNAL_ID: z
       .string()
@@ -420,6 +443,12 @@ function crossChecks(
   }
   if (raw.CTRB_ALARM_CHANNELS === undefined && sources) {
     problems.push('CTRB_ALARM_CHANNELS: required when CTRB_ALARM_BOT_IDS or CTRB_ALARM_APP_IDS is set');
+  }
+
+  // A remediation must not run with the query workers' powers, nor they with its.
+  const sameRole = (a: VariableName, b: VariableName) => raw[a] !== undefined && raw[a] === raw[b];
+  if (sameRole('CTRB_REMEDIATION_ROLE_ARN_TEMPLATE', 'CTRB_QUERY_ROLE_ARN_TEMPLATE') || sameRole('CTRB_REMEDIATION_ROLES', 'CTRB_QUERY_ROLES')) {
+    problems.push('CTRB_REMEDIATION_ROLE_ARN_TEMPLATE: the remediation role must be another role than the query role (its own, least-privilege policy: deploy/iam/)');
   }
 
   const runbooks = raw.CTRB_RUNBOOKS === undefined ? BUILTIN_RUNBOOK_DIR : resolve(raw.CTRB_RUNBOOKS);
@@ -500,6 +529,28 @@ function idList(pattern: RegExp, noun: string) {
       return [...new Set(ids)];
     })
     .default([]);
+}
+
+/** `111122223333=arn:…,…` or a JSON object: account id → role ARN. */
+function roleMap() {
+  return z
+    .string()
+    .transform((s, c) => {
+      const { roles, problems } = parseRoleMap(s);
+      return problems.length > 0 ? fail(c, problems.join('; ')) : roles;
+    })
+    .optional();
+}
+
+/** A role ARN with `{account}` where the account id goes. */
+function roleTemplate() {
+  return z
+    .string()
+    .transform((s, c) => {
+      const problem = roleTemplateProblem(s);
+      return problem ? fail(c, problem) : s;
+    })
+    .optional();
 }
 
 function glueName(purpose: string) {

@@ -1,51 +1,103 @@
 /**
  * What a remediation action is, in the manner of Cloud Custodian: an object registered by
- * name that declares its inputs (a zod schema), the exact IAM permissions it needs, and
- * whether it can be undone, and that turns validated inputs into a plan of the exact AWS
- * API calls it would make.
+ * name that declares its inputs (a zod schema) and the exact IAM permissions of each of its
+ * phases, and that goes plan → execute → verify → undo:
  *
- * Planning is all that exists today. Executing, verifying and undoing are declared below as
- * optional capabilities: no action has them yet, so code that wants to execute must check
- * for them, and the compiler will not let it forget.
+ * - plan: validated inputs → the exact AWS calls it would make, for the approval message;
+ * - execute: read the target's state, make the calls that state still needs (none when it is
+ *   remediated already, so running it again is harmless), read the state back;
+ * - verify: read the state and say whether it is the remediated one, in words;
+ * - undo (reversible actions only): put back what execute changed, and only that, from the
+ *   state execute read before changing anything; then read back.
+ *
+ * The same definition drives all of them, so the plan an approver reads and the calls a worker
+ * makes come from one place. Running a definition is execute.ts's job.
  */
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { z } from 'zod';
 import type { ApiCall, RemediationPlan } from '../run/types.js';
+import { callOf, type IamCommand } from './iam/commands.js';
+import type { IamReader } from './iam/read.js';
+import { ProtectedPrincipals, type PrincipalRef } from './protected.js';
 
 /** `service:Operation`, as written in an IAM policy. */
 export type IamPermission = `${string}:${string}`;
 
 export interface PlanContext {
-  /** The moment the plan is made; revoking sessions cuts off at this time. */
+  /** The moment the plan is made. Execution takes its own moment (see ExecutionContext.now). */
   now: Date;
   /** AWS partition of the account acted on: `aws`, `aws-us-gov`, `aws-cn`. */
   partition: string;
+  /** Principals never to restrict; refused here and again at execution. */
+  protectedPrincipals?: ProtectedPrincipals;
+  /** The account acted on, when the run knows it (a single `account` parameter, an alarm's account). */
+  accountId?: string;
 }
 
-/** Something that can send one API call of a plan to AWS (a later issue provides it). */
-export interface AwsCaller {
-  call(call: ApiCall, signal?: AbortSignal): Promise<unknown>;
-}
-
-export interface ExecuteContext {
-  aws: AwsCaller;
+/** What execute, verify and undo are given: an IAM client with the remediation role's credentials, and who asks. */
+export interface ExecutionContext {
+  iam: IAMClient;
+  /** The moment of execution: time cut-offs (revoking sessions) are taken from it, not from the plan. */
+  now: Date;
+  partition: string;
+  runId: string;
+  /** The approval that allowed this execution. */
+  approvalId: string;
+  accountId?: string;
+  protectedPrincipals: ProtectedPrincipals;
   signal?: AbortSignal;
 }
 
+/** JSON only: it is stored with the approval's outcome and read back to undo. */
+export type TargetState = Record<string, string | number | boolean | null>;
+
+/** One state-changing call made, and how it went. */
 export interface CallOutcome {
   call: ApiCall;
   ok: boolean;
+  /** The AWS error (code: message) when the call failed. */
   error?: string;
 }
 
-export interface ExecutionReport {
+/** What execute (or undo) did to one target, and what verify read back afterwards. */
+export interface TargetOutcome {
+  target: Record<string, string>;
   ok: boolean;
+  /** Why the target failed or was refused: which call, or what refusal. */
+  error?: string;
+  /** The state read before any change; undo puts this back. */
+  before?: TargetState;
+  /** The state read back after the calls (also after a failure: the state left). */
+  after?: TargetState;
+  /** The state-changing calls made, in order, each with its outcome. None when nothing needed changing. */
   calls: CallOutcome[];
+  /** What verify read, in words: "access key AKIA… of IAM user alice is Inactive". */
+  verification: VerificationReport;
 }
 
 export interface VerificationReport {
-  /** True when AWS now shows the state the plan aimed for. */
+  /** True when AWS now shows the state aimed for. */
   ok: boolean;
   details: string[];
+}
+
+export interface ExecutionReport {
+  action: string;
+  mode: 'execute' | 'undo';
+  /** Every target reached its state. */
+  ok: boolean;
+  /** One line for the approval message: what was done, and what failed. */
+  summary: string;
+  targets: TargetOutcome[];
+}
+
+export interface ActionPermissions {
+  /** The calls the plan lists (the changes). */
+  execute: readonly IamPermission[];
+  /** The reads made before executing (for undo), to verify, and after a failure (the state left). */
+  verify: readonly IamPermission[];
+  /** The calls that put things back; absent for actions that cannot be undone. */
+  undo?: readonly IamPermission[];
 }
 
 export interface RemediationAction {
@@ -54,29 +106,39 @@ export interface RemediationAction {
   /** The inputs a runbook gives, by name, validated by `plan`. */
   readonly inputSchema: z.ZodObject;
   readonly inputNames: readonly string[];
-  /** Every IAM permission the action's API calls need; least-privilege policies derive from these. */
+  /** The permissions of the calls its plans list (execute). */
   readonly permissions: readonly IamPermission[];
+  /** Every phase's permissions; the remediation role's policy is their union over the catalogue. */
+  readonly phasePermissions: ActionPermissions;
   readonly reversible: boolean;
   /**
-   * The plan for one target. Validates `inputs` first and refuses the root user; throws a
-   * `RemediationPlanError` naming the action and the input.
+   * The plan for one target. Validates `inputs` first and refuses the root user and protected
+   * principals; throws a `RemediationPlanError` naming the action and the input.
    */
   plan(inputs: Readonly<Record<string, unknown>>, ctx?: Partial<PlanContext>): RemediationPlan;
-
-  // Capabilities to come. None is implemented yet: each is optional so the type says so.
-  execute?(plan: RemediationPlan, ctx: ExecuteContext): Promise<ExecutionReport>;
-  verify?(plan: RemediationPlan, ctx: ExecuteContext): Promise<VerificationReport>;
-  /** Only for reversible actions. */
-  undo?(plan: RemediationPlan, ctx: ExecuteContext): Promise<ExecutionReport>;
+  /** The principals one target's inputs name (validated), for the protected-principal check. */
+  principals(inputs: Readonly<Record<string, unknown>>): PrincipalRef[];
+  /** Validated inputs of one target; throws a `RemediationPlanError` like `plan`. */
+  validate(inputs: Readonly<Record<string, unknown>>, ctx?: Partial<PlanContext>): Record<string, string>;
+  read(target: Record<string, string>, io: IamReader): Promise<TargetState>;
+  /** The calls that take the target from `state` to remediated (none when it is already). */
+  changes(target: Record<string, string>, state: TargetState, ctx: { now: Date; partition: string }): IamCommand[];
+  /** The state in words, and whether it is the remediated one (`at`: the execution's moment). */
+  check(target: Record<string, string>, state: TargetState, at: { now: Date; partition: string }): VerificationReport;
+  /** Present only on reversible actions. */
+  readonly undo?: UndoDefinition;
 }
 
-export type ExecutableAction = RemediationAction & Required<Pick<RemediationAction, 'execute'>>;
-
-export function isExecutable(action: RemediationAction): action is ExecutableAction {
-  return typeof action.execute === 'function';
+export interface UndoDefinition {
+  /** One line: what undoing does, e.g. "Reactivate access key … of IAM user …". */
+  summary(target: Record<string, string>): string;
+  /** The calls that put back what execute changed, given the state before it and the state now. */
+  changes(target: Record<string, string>, before: TargetState, now: TargetState, ctx: { partition: string }): IamCommand[];
+  /** Whether `now` is `before` again, in words. */
+  check(target: Record<string, string>, before: TargetState, now: TargetState, ctx: { partition: string }): VerificationReport;
 }
 
-export type RemediationProblemKind = 'unknown-action' | 'root-user' | 'invalid-input' | 'evaluation';
+export type RemediationProblemKind = 'unknown-action' | 'root-user' | 'protected-principal' | 'invalid-input' | 'evaluation';
 
 export interface RemediationProblem {
   kind: RemediationProblemKind;
@@ -115,17 +177,29 @@ export function describeProblem(p: RemediationProblem): string {
 /** What an action's own planning returns for one validated target. */
 export interface TargetPlan {
   summary: string;
-  calls: ApiCall[];
   warnings?: string[];
 }
+
+type Inputs<Shape extends z.ZodRawShape> = z.infer<z.ZodObject<Shape>>;
 
 export interface ActionDefinition<Shape extends z.ZodRawShape> {
   name: string;
   description: string;
   inputs: z.ZodObject<Shape>;
-  permissions: readonly IamPermission[];
-  reversible: boolean;
-  plan(inputs: z.infer<z.ZodObject<Shape>>, ctx: PlanContext): TargetPlan;
+  permissions: ActionPermissions;
+  principals(inputs: Inputs<Shape>): PrincipalRef[];
+  /** Summary and warnings of one target's plan; its calls are `changes` from `assumed`. */
+  plan(inputs: Inputs<Shape>, ctx: PlanContext): TargetPlan;
+  /** The state planning assumes (nothing remediated yet), so the plan lists every call execution can make. */
+  assumed(inputs: Inputs<Shape>): TargetState;
+  read(inputs: Inputs<Shape>, io: IamReader): Promise<TargetState>;
+  changes(inputs: Inputs<Shape>, state: TargetState, ctx: { now: Date; partition: string }): IamCommand[];
+  check(inputs: Inputs<Shape>, state: TargetState, at: { now: Date; partition: string }): VerificationReport;
+  undo?: {
+    summary(inputs: Inputs<Shape>): string;
+    changes(inputs: Inputs<Shape>, before: TargetState, now: TargetState, ctx: { partition: string }): IamCommand[];
+    check(inputs: Inputs<Shape>, before: TargetState, now: TargetState, ctx: { partition: string }): VerificationReport;
+  };
 }
 
 const ROOT_ARN = /^arn:aws[a-z-]*:iam::\d{12}:root$/;
@@ -145,38 +219,66 @@ export function rootTarget(inputs: Readonly<Record<string, unknown>>): { input: 
 export const ROOT_REFUSAL =
   'the root user cannot be restricted through IAM. Secure it by hand instead: follow the manual steps in this runbook\'s note (sign in as root, reset the password, enable MFA, delete root access keys)';
 
-/** Builds a registered action from its definition: validation and the root refusal come first. */
+/** Builds a registered action from its definition: validation, the root and protected-principal refusals come first. */
 export function defineAction<Shape extends z.ZodRawShape>(def: ActionDefinition<Shape>): RemediationAction {
   const inputNames = Object.keys(def.inputs.shape);
+  const parse = (inputs: Readonly<Record<string, unknown>>, ctx?: Partial<PlanContext>): Inputs<Shape> => {
+    const root = rootTarget(inputs);
+    if (root) {
+      throw new RemediationPlanError([
+        { kind: 'root-user', action: def.name, input: root.input, message: `${JSON.stringify(root.value)} is the root user: ${ROOT_REFUSAL}` },
+      ]);
+    }
+    const parsed = def.inputs.safeParse(inputs);
+    if (!parsed.success) {
+      throw new RemediationPlanError(parsed.error.issues.flatMap((issue) => inputProblems(def.name, inputNames, issue)));
+    }
+    const protection = ctx?.protectedPrincipals ?? ProtectedPrincipals.none;
+    const refusals = protection.refusals(def.principals(parsed.data), { accountId: ctx?.accountId, partition: ctx?.partition });
+    if (refusals.length > 0) {
+      throw new RemediationPlanError(refusals.map((r) => ({ kind: 'protected-principal', action: def.name, input: r.input, message: r.message })));
+    }
+    return parsed.data;
+  };
+  // Callers hand back what `validate` returned: inputs that passed the schema.
+  const typed = (target: Record<string, string>) => target as unknown as Inputs<Shape>;
+  const undo = def.undo;
+
   return {
     name: def.name,
     description: def.description,
     inputSchema: def.inputs,
     inputNames,
-    permissions: def.permissions,
-    reversible: def.reversible,
+    permissions: def.permissions.execute,
+    phasePermissions: def.permissions,
+    reversible: undo !== undefined,
     plan(inputs, ctx) {
-      const root = rootTarget(inputs);
-      if (root) {
-        throw new RemediationPlanError([
-          { kind: 'root-user', action: def.name, input: root.input, message: `${JSON.stringify(root.value)} is the root user: ${ROOT_REFUSAL}` },
-        ]);
-      }
-      const parsed = def.inputs.safeParse(inputs);
-      if (!parsed.success) {
-        throw new RemediationPlanError(parsed.error.issues.flatMap((issue) => inputProblems(def.name, inputNames, issue)));
-      }
-      const context: PlanContext = { now: ctx?.now ?? new Date(), partition: ctx?.partition ?? 'aws' };
-      const target = def.plan(parsed.data, context);
+      const data = parse(inputs, ctx);
+      const context: PlanContext = { ...ctx, now: ctx?.now ?? new Date(), partition: ctx?.partition ?? 'aws' };
+      const target = def.plan(data, context);
       return {
         action: def.name,
         summary: target.summary,
-        targets: [stringEntries(parsed.data)],
-        calls: target.calls,
-        reversible: def.reversible,
+        targets: [stringEntries(data)],
+        calls: def.changes(data, def.assumed(data), context).map(callOf),
+        reversible: undo !== undefined,
         warnings: target.warnings ?? [],
       };
     },
+    principals: (inputs) => def.principals(def.inputs.parse(inputs)),
+    validate: (inputs, ctx) => stringEntries(parse(inputs, ctx)),
+    read: (target, io) => def.read(typed(target), io),
+    changes: (target, state, ctx) => def.changes(typed(target), state, ctx),
+    check: (target, state, at) => def.check(typed(target), state, at),
+    ...(undo
+      ? {
+          undo: {
+            summary: (target) => undo.summary(typed(target)),
+            changes: (target, before, now, ctx) => undo.changes(typed(target), before, now, ctx),
+            check: (target, before, now, ctx) => undo.check(typed(target), before, now, ctx),
+          },
+        }
+      : {}),
   };
 }
 

@@ -63,7 +63,16 @@ export function checkRemediateSpec(spec: Pick<RemediateSpec, 'action' | 'inputs'
   return problems;
 }
 
-/** Every permission any action declares, sorted and without repeats. */
+/** The permissions of every call a plan can list (what executing needs), sorted, without repeats. */
 export function catalogPermissions(): IamPermission[] {
   return [...new Set(listActions().flatMap((a) => a.permissions))].sort();
+}
+
+/**
+ * Every permission of every phase of every action (execute, the reads behind verify, undo):
+ * exactly what the remediation role's policy grants (deploy/iam/).
+ */
+export function remediationRolePermissions(): IamPermission[] {
+  const all = listActions().flatMap((a) => [...a.phasePermissions.execute, ...a.phasePermissions.verify, ...(a.phasePermissions.undo ?? [])]);
+  return [...new Set(all)].sort();
 }

@@ -1,20 +1,24 @@
-/** The remediation room: the action catalogue and planning. Execution comes later. */
+/** The remediation room: the action catalogue, planning, and execution (execute, verify, undo). */
 export {
   describeProblem,
-  isExecutable,
   RemediationPlanError,
   UnknownActionError,
   rootTarget,
-  type AwsCaller,
-  type ExecutableAction,
-  type ExecuteContext,
+  type ActionPermissions,
+  type CallOutcome,
+  type ExecutionContext,
   type ExecutionReport,
   type IamPermission,
   type PlanContext,
   type RemediationAction,
   type RemediationProblem,
   type RemediationProblemKind,
+  type TargetOutcome,
+  type TargetState,
   type VerificationReport,
 } from './action.js';
-export { catalogPermissions, checkRemediateSpec, getAction, listActions } from './catalogue.js';
+export { catalogPermissions, checkRemediateSpec, getAction, listActions, remediationRolePermissions } from './catalogue.js';
+export { describeTarget, executeRemediation, planUndo, undoRemediation } from './execute.js';
+export { IAM_OPERATIONS } from './iam/commands.js';
 export { planRemediation, type PlanRemediationOptions } from './plan.js';
+export { ProtectedPrincipals, protectedPatternProblem, protectedPrincipalsOf, type PrincipalKind, type PrincipalRef } from './protected.js';

@@ -226,10 +226,12 @@ describe('the catalogue', () => {
     }
   });
 
-  it('execution is not available yet, and the type says so', () => {
+  it('every action can be undone exactly when it says it is reversible, and declares the permissions of each phase', () => {
     for (const action of listActions()) {
-      expect(action.execute).toBeUndefined();
-      expect(action.undo).toBeUndefined();
+      expect(action.undo !== undefined, action.name).toBe(action.reversible);
+      expect(action.phasePermissions.execute).toEqual(action.permissions);
+      expect(action.phasePermissions.verify.length, action.name).toBeGreaterThan(0);
+      expect((action.phasePermissions.undo ?? []).length > 0, action.name).toBe(action.reversible);
     }
   });
 });

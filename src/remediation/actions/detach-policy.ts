@@ -1,14 +1,49 @@
 /** Takes a managed policy off a user, a role or a group. */
+import {
+  AttachGroupPolicyCommand,
+  AttachRolePolicyCommand,
+  AttachUserPolicyCommand,
+  DetachGroupPolicyCommand,
+  DetachRolePolicyCommand,
+  DetachUserPolicyCommand,
+} from '@aws-sdk/client-iam';
 import { z } from 'zod';
 import { defineAction } from '../action.js';
+import { attachedPolicies, type PolicyHolder } from '../iam/read.js';
 import { groupName, managedPolicyArn, roleName, userName } from '../inputs.js';
-import { iamCall } from './iam-call.js';
+import type { IamCommand } from '../iam/commands.js';
 
 const PRINCIPALS = [
-  { input: 'user_name', kind: 'IAM user', operation: 'DetachUserPolicy', param: 'UserName' },
-  { input: 'role_name', kind: 'role', operation: 'DetachRolePolicy', param: 'RoleName' },
-  { input: 'group_name', kind: 'group', operation: 'DetachGroupPolicy', param: 'GroupName' },
+  {
+    input: 'user_name',
+    kind: 'user',
+    noun: 'IAM user',
+    detach: (name: string, arn: string) => new DetachUserPolicyCommand({ UserName: name, PolicyArn: arn }),
+    attach: (name: string, arn: string) => new AttachUserPolicyCommand({ UserName: name, PolicyArn: arn }),
+  },
+  {
+    input: 'role_name',
+    kind: 'role',
+    noun: 'role',
+    detach: (name: string, arn: string) => new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }),
+    attach: (name: string, arn: string) => new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn }),
+  },
+  {
+    input: 'group_name',
+    kind: 'group',
+    noun: 'group',
+    detach: (name: string, arn: string) => new DetachGroupPolicyCommand({ GroupName: name, PolicyArn: arn }),
+    attach: (name: string, arn: string) => new AttachGroupPolicyCommand({ GroupName: name, PolicyArn: arn }),
+  },
 ] as const;
+
+type Inputs = { user_name?: string; role_name?: string; group_name?: string; policy_arn: string };
+
+function principalOf(inputs: Inputs): { spec: (typeof PRINCIPALS)[number]; name: string; holder: PolicyHolder } {
+  const spec = PRINCIPALS.find((p) => inputs[p.input] !== undefined)!;
+  const name = inputs[spec.input]!;
+  return { spec, name, holder: { kind: spec.kind, name } };
+}
 
 export const detachPolicy = defineAction({
   name: 'iam.detach-policy',
@@ -30,14 +65,41 @@ export const detachPolicy = defineAction({
         });
       }
     }),
-  permissions: ['iam:DetachUserPolicy', 'iam:DetachRolePolicy', 'iam:DetachGroupPolicy'],
-  reversible: true,
+  permissions: {
+    execute: ['iam:DetachUserPolicy', 'iam:DetachRolePolicy', 'iam:DetachGroupPolicy'],
+    verify: ['iam:ListAttachedUserPolicies', 'iam:ListAttachedRolePolicies', 'iam:ListAttachedGroupPolicies'],
+    undo: ['iam:AttachUserPolicy', 'iam:AttachRolePolicy', 'iam:AttachGroupPolicy'],
+  },
+  principals: (inputs) => {
+    const { spec, name } = principalOf(inputs);
+    return [{ kind: spec.kind, name, input: spec.input }];
+  },
   plan: (inputs) => {
-    const principal = PRINCIPALS.find((p) => inputs[p.input] !== undefined)!;
-    const name = inputs[principal.input]!;
-    return {
-      summary: `Detach policy ${inputs.policy_arn} from ${principal.kind} ${name}`,
-      calls: [iamCall(principal.operation, { [principal.param]: name, PolicyArn: inputs.policy_arn })],
-    };
+    const { spec, name } = principalOf(inputs);
+    return { summary: `Detach policy ${inputs.policy_arn} from ${spec.noun} ${name}` };
+  },
+  assumed: () => ({ attached: true }),
+  read: async (inputs, io) => ({ attached: (await attachedPolicies(io, principalOf(inputs).holder)).has(inputs.policy_arn) }),
+  changes: (inputs, { attached }): IamCommand[] => {
+    const { spec, name } = principalOf(inputs);
+    return attached ? [spec.detach(name, inputs.policy_arn)] : [];
+  },
+  check: (inputs, { attached }) => ({ ok: attached === false, details: [attachedLine(inputs, attached === true)] }),
+  undo: {
+    summary: (inputs) => {
+      const { spec, name } = principalOf(inputs);
+      return `Attach policy ${inputs.policy_arn} to ${spec.noun} ${name} again`;
+    },
+    // A policy that was not attached before the remediation is not attached by its undo.
+    changes: (inputs, before, now): IamCommand[] => {
+      const { spec, name } = principalOf(inputs);
+      return before.attached === true && now.attached === false ? [spec.attach(name, inputs.policy_arn)] : [];
+    },
+    check: (inputs, before, now) => ({ ok: now.attached === before.attached, details: [attachedLine(inputs, now.attached === true)] }),
   },
 });
+
+function attachedLine(inputs: Inputs, attached: boolean): string {
+  const { spec, name } = principalOf(inputs);
+  return `policy ${inputs.policy_arn} is ${attached ? '' : 'not '}attached to ${spec.noun} ${name}`;
+}
