@@ -18,6 +18,7 @@ export { awsClientConfig, type AwsClientConfig, type ClientConfigOptions } from 
 export {
   DEFAULT_POLL_SCHEDULE,
   QueryTimeoutError,
+  cancellationOr,
   formatDuration,
   pollDelays,
   realClock,

@@ -140,6 +140,14 @@ export async function waitForQuery<T>(options: WaitOptions<T>): Promise<WaitOutc
   throw new Error('unreachable: the poll schedule never ends');
 }
 
+/**
+ * The error a cancelled call ends with: the run's own reason (what the runner reports),
+ * not the SDK's "Request aborted" from whichever request happened to be in flight.
+ */
+export function cancellationOr(error: unknown, signal: AbortSignal | undefined): unknown {
+  return signal?.aborted && signal.reason instanceof Error ? signal.reason : error;
+}
+
 export function formatDuration(ms: number): string {
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;

@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/client-athena';
 import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult, Row, TimeWindow } from '../../engine.js';
 import { athenaExecutionParameters } from '../../escape.js';
-import { DEFAULT_POLL_SCHEDULE, realClock, waitForQuery, type Clock, type PollSchedule } from '../../../aws/poll.js';
+import { DEFAULT_POLL_SCHEDULE, cancellationOr, realClock, waitForQuery, type Clock, type PollSchedule } from '../../../aws/poll.js';
 import { athenaScanCostUsd } from './cost.js';
 import { AthenaQueryError } from './errors.js';
 import { clientRequestToken } from './request-token.js';
@@ -71,6 +71,14 @@ export class AthenaSession implements EngineSession {
 
   async run(compiled: CompiledQuery, signal?: AbortSignal): Promise<QueryResult> {
     if (compiled.engine !== 'athena') throw new Error(`the athena engine was given a query compiled for ${compiled.engine}`);
+    try {
+      return await this.query(compiled, signal);
+    } catch (error) {
+      throw cancellationOr(error, signal);
+    }
+  }
+
+  private async query(compiled: CompiledQuery, signal?: AbortSignal): Promise<QueryResult> {
     const startedAt = this.clock.now();
     const parameters = athenaExecutionParameters(compiled.params);
     const maxAttempts = this.options.maxQueryAttempts ?? 2;

@@ -9,7 +9,7 @@
 import { CloudTrailClient, LookupEventsCommand, type LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
 import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult, TimeWindow } from '../../engine.js';
 import { evaluateQuery, type CloudTrailEvent } from '../../evaluate.js';
-import { realClock, type Clock } from '../../../aws/poll.js';
+import { cancellationOr, realClock, type Clock } from '../../../aws/poll.js';
 import { rateLimitEveryAttempt, type AbortRef } from './client.js';
 import { TooManyEventsError } from './errors.js';
 import type { RateLimiter } from './limiter.js';
@@ -74,6 +74,8 @@ export class LookupSession implements EngineSession {
         }
         nextToken = page.NextToken;
       } while (nextToken);
+    } catch (error) {
+      throw cancellationOr(error, signal);
     } finally {
       this.abort.current = undefined;
     }
