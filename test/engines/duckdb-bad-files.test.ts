@@ -135,7 +135,19 @@ describe('duckdb engine: a long load', () => {
     for (const p of opened.progress) expect(p.filesTotal).toBe(3);
   });
 
-  it('stops when its signal is aborted, and leaves nothing open', async () => {
+  it('leaves no scratch files behind, while the session is open or after it closes', async () => {
+    await writeS3Logs(logs, [cloudTrailEvent(), cloudTrailEvent()]);
+    const scratch = await makeLogsDir();
+    const opened = await openDuckDb(logs, MAY_1, { scratchDir: scratch, tuning: { batchBytes: 1 } });
+    session = opened.session;
+
+    expect(await readdir(scratch)).toEqual([]);
+    await opened.session.close();
+    expect(await readdir(scratch)).toEqual([]);
+    await removeDir(scratch);
+  });
+
+  it('stops when its signal is aborted, and leaves nothing behind', async () => {
     for (let day = 1; day <= 5; day++) {
       await writeS3Logs(logs, [cloudTrailEvent({ eventTime: `2024-05-0${day}T12:00:00Z` })]);
     }

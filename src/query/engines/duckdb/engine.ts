@@ -3,6 +3,7 @@
  * session loads the run's time window into the `events` table once; every query step of
  * the run then reads that table, so a five-query runbook costs about one scan of the files.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +30,7 @@ export interface DuckDbEngineOptions {
   threads?: number;
   /** DuckDB memory limit, such as `4GB`. Default: DuckDB's own (most of the RAM). */
   memoryLimit?: string;
-  /** Parent of the session's scratch folder. Default: the OS temp folder. */
+  /** Where batch files (during the load) and DuckDB spill files go. Default: the OS temp folder. */
   scratchDir?: string;
   /** Load batching; the defaults are tuned, tests may make batches small. */
   tuning?: Partial<LoadTuning>;
@@ -51,45 +52,58 @@ async function openSession(options: DuckDbEngineOptions, window: TimeWindow, hoo
     );
   }
 
-  const scratchDir = await mkdtemp(join(options.scratchDir ?? tmpdir(), 'ctrb-duckdb-'));
+  const scratchParent = options.scratchDir ?? tmpdir();
   let instance: DuckDBInstance | undefined;
   let connection: DuckDBConnection | undefined;
   try {
-    instance = await DuckDBInstance.create(':memory:', instanceConfig(options, scratchDir));
-    connection = await instance.connect();
-    await connection.run(createEventsTableSql());
-    const report = await loadEvents({
-      connection,
-      files: discovery.files,
-      window,
-      logsPath: options.logsDir,
-      scratchDir,
-      hooks,
-      tuning: options.tuning,
-    });
+    instance = await DuckDBInstance.create(':memory:', instanceConfig(options, scratchParent));
+    const open = await instance.connect();
+    connection = open;
+    await open.run(createEventsTableSql());
+    const report = await loadInScratchDir(scratchParent, (scratchDir) =>
+      loadEvents({
+        connection: open,
+        files: discovery.files,
+        window,
+        logsPath: options.logsDir,
+        scratchDir,
+        hooks,
+        tuning: options.tuning,
+      }),
+    );
     if (report.filesTotal > 0 && report.problems.length === report.filesTotal) {
       throw new CloudTrailUnreadableError(options.logsDir, report.problems);
     }
     // From here on the session only answers queries over the loaded table: a runbook's raw
     // SQL must not be able to read (or write) files on the machine.
-    await connection.run('SET enable_external_access = false');
-    await connection.run('SET lock_configuration = true');
-    return new DuckDbSession(instance, connection, report, scratchDir);
+    await open.run('SET enable_external_access = false');
+    await open.run('SET lock_configuration = true');
+    return new DuckDbSession(instance, open, report);
   } catch (error) {
     connection?.closeSync();
     instance?.closeSync();
-    await rm(scratchDir, { recursive: true, force: true });
     throw error;
   }
 }
 
-function instanceConfig(options: DuckDbEngineOptions, scratchDir: string): Record<string, string> {
+/** Batch files live only while loading: nothing is left behind once the session is open. */
+async function loadInScratchDir<T>(parent: string, load: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(join(parent, 'ctrb-duckdb-'));
+  try {
+    return await load(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function instanceConfig(options: DuckDbEngineOptions, scratchParent: string): Record<string, string> {
   const config: Record<string, string> = {
     threads: String(options.threads ?? availableParallelism()),
     // Rows are loaded from many files at once; their order carries no meaning.
     preserve_insertion_order: 'false',
-    // Spill (if ever) into the session's scratch folder, not a `.tmp` in the user's cwd.
-    temp_directory: join(scratchDir, 'spill'),
+    // Spill (if ever) under the scratch folder, not into a `.tmp` in the user's cwd. DuckDB
+    // creates this folder only when it spills, and removes it when the instance closes.
+    temp_directory: join(scratchParent, `ctrb-duckdb-spill-${randomUUID()}`),
     // Everything needed (JSON) is built in; never reach the network for extensions.
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
@@ -106,7 +120,6 @@ export class DuckDbSession implements EngineSession {
     private readonly connection: DuckDBConnection,
     /** What the load read, loaded and skipped. */
     readonly loaded: LoadReport,
-    private readonly scratchDir: string,
   ) {}
 
   async run(query: CompiledQuery, signal?: AbortSignal): Promise<QueryResult> {
@@ -140,6 +153,5 @@ export class DuckDbSession implements EngineSession {
     this.closed = true;
     this.connection.closeSync();
     this.instance.closeSync();
-    await rm(this.scratchDir, { recursive: true, force: true });
   }
 }
