@@ -6,8 +6,8 @@
  * recorded and the run goes on; nothing is executed. With `gates: 'pause'` (the workers)
  * the run stops at the gate with status `waiting_approval`; an approval resumes it later.
  */
-import type { EngineHooks, EngineSession, QueryEngine, Row } from '../query/engine.js';
-import type { CompileSettings } from '../query/index.js';
+import type { EngineHooks, EngineName, EngineSession, QueryEngine, Row, TimeWindow } from '../query/engine.js';
+import type { CompileSettings, PortableQuery, RawQuery } from '../query/index.js';
 import { compileStepQuery, type PreparedRunbook, type PreparedStep } from './prepare.js';
 import { windowOf } from './window.js';
 import { MemoryRunStore, type RunStore } from './store.js';
@@ -17,6 +17,11 @@ import { planRemediation } from '../remediation/index.js';
 
 export interface RunnerOptions {
   engine: QueryEngine;
+  /**
+   * The engine for one query step, when a deployment's steps may need different engines
+   * (src/query/engines: DeploymentEngines.forStep). Throwing refuses the step. Default: `engine`.
+   */
+  engineFor?: (query: PortableQuery | RawQuery, window: TimeWindow) => QueryEngine;
   settings?: CompileSettings;
   reporter: Reporter;
   store?: RunStore;
@@ -36,9 +41,11 @@ export async function runRunbook(prepared: PreparedRunbook, ctx: RunContext, opt
     },
     signal: opts.signal,
   };
-  let session: EngineSession | undefined;
-  const openSession = async (): Promise<EngineSession> => {
-    session ??= await opts.engine.open(windowOf(ctx), hooks);
+  // One session per engine a step of the run uses, opened when the first such step runs.
+  const sessions = new Map<EngineName, Promise<EngineSession>>();
+  const openSession = (engine: QueryEngine): Promise<EngineSession> => {
+    let session = sessions.get(engine.name);
+    if (!session) sessions.set(engine.name, (session = engine.open(windowOf(ctx), hooks)));
     return session;
   };
 
@@ -69,7 +76,7 @@ export async function runRunbook(prepared: PreparedRunbook, ctx: RunContext, opt
       }
     }
   } finally {
-    await session?.close();
+    for (const session of sessions.values()) await session.then((s) => s.close(), () => undefined);
   }
 
   const steps = prepared.steps.map((s) => finished.get(s.spec.id)).filter((r): r is StepResult => !!r);
@@ -83,7 +90,7 @@ async function runStep(
   step: PreparedStep,
   ctx: RunContext,
   finished: Map<string, StepResult>,
-  openSession: () => Promise<EngineSession>,
+  openSession: (engine: QueryEngine) => Promise<EngineSession>,
   opts: RunnerOptions,
 ): Promise<StepResult> {
   const startedAt = new Date().toISOString();
@@ -100,8 +107,9 @@ async function runStep(
     }
     switch (step.kind) {
       case 'query': {
-        const compiled = compileStepQuery(step, opts.engine.name, ctx, finished, opts.settings);
-        const session = await openSession();
+        const engine = opts.engineFor?.(step.query!, windowOf(ctx)) ?? opts.engine;
+        const compiled = compileStepQuery(step, engine.name, ctx, finished, opts.settings);
+        const session = await openSession(engine);
         const out = await session.run(compiled, opts.signal);
         return done({
           status: 'ok',

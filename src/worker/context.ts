@@ -7,13 +7,11 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApprovalStore } from '../approval/store.js';
 import type { Config } from '../config.js';
-import { createDuckDbEngine } from '../query/engines/duckdb/index.js';
-import type { QueryEngine } from '../query/engine.js';
+import { createEngine, type DeploymentEngines, type EngineScope } from '../query/engines/index.js';
 import type { RunQueues } from '../queue/producers.js';
 import type { RedisRunStore } from '../run/redis-store.js';
 import { RunbookLibrary } from '../runbook/library.js';
 import type { SlackPoster } from '../slack/reporter.js';
-import { EngineUnavailableError } from './errors.js';
 
 export interface WorkerContext {
   config: Config;
@@ -25,8 +23,11 @@ export interface WorkerContext {
   queues: RunQueues;
   slack: SlackPoster;
   library(): Promise<RunbookLibrary>;
-  /** The configured engine; throws EngineUnavailableError for engines not built yet. */
-  engine(): QueryEngine;
+  /**
+   * The engines a run uses, acting in its account and region; throws NoRoleForAccountError
+   * when no query role covers the run's account.
+   */
+  engines(scope: EngineScope): DeploymentEngines;
   logger: Logger;
 }
 
@@ -42,11 +43,7 @@ export function libraryLoader(dir: string): () => Promise<RunbookLibrary> {
   };
 }
 
-export function engineFactory(engine: Config['engine']): () => QueryEngine {
-  let duckdb: QueryEngine | undefined;
-  return () => {
-    if (engine.name !== 'duckdb') throw new EngineUnavailableError(engine.name);
-    duckdb ??= createDuckDbEngine({ logsDir: engine.logsDir });
-    return duckdb;
-  };
+/** Each run's engines, from the configuration; the worker's Redis shares the LookupEvents limit across workers. */
+export function engineFactory(config: Config, redis: Redis): (scope: EngineScope) => DeploymentEngines {
+  return (scope) => createEngine(config, scope, { redis });
 }

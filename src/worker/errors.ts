@@ -8,20 +8,13 @@ import { UnrecoverableError } from 'bullmq';
 import { ParamError } from '../runbook/params.js';
 import { RunbookError } from '../runbook/load.js';
 import { UnknownRunbookError } from '../runbook/library.js';
-
-/** The configured engine has no implementation in this version. */
-export class EngineUnavailableError extends Error {
-  override name = 'EngineUnavailableError';
-  constructor(readonly engine: string) {
-    super(`the ${engine} engine is not available yet in this version of ctrb; set CTRB_ENGINE=duckdb (local CloudTrail files) for now`);
-  }
-}
+import { NoRoleForAccountError } from '../aws/roles.js';
 
 /** Why a run cannot start, as a headline's details for the thread: one line per problem. */
 export function refusalProblems(error: unknown): string[] | undefined {
   if (error instanceof ParamError) return error.problems.map((p) => p.message);
   if (error instanceof RunbookError) return error.message.split('\n');
-  if (error instanceof UnknownRunbookError || error instanceof EngineUnavailableError) return [error.message];
+  if (error instanceof UnknownRunbookError || error instanceof NoRoleForAccountError) return [error.message];
   return undefined;
 }
 

@@ -17,7 +17,7 @@ import { prepareRunbook, type PreparedRunbook } from '../run/prepare.js';
 import { runRunbook } from '../run/runner.js';
 import type { RunStore } from '../run/store.js';
 import type { RunContext, RunResult, RunStatus, StepResult } from '../run/types.js';
-import type { QueryEngine } from '../query/engine.js';
+import type { DeploymentEngines, EngineScope } from '../query/engines/index.js';
 import { resolveParams } from '../runbook/params.js';
 import type { Runbook } from '../runbook/schema.js';
 import { renderRefusal } from '../slack/render/index.js';
@@ -72,12 +72,12 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
   if (!record) throw new Error(`run ${ctx.runId} has no record right after it was stored`);
 
   let prepared: PreparedRunbook;
-  let engine: QueryEngine;
+  let engines: DeploymentEngines;
   try {
     const { runbook, file } = (await w.library()).get(data.runbookId);
     prepared = prepareRunbook(runbook, file);
     checkInputs(runbook, data);
-    engine = w.engine();
+    engines = w.engines(engineScopeOf(data));
   } catch (error) {
     const problems = refusalProblems(error);
     if (!problems) throw error;
@@ -95,7 +95,15 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
   await w.runs.updateRecord(ctx.runId, { status: 'running' });
 
   log.info({ resumedAfter: stored.length }, stored.length > 0 ? 'resuming run' : 'starting run');
-  const result = await runRunbook(prepared, ctx, { engine, reporter, store: untilStopped(w.runs, signal), gates: 'pause', signal });
+  const result = await runRunbook(prepared, ctx, {
+    engine: engines.default,
+    engineFor: (query, window) => engines.forStep(query, window).engine,
+    settings: engines.compileSettings,
+    reporter,
+    store: untilStopped(w.runs, signal),
+    gates: 'pause',
+    signal,
+  });
 
   if (result.status === 'waiting_approval') {
     const gated = result.steps.find((s) => s.status === 'gated');
@@ -154,6 +162,14 @@ function untilStopped(store: RunStore, signal: AbortSignal | undefined): RunStor
 function inStepOrder(steps: StepResult[], prepared: PreparedRunbook): StepResult[] {
   const order = new Map(prepared.steps.map((s, i) => [s.spec.id, i]));
   return [...steps].sort((a, b) => (order.get(a.stepId) ?? Infinity) - (order.get(b.stepId) ?? Infinity));
+}
+
+/** Where the run's queries act: the alarm's account and region, else the `account` / `region` parameters. */
+function engineScopeOf(data: RunJobData): EngineScope {
+  const param = (name: string): string | undefined => (typeof data.params[name] === 'string' ? (data.params[name] as string) : undefined);
+  const accountId = data.alarm?.accountId ?? param('account');
+  const region = data.alarm?.region ?? param('region');
+  return { runId: data.runId, ...(accountId ? { accountId } : {}), ...(region ? { region } : {}) };
 }
 
 function runContextOf(data: RunJobData): RunContext {

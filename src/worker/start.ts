@@ -23,6 +23,7 @@ import { REMEDIATIONS_QUEUE, RUNS_QUEUE, type RemediationJobData, type RunJobDat
 import { createQueues } from '../queue/producers.js';
 import { RedisRunStore } from '../run/redis-store.js';
 import type { SlackPoster } from '../slack/reporter.js';
+import { singleEngine } from '../query/engines/index.js';
 import { engineFactory, libraryLoader, type WorkerContext } from './context.js';
 import { giveUpRun, isFinalFailure } from './give-up.js';
 import { processRemediationJob, type RemediationJobOutcome } from './remediation-job.js';
@@ -39,7 +40,7 @@ export interface WorkerDeps {
   logger?: Logger;
   /** Default: a WebClient for `config.slack`. */
   slack?: SlackPoster;
-  /** Default: the engine `config.engine` names. */
+  /** One engine for every step (tests). Default: the engines `config.engine` configures. */
   engine?: QueryEngine;
 }
 
@@ -67,7 +68,7 @@ export async function startWorker(config: Config, deps: WorkerDeps = {}): Promis
     queues,
     slack: deps.slack ?? createSlackClient(config.slack, logger),
     library: libraryLoader(config.runbooksDir),
-    engine: engine ? () => engine : engineFactory(config.engine),
+    engines: engine ? () => singleEngine(engine) : engineFactory(config, redis),
     logger,
   };
 

@@ -106,18 +106,21 @@ describe('a run job', () => {
     expect(retried.at - limited[0]!.at).toBeGreaterThanOrEqual(2_000);
   });
 
-  it('refuses to run on an engine that is not available yet, without retrying', async () => {
+  it('refuses a run in an account no query role covers, without retrying, and says which account', async () => {
     const w = scope();
-    await w.start({ CTRB_ENGINE: 'lookup', AWS_REGION: 'us-east-1' });
-    const runId = await w.enqueue('quick-look');
+    await w.start({ CTRB_ENGINE: 'lookup', AWS_REGION: 'us-east-1', CTRB_QUERY_ROLES: '444455556666=arn:aws:iam::444455556666:role/ctrb-query' });
+    const runId = await w.enqueue('quick-look', {
+      source: 'alarm',
+      requestedBy: 'alarm:ConsoleSignInFailures',
+      alarm: { name: 'ConsoleSignInFailures', region: 'us-east-1', accountId: '111122223333', stateChangeTime: '2026-11-02T21:40:00.000Z' },
+    });
     await w.waitForStatus(runId, 'failed');
 
-    await expect.poll(async () => (await w.queues.runs.getJob(`run-${runId}`))?.failedReason, { timeout: 5_000 }).toContain(
-      'the lookup engine is not available yet',
-    );
+    const refusal = 'no query role is configured for account 111122223333';
+    await expect.poll(async () => (await w.queues.runs.getJob(`run-${runId}`))?.failedReason, { timeout: 5_000 }).toContain(refusal);
     expect((await w.queues.runs.getJob(`run-${runId}`))?.attemptsMade).toBe(1);
     const notice = [...w.slack.messages.values()].find((m) => m.text?.includes(runId));
-    expect(notice?.text).toContain('the lookup engine is not available yet');
+    expect(notice?.text).toContain(refusal);
   });
 
   it('fails at once, without retrying, when Slack refuses the channel', async () => {

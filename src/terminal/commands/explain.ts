@@ -1,11 +1,17 @@
-/** `ctrb explain`: each step's exact statement and bound parameters for one engine. Nothing runs. */
+/**
+ * `ctrb explain`: each step's exact statement and bound parameters, and which engine answers
+ * it and why (the default engine, or another when the default cannot answer the step).
+ * Nothing runs.
+ */
 import pc from 'picocolors';
 import type { BoundParam, CompiledQuery, EngineName } from '../../query/engine.js';
 import type { CompileSettings } from '../../query/index.js';
+import { chooseEngine, NoEngineError } from '../../query/engines/choice.js';
 import { RunbookLibrary } from '../../runbook/library.js';
 import { parseKeyValues, resolveParams } from '../../runbook/params.js';
 import { prepareRunbook, compileStepQuery, type PreparedStep } from '../../run/prepare.js';
 import type { RunContext } from '../../run/types.js';
+import { windowOf } from '../../run/window.js';
 
 export interface ExplainOptions {
   engine: EngineName;
@@ -13,6 +19,17 @@ export interface ExplainOptions {
   athenaPartitioning?: 'timestamp' | 'region-year-month-day' | 'none';
   lakeEventDataStore?: string;
   now?: Date;
+  /** Engines a step may go to besides `engine`; default: those configured in the environment. */
+  available?: EngineName[];
+}
+
+/** As in a deployment: the default engine, plus Athena and Lake where their settings are given. */
+export function explainAvailable(opts: ExplainOptions, env = process.env): EngineName[] {
+  if (opts.available) return [opts.engine, ...opts.available];
+  const out: EngineName[] = [opts.engine];
+  if (opts.athenaTable ?? env.CTRB_ATHENA_TABLE) out.push('athena');
+  if (opts.lakeEventDataStore ?? env.CTRB_LAKE_EVENT_DATA_STORE) out.push('lake');
+  return out;
 }
 
 /** Engine settings for explain: flags, then the same environment the bot reads, then placeholders. */
@@ -38,9 +55,16 @@ export function explainRunbook(prepared: ReturnType<typeof prepareRunbook>, ctx:
 }
 
 function explainStep(step: PreparedStep, ctx: Pick<RunContext, 'params' | 'window'>, opts: ExplainOptions): string[] {
-  if (step.kind === 'query') {
-    const compiled = compileStepQuery(step, opts.engine, ctx, undefined, explainSettings(opts), opts.now);
-    return [compiled.text, ...describeParams(compiled)];
+  if (step.kind === 'query' && step.query) {
+    let choice;
+    try {
+      choice = chooseEngine(step.query, windowOf(ctx), explainAvailable(opts), opts.engine, opts.now);
+    } catch (e) {
+      if (e instanceof NoEngineError) return [`-- engine: none. ${e.message}`];
+      throw e;
+    }
+    const compiled = compileStepQuery(step, choice.engine, ctx, undefined, explainSettings(opts), opts.now);
+    return [`-- engine: ${choice.engine} (${choice.reason})`, compiled.text, ...describeParams(compiled)];
   }
   if (step.kind === 'check' && 'check' in step.spec) {
     return step.spec.check.map((ch) => `-- ${ch.severity}${ch.for_each ? ` for each row of ${ch.for_each}` : ''}: when ${ch.when}`);
