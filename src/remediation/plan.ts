@@ -45,7 +45,12 @@ export function planRemediation(
     if (!targets.has(key)) targets.set(key, { row, inputs: target });
   }
 
-  const ctx: PlanContext = { now: options.now ?? new Date(), partition: options.partition ?? 'aws' };
+  const ctx: PlanContext = {
+    now: options.now ?? new Date(),
+    partition: options.partition ?? 'aws',
+    ...(options.protectedPrincipals ? { protectedPrincipals: options.protectedPrincipals } : {}),
+    ...(options.accountId ? { accountId: options.accountId } : {}),
+  };
   const plans: RemediationPlan[] = [];
   for (const { row, inputs: target } of targets.values()) {
     try {

@@ -20,6 +20,7 @@ import type { CelExpression, CelTemplate } from '../runbook/cel.js';
 import { RunbookError, formatPath, type RunbookIssue } from '../runbook/load.js';
 import { WINDOW_PARAMS, type RemediateSpec, type Runbook, type StepSpec } from '../runbook/schema.js';
 import { checkRemediateSpec } from '../remediation/index.js';
+import { compileVerifyAccess, type CompiledVerifyAccess } from '../verify/index.js';
 import { windowOf } from './window.js';
 import type { RunContext, StepResult } from './types.js';
 
@@ -35,6 +36,7 @@ export interface PreparedStep {
   checks?: CompiledCheck[];
   remediate?: RemediateSpec;
   inputs?: Record<string, CelExpression>;
+  verifyAccess?: CompiledVerifyAccess;
   note?: CelTemplate;
 }
 
@@ -101,6 +103,15 @@ export function prepareRunbook(runbook: Runbook, file = `${runbook.id}.yaml`): P
       step.inputs = compiled.inputs ?? {};
       for (const problem of checkRemediateSpec(spec.remediate)) issue(`${at}.remediate`, problem);
       if (spec.remediate.for_each) earlierQuery(spec.remediate.for_each, `${at}.remediate.for_each`);
+    } else if ('verify_access' in spec) {
+      step.kind = 'verify_access';
+      try {
+        step.verifyAccess = compileVerifyAccess(spec.verify_access, { runbook: runbook.id, stepId: spec.id, field: `${at}.verify_access` });
+      } catch (e) {
+        if (!(e instanceof CelCompileError)) throw e;
+        for (const p of e.problems) issue(p.field, `${p.message} (in ${p.expression})`);
+      }
+      earlierQuery(spec.verify_access.for_each, `${at}.verify_access.for_each`);
     } else {
       step.note = compiled.note;
     }

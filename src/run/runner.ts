@@ -13,7 +13,8 @@ import { windowOf } from './window.js';
 import { MemoryRunStore, type RunStore } from './store.js';
 import type { Finding, Reporter, RunContext, RunResult, RunStatus, StepResult } from './types.js';
 import { celVariables, evaluateChecks, evaluateWhen, renderTemplate } from '../runbook/cel.js';
-import { planRemediation } from '../remediation/index.js';
+import { planRemediation, type ProtectedPrincipals } from '../remediation/index.js';
+import { runVerifyAccess, type AccessSimulator } from '../verify/index.js';
 
 export interface RunnerOptions {
   engine: QueryEngine;
@@ -27,6 +28,10 @@ export interface RunnerOptions {
   store?: RunStore;
   gates: 'plan' | 'pause';
   signal?: AbortSignal;
+  /** IAM access for verify_access steps; without it they list the calls they would make. */
+  access?: AccessSimulator;
+  /** Principals remediation plans must not name (refused at planning, again at execution). */
+  protectedPrincipals?: ProtectedPrincipals;
 }
 
 export async function runRunbook(prepared: PreparedRunbook, ctx: RunContext, opts: RunnerOptions): Promise<RunResult> {
@@ -133,15 +138,23 @@ async function runStep(
       case 'remediate': {
         const spec = step.remediate!;
         const rows = spec.for_each ? (rowsOf(finished)(spec.for_each) ?? []) : [];
+        const accountId = runAccount(ctx);
         const plan = planRemediation(spec, rows, vars, {
           compiledInputs: step.inputs,
           runbookId: ctx.runbookId,
           stepId: step.spec.id,
+          ...(opts.protectedPrincipals ? { protectedPrincipals: opts.protectedPrincipals } : {}),
+          ...(accountId ? { accountId } : {}),
         });
         if (plan.targets.length === 0) {
           return done({ status: 'skipped', reason: 'nothing to remediate: no targets in the earlier results', plan });
         }
         return done({ status: 'gated', plan });
+      }
+      case 'verify_access': {
+        const compiled = step.verifyAccess!;
+        const rows = rowsOf(finished)(compiled.spec.for_each) ?? [];
+        return done(await runVerifyAccess(compiled, rows, vars, opts.access, opts.signal));
       }
       case 'note':
         return done({ status: 'ok', note: step.note ? renderTemplate(step.note, vars) : '' });
@@ -150,6 +163,12 @@ async function runStep(
     const error = e instanceof Error ? e : new Error(String(e));
     return done({ status: 'failed', reason: error.message, errorName: error.name });
   }
+}
+
+/** The account the run is about, when it names one (an `account` parameter, set from the alarm for alarm runs). */
+function runAccount(ctx: RunContext): string | undefined {
+  const account = ctx.params.account;
+  return typeof account === 'string' && /^\d{12}$/.test(account) ? account : undefined;
 }
 
 function rowsOf(finished: Map<string, StepResult>): (stepId: string) => Row[] | undefined {

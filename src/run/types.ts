@@ -42,12 +42,58 @@ export interface RemediationPlan {
   warnings: string[];
 }
 
+/** What IAM's policy simulator said of one (caller, action, resource); see src/verify/. */
+export type AccessDecision = 'allowed' | 'explicitDeny' | 'implicitDeny' | 'not-simulated' | 'error';
+
+export interface MatchedStatement {
+  /** The policy the statement is in, as the simulator names it (a policy name or ARN). */
+  policyId: string;
+  /** user, group, role, aws-managed, user-managed, resource, none. */
+  policyType?: string;
+  start?: { line: number; column: number };
+  end?: { line: number; column: number };
+}
+
+export interface AccessAnswer {
+  /** The caller as the rows name it (e.g. an assumed-role session ARN). */
+  principal: string;
+  /** How many distinct callers asked the same question (the sessions of one role); 1 when only `principal`. */
+  callers: number;
+  /** The user or role simulated (PolicySourceArn), when one could be. */
+  simulated?: string;
+  action: string;
+  resource: string;
+  context: Array<{ key: string; type: string; value: string }>;
+  decision: AccessDecision;
+  /** The statements that decided: the allowing ones, or the denying one. */
+  statements: MatchedStatement[];
+  /** Condition keys the policies use that the request context did not have. */
+  missingContext: string[];
+  allowedByOrganizations?: boolean;
+  allowedByBoundary?: boolean;
+  /** Why it was not simulated, or the error IAM answered. */
+  note?: string;
+  /** How many rows asked this same question. */
+  rows: number;
+}
+
+export interface AccessCheck {
+  /** `simulated`: IAM answered; `planned`: no AWS access here (the terminal): `calls` are what would be asked. */
+  mode: 'simulated' | 'planned';
+  calls: ApiCall[];
+  answers: AccessAnswer[];
+  /** Questions past the step's limit, not asked. */
+  omitted: number;
+  /** What the simulator cannot see, stated with every result. */
+  blindSpots: string[];
+}
+
 export type StepStatus = 'ok' | 'skipped' | 'failed' | 'gated';
 
 export interface StepResult {
   stepId: string;
   title: string;
-  kind: 'query' | 'check' | 'remediate' | 'note';
+  kind: 'query' | 'check' | 'remediate' | 'verify_access' | 'note';
   status: StepStatus;
   startedAt: string;
   finishedAt: string;
@@ -67,6 +113,7 @@ export interface StepResult {
   };
   findings?: Finding[];
   plan?: RemediationPlan;
+  access?: AccessCheck;
   note?: string;
 }
 

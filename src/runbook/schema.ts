@@ -108,6 +108,30 @@ export const remediateSchema = z
   .strict();
 export type RemediateSpec = z.infer<typeof remediateSchema>;
 
+/**
+ * "Was the caller allowed to?": for each distinct (caller, action, resource) among an earlier
+ * step's rows, IAM's policy simulator answers allowed, explicitly denied or implicitly denied,
+ * and by which statement (src/verify/).
+ */
+export const verifyAccessSchema = z
+  .object({
+    for_each: id.describe('the earlier query step whose rows name the calls to verify'),
+    principal: z.string().describe('CEL: the caller\'s ARN, e.g. row.principal (userIdentity.arn): an IAM user, a role or an assumed-role session'),
+    issuer: z
+      .string()
+      .optional()
+      .describe('CEL: for assumed-role sessions, the role\'s own ARN (userIdentity.sessionContext.sessionIssuer.arn), which keeps its path'),
+    action: z.string().describe('CEL: the IAM action, e.g. "s3:" + row.eventName (S3 API names are turned into the permissions they need)'),
+    resource: z.string().optional().describe('CEL: the resource ARN, e.g. "arn:aws:s3:::" + row.bucket; every resource (*) when absent'),
+    context: z
+      .record(z.string().regex(/^[A-Za-z0-9]+:[\w/.-]+$/, 'a condition key such as aws:SourceIp'), z.string())
+      .default({})
+      .describe('condition key → CEL, the request context the simulator is given, e.g. "aws:SourceIp": row.sourceIPAddress'),
+    limit: z.number().int().min(1).max(100).default(20).describe('at most this many questions (one IAM call each); the rest are counted'),
+  })
+  .strict();
+export type VerifyAccessSpec = z.infer<typeof verifyAccessSchema>;
+
 const stepBase = {
   id,
   title: z.string().optional(),
@@ -120,6 +144,7 @@ export const stepSchema = z.union([
   z.object({ ...stepBase, raw: rawQuerySchema }).strict(),
   z.object({ ...stepBase, check: z.array(checkSchema).min(1) }).strict(),
   z.object({ ...stepBase, remediate: remediateSchema }).strict(),
+  z.object({ ...stepBase, verify_access: verifyAccessSchema }).strict(),
   z.object({ ...stepBase, note: z.string().min(1) }).strict(),
 ]);
 export type StepSpec = z.infer<typeof stepSchema>;

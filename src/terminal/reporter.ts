@@ -8,6 +8,7 @@ import pc from 'picocolors';
 import type { CellValue, LoadProgress } from '../query/engine.js';
 import type { Reporter, RunContext, RunResult, StepResult } from '../run/types.js';
 import type { Severity } from '../runbook/schema.js';
+import { describeAccessCheck } from '../verify/index.js';
 
 export interface TerminalReporterOptions {
   out?: NodeJS.WritableStream & { isTTY?: boolean };
@@ -90,6 +91,7 @@ export function createTerminalReporter(opts: TerminalReporterOptions = {}): Repo
         for (const w of p.warnings) print(`  ${c.yellow('!')} ${w}`);
         for (const call of p.calls) print(`    ${call.service}:${call.operation} ${JSON.stringify(call.params)}`);
       }
+      if (r.access) for (const line of describeAccessCheck(r.access)) print(`  ${line}`);
       if (r.note) print(indent(r.note.trimEnd()));
       print();
     },

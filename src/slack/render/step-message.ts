@@ -12,6 +12,7 @@ import { fitMessage, SLACK_LIMITS, type Block, type SlackMessage } from './limit
 import { authoredMrkdwn, escapeMrkdwn, formatBytes, formatElapsed, inlineCode, plural } from './mrkdwn.js';
 import { findingsSummary, SEVERITY_EMOJI, worstFirst } from './severity.js';
 import { renderTable } from './table.js';
+import { accessBlocks, accessSummary } from './access.js';
 
 export interface StepReply {
   message: SlackMessage;
@@ -45,6 +46,8 @@ export function renderStepReply(ctx: RunContext, step: StepResult): StepReply {
   }
   if (step.findings) blocks.push(...findingBlocks(step, blocks.length));
   if (step.plan) blocks.push(planBlock(step));
+  // Room is kept for a note after the answers.
+  if (step.access) blocks.push(...accessBlocks(step.access, SLACK_LIMITS.blocksPerMessage - blocks.length - 2));
   if (step.note !== undefined) {
     for (const text of splitParagraphs(authoredMrkdwn(step.note))) blocks.push(mrkdwnSection(text));
   }
@@ -113,5 +116,6 @@ function fallbackText(step: StepResult): string {
   if (step.query) return `${head}: ${plural(step.query.rows.length, 'row')}`;
   if (step.findings) return `${head}: ${findingsSummary(step.findings)}`;
   if (step.plan) return `${head}: remediation proposed, waiting for approval`;
+  if (step.access) return `${head}: ${accessSummary(step.access)}`;
   return head;
 }

@@ -18,11 +18,12 @@ export async function listCommand(dir: string, opts: { json?: boolean }): Promis
   process.stdout.write(`${table.toString()}\n`);
 }
 
-export function stepKind(step: StepSpec): 'query' | 'raw' | 'check' | 'remediate' | 'note' {
+export function stepKind(step: StepSpec): 'query' | 'raw' | 'check' | 'remediate' | 'verify_access' | 'note' {
   if ('query' in step) return 'query';
   if ('raw' in step) return 'raw';
   if ('check' in step) return 'check';
   if ('remediate' in step) return 'remediate';
+  if ('verify_access' in step) return 'verify_access';
   return 'note';
 }
 

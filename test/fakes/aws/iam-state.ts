@@ -68,6 +68,8 @@ export interface IamSeed {
   groups?: Array<{ name: string; attachedPolicies?: string[] }>;
   /** Customer managed policy ARNs that exist besides the AWS managed ones. */
   managedPolicies?: string[];
+  /** The accounts whose principals this fake answers for (names are shared between them); default ACCOUNT_ID. */
+  accounts?: string[];
 }
 
 const CREATED = '2026-01-15T09:30:00Z';
@@ -80,9 +82,11 @@ export class IamState {
   readonly roles = new Map<string, IamRole>();
   readonly groups = new Map<string, IamGroup>();
   readonly managedPolicies = new Set<string>();
+  readonly accounts: ReadonlySet<string>;
   private seq = 0;
 
   constructor(seed: IamSeed = {}) {
+    this.accounts = new Set(seed.accounts ?? [ACCOUNT_ID]);
     for (const arn of seed.managedPolicies ?? []) this.managedPolicies.add(arn);
     for (const g of seed.groups ?? []) {
       this.groups.set(g.name, { name: g.name, id: this.newId('AGPA'), createDate: CREATED, members: new Set(), attachedPolicies: new Set(g.attachedPolicies ?? []) });

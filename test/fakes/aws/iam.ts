@@ -313,7 +313,7 @@ export class FakeIam {
     const entity = /^arn:aws[a-z-]*:iam::(\d{12}):(user|role|group)\/(?:.*\/)?([\w+=,.@-]+)$/.exec(source);
     if (!entity) throw new IamFault('InvalidInput', `Invalid Entity Arn: ${source} does not clearly define entity type and name.`);
     const [, account, kind, name] = entity;
-    if (account !== ACCOUNT_ID) throw new IamFault('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
+    if (!this.state.accounts.has(account!)) throw new IamFault('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
     if (kind === 'user') this.state.user(name!);
     else if (kind === 'role') this.state.role(name!);
     else this.state.group(name!);

@@ -1,0 +1,61 @@
+/**
+ * The `verify_access` step: "was the caller allowed to?" for each distinct call an earlier
+ * step found. With AWS access (the workers, the query role of the caller's account) each
+ * question is one SimulatePrincipalPolicy call; without it (the terminal) the step lists the
+ * exact calls it would make, like a remediation plan, and is skipped without failing the run.
+ * A question IAM could not answer is reported in its answer and does not fail the run either:
+ * this step informs the responder, it does not gate anything.
+ */
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { Row } from '../query/engine.js';
+import type { AccessAnswer, AccessCheck, StepResult } from '../run/types.js';
+import type { CelVariables } from '../runbook/cel.js';
+import { SIMULATOR_BLIND_SPOTS } from './blind-spots.js';
+import { accessQuestions, type CompiledVerifyAccess } from './questions.js';
+import { simulate, unaskedAnswer } from './simulate.js';
+
+/** IAM clients for the simulator's calls, with the query role of the account asked about. */
+export interface AccessSimulator {
+  iamFor(accountId: string | undefined): IAMClient;
+}
+
+export const NEEDS_AWS =
+  'needs AWS access (iam:SimulatePrincipalPolicy with the query role): run it from the Slack bot\'s workers; the calls it would make are listed';
+
+export type VerifyAccessOutcome = Pick<StepResult, 'status' | 'access' | 'reason' | 'warnings'>;
+
+export async function runVerifyAccess(
+  step: CompiledVerifyAccess,
+  rows: readonly Row[],
+  vars: CelVariables,
+  simulator: AccessSimulator | undefined,
+  signal?: AbortSignal,
+): Promise<VerifyAccessOutcome> {
+  const { questions, omitted, problems } = accessQuestions(step, rows, vars);
+  const warnings = [
+    ...problems,
+    ...new Set(questions.flatMap((q) => q.skippedContext)),
+    ...(omitted > 0 ? [`${omitted} more distinct ${omitted === 1 ? 'question was' : 'questions were'} not asked (limit ${step.spec.limit})`] : []),
+  ];
+  const calls = questions.flatMap((q) => (q.request ? [q.request] : []));
+  const check = (mode: AccessCheck['mode'], answers: AccessAnswer[]): AccessCheck => ({ mode, calls, answers, omitted, blindSpots: [...SIMULATOR_BLIND_SPOTS] });
+  const extra = warnings.length > 0 ? { warnings } : {};
+
+  if (questions.length === 0) {
+    return { status: 'skipped', reason: `nothing to verify: no calls in ${step.spec.for_each}`, access: check(simulator ? 'simulated' : 'planned', []), ...extra };
+  }
+  if (!simulator) {
+    return { status: 'skipped', reason: NEEDS_AWS, access: check('planned', questions.map((q) => unaskedAnswer(q))), ...extra };
+  }
+
+  const answers: AccessAnswer[] = [];
+  for (const q of questions) {
+    signal?.throwIfAborted();
+    answers.push(q.request ? await simulate(simulator.iamFor(q.who.accountId), q, signal) : unaskedAnswer(q));
+  }
+  const asked = answers.filter((a) => a.decision !== 'not-simulated');
+  if (asked.length > 0 && asked.every((a) => a.decision === 'error')) {
+    return { status: 'skipped', reason: `IAM could not answer: ${asked[0]!.note ?? 'unknown error'}`, access: check('simulated', answers), ...extra };
+  }
+  return { status: 'ok', access: check('simulated', answers), ...extra };
+}
