@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialCache } from '../../src/aws/index.js';
 import { loadConfig } from '../../src/config.js';
 import { NoEngineError, availableEngines, chooseEngine, createEngine } from '../../src/query/engines/index.js';
-import { normalizeRawQuery, parsePortableQuery } from '../../src/query/index.js';
+import { parsePortableQuery, parseRawQuery } from '../../src/query/index.js';
 import type { TimeWindow } from '../../src/query/engine.js';
 import { parseRunbook } from '../../src/runbook/load.js';
 import { newRunContext } from '../../src/run/context.js';
@@ -27,7 +27,7 @@ const HALF_YEAR: TimeWindow = { start: new Date('2023-11-01T00:00:00Z'), end: NO
 
 const management = parsePortableQuery({ where: { eventName: 'ConsoleLogin' } });
 const dataEvents = parsePortableQuery({ where: { eventName: 'DeleteObject' }, data_events: true });
-const lakeOnlySql = normalizeRawQuery({ sql: { lake: 'SELECT eventID FROM :table WHERE eventTime >= :window_start AND eventTime < :window_end' } });
+const lakeOnlySql = parseRawQuery({ sql: { lake: 'SELECT eventID FROM :table WHERE eventTime >= :window_start AND eventTime < :window_end' } });
 
 describe('chooseEngine', () => {
   it('keeps the default engine when it can answer', () => {
