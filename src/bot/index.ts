@@ -89,11 +89,13 @@ export async function startBot(config: Config, options: StartBotOptions = {}): P
  */
 export async function runBot(config: Config): Promise<void> {
   const logger = pino({ name: 'ctrb-bot', level: config.logLevel });
-  const bot = await startBot(config, { logger });
-  await new Promise<NodeJS.Signals>((resolve) => {
+  // Listen for the stop signal before starting, so a SIGTERM during start-up still stops cleanly.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
-  }).then((signal) => logger.info({ signal }, 'stopping'));
+  });
+  const bot = await startBot(config, { logger });
+  await signalled.then((signal) => logger.info({ signal }, 'stopping'));
   const timedOut = await Promise.race([bot.stop().then(() => false), sleep(config.shutdownTimeoutMs).then(() => true)]);
   if (timedOut) {
     logger.error({ timeoutMs: config.shutdownTimeoutMs }, 'the bot did not stop in time; exiting anyway');

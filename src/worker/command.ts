@@ -19,9 +19,10 @@ export async function workerCommand(env: Record<string, string | undefined> = pr
   }
   const logger = pino({ name: 'ctrb-worker', level: config.logLevel });
   logger.info({ config: describeConfig(config) }, 'configuration');
-  const worker = await startWorker(config, { logger });
-
-  await new Promise<void>((resolve) => {
+  // The handlers go in before the workers start: a SIGTERM that arrives while they are still
+  // starting must stop them gracefully too, not kill the process with the default action.
+  const starting = startWorker(config, { logger });
+  await new Promise<void>((resolve, reject) => {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (stopping) {
@@ -30,13 +31,16 @@ export async function workerCommand(env: Record<string, string | undefined> = pr
       }
       stopping = true;
       logger.info({ signal }, 'stop requested');
-      worker.close().then(resolve, (e: unknown) => {
-        logger.error({ err: (e as Error).message }, 'error while stopping');
-        resolve();
-      });
+      starting
+        .then((worker) => worker.close())
+        .then(resolve, (e: unknown) => {
+          logger.error({ err: (e as Error).message }, 'error while stopping');
+          resolve();
+        });
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
+    starting.catch(reject);
   });
   // Connections that BullMQ could not close (a job left running) must not keep the process alive.
   process.exit(0);

@@ -140,7 +140,7 @@ describe('ctrb run on the user\'s own logs', () => {
     await writeFile(join(folder, 'good.json.gz'), gzipSync(JSON.stringify({ Records: [rootLogin('11111111-1111-4111-8111-111111111111', 60_000)] })));
     const truncated = gzipSync(JSON.stringify({ Records: [rootLogin('22222222-2222-4222-8222-222222222222', 120_000)] }));
     await writeFile(join(folder, 'cut.json.gz'), truncated.subarray(0, Math.floor(truncated.length / 2)));
-    await writeFile(join(dir, 'notes.json'), JSON.stringify({ hello: 'not CloudTrail' }));
+    await writeFile(join(folder, 'notes.json'), JSON.stringify({ hello: 'not CloudTrail' }));
 
     const out = await ctrb(['run', 'root-activity', '--logs', dir, '--json']);
     expect(out.code).toBe(0);

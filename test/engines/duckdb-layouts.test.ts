@@ -117,6 +117,16 @@ describe('duckdb engine: where the logs come from', () => {
     expect(opened.progress.at(-1)?.filesTotal).toBe(1);
   });
 
+  it('reads a folder holding an AWSLogs/ tree as that tree, ignoring the files beside it', async () => {
+    await writeS3Logs(logs, [cloudTrailEvent()]);
+    await writeJsonFile(join(logs, 'manifest.json'), { seed: 1, incidents: [] });
+    const opened = await openDuckDb(logs, MAY_1);
+    session = opened.session;
+
+    expect(opened.warnings).toEqual([]);
+    expect(opened.progress.at(-1)?.filesTotal).toBe(1);
+  });
+
   it('reads pretty-printed plain .json anywhere, with strings that look like JSON structure', async () => {
     const tricky = [
       'a "quoted" },{ value',

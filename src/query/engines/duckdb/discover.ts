@@ -70,8 +70,12 @@ export async function discoverLogFiles(logsPath: string, window: TimeWindow): Pr
   const rootStat = await stat(root).catch(() => null);
   if (!rootStat) throw new LogsPathNotFoundError(logsPath);
 
-  // A single file named explicitly is read whatever its name.
-  const paths = rootStat.isFile() ? [root] : await walk(root);
+  // A single file named explicitly is read whatever its name. A folder that holds an AWSLogs/
+  // tree is a bucket (or a copy of one): the tree is the logs, and what lies beside it
+  // (a manifest, notes, exports) is not.
+  const awsLogs = join(root, 'AWSLogs');
+  const hasTree = rootStat.isDirectory() && (await stat(awsLogs).catch(() => null))?.isDirectory();
+  const paths = rootStat.isFile() ? [root] : await walk(hasTree ? awsLogs : root);
   if (paths.length === 0) throw new NoCloudTrailFilesError(logsPath);
 
   paths.sort();
