@@ -1,10 +1,12 @@
 /** `npm run bench`: every benchmark in turn, each printing its own figures. */
+import { main as aws } from './aws.js';
 import { main as engine } from './engine.js';
 import { main as slack } from './slack.js';
 
 const benches: [string, () => Promise<void>][] = [
   ['engine', engine],
   ['slack', slack],
+  ['aws', aws],
 ];
 const only = process.argv[2];
 for (const [name, run] of benches) {
