@@ -8,7 +8,7 @@ export const ACCOUNT_ID = /^\d{12}$/;
 export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const TEMPLATE_FIELD = '{account}';
 
-/** No role can be found for an account while roles are configured: refused, never guessed. */
+/** No configured role covers the account (or, for a remediation, no account was named): refused, never guessed. */
 export class NoRoleForAccountError extends Error {
   override name = 'NoRoleForAccountError';
   constructor(
@@ -17,7 +17,7 @@ export class NoRoleForAccountError extends Error {
   ) {
     super(
       accountId === undefined
-        ? `no ${purpose} role applies to a run that names no account: give the run an account (the alarm's, or the account parameter), or set a single role ARN`
+        ? `no ${purpose} role applies to a call that names no account: name the account, or set a single role ARN`
         : `no ${purpose} role is configured for account ${accountId}: add it to the role map (${purpose === 'query' ? 'CTRB_QUERY_ROLES' : 'the remediation roles'}) or set an ARN template`,
     );
   }
@@ -29,20 +29,22 @@ export function hasRoles(source: RoleSource | undefined): boolean {
 }
 
 /**
- * The role ARN for an account, or undefined when no role is configured at all (then the
- * process's own credentials answer). Throws NoRoleForAccountError when roles are configured
- * but none covers this account.
+ * The role ARN for an account, or undefined for the process's own credentials: when no role
+ * is configured at all, or when a query names no account (it then reads the deployment's
+ * home account) and no single role is set. Throws NoRoleForAccountError when roles are
+ * configured but none covers the account named, and for a remediation that names no account:
+ * the process's own identity never changes IAM once remediation roles are configured.
  */
 export function roleArnFor(accountId: string | undefined, source: RoleSource | undefined, purpose: CredentialPurpose): string | undefined {
   if (!hasRoles(source)) return undefined;
-  if (accountId !== undefined) {
-    if (!ACCOUNT_ID.test(accountId)) throw new Error(`"${accountId}" is not an AWS account id (12 digits)`);
-    const mapped = source!.byAccount?.[accountId];
-    if (mapped) return mapped;
-    if (source!.template) return source!.template.replaceAll(TEMPLATE_FIELD, accountId);
+  if (accountId === undefined) {
+    if (source!.arn || purpose === 'query') return source!.arn;
+    throw new NoRoleForAccountError(undefined, purpose);
   }
-  if (source!.arn) return source!.arn;
-  throw new NoRoleForAccountError(accountId, purpose);
+  if (!ACCOUNT_ID.test(accountId)) throw new Error(`"${accountId}" is not an AWS account id (12 digits)`);
+  const role = source!.byAccount?.[accountId] ?? source!.template?.replaceAll(TEMPLATE_FIELD, accountId) ?? source!.arn;
+  if (!role) throw new NoRoleForAccountError(accountId, purpose);
+  return role;
 }
 
 /** STS RoleSessionName: 2–64 characters of letters, digits and `+=,.@_-`. */

@@ -117,6 +117,13 @@ describe('assuming the query role of an account', () => {
     expect((await provider!()).accessKeyId).toBe(FAKE_BASE_CREDENTIALS.accessKeyId);
   });
 
+  it('reads the home account with the process’s own credentials when a query names no account, but never remediates that way', async () => {
+    const provider = credentialsFor({ runId: RUN, purpose: 'query' }, settings());
+    expect((await provider!()).accessKeyId).toBe(FAKE_BASE_CREDENTIALS.accessKeyId);
+    const remediation = settings({ roles: { remediation: { template: 'arn:aws:iam::{account}:role/ctrb-remediation' } } });
+    expect(() => credentialsFor({ runId: RUN, purpose: 'remediation' }, remediation)).toThrow(NoRoleForAccountError);
+  });
+
   it('refuses an account no configured role covers', () => {
     const only = settings({ roles: { query: { byAccount: { [OTHER]: OTHER_ROLE } } } });
     expect(() => credentialsFor({ accountId: ACCOUNT, runId: RUN, purpose: 'query' }, only)).toThrow(NoRoleForAccountError);
