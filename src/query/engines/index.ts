@@ -164,3 +164,4 @@ export function singleEngine(engine: QueryEngine, compileSettings: CompileSettin
     forStep: () => ({ engine, choice: { engine: engine.name, reason: 'the only engine' } }),
   };
 }
+export { ATHENA_DATA_ACCESS, QUERY_ENGINE_ACTIONS } from './operations.js';
