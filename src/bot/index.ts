@@ -20,6 +20,7 @@ import type { ListenerDeps } from '../slack/listeners/index.js';
 import { RedisAlarmThreads } from './alarm-threads.js';
 import { runClock } from './clock.js';
 import { BotRunQueue } from './run-queue.js';
+import { requestUndo } from '../worker/undo-request.js';
 
 export interface RunningBot {
   /** The HTTP port listened on (HTTP mode). */
@@ -54,6 +55,7 @@ export async function startBot(config: Config, options: StartBotOptions = {}): P
     approvals,
     eligibility: new ApproverEligibility(client, { logger }),
     alarmThreads: new RedisAlarmThreads(redis, config.redis.prefix),
+    undo: { request: (approvalId, user) => requestUndo({ approvals, runs: runStore }, approvalId, user) },
     alarmSources: config.alarms,
     now: runClock(config.engine),
     logger,

@@ -46,6 +46,12 @@ export interface ExecutionContext {
   accountId?: string;
   protectedPrincipals: ProtectedPrincipals;
   signal?: AbortSignal;
+  /**
+   * Keeps the first state read of each target across retries of one approval and returns it:
+   * a worker that died after changing a target but before reporting it must not, on the
+   * retry, take the changed state for the state before (undo would then restore nothing).
+   */
+  rememberBefore?: (target: Record<string, string>, state: TargetState) => Promise<TargetState>;
 }
 
 /** JSON only: it is stored with the approval's outcome and read back to undo. */

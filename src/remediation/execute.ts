@@ -64,7 +64,7 @@ export async function undoRemediation(executed: ExecutionReport, ctx: ExecutionC
 }
 
 /** What undoing an execution would call, as a plan for the undo's own approval. */
-export function planUndo(executed: ExecutionReport, partition: string): RemediationPlan {
+export function planUndo(executed: ExecutionReport, partition: string = partitionOf(executed)): RemediationPlan {
   const action = getAction(executed.action);
   const undo = action.undo;
   if (!undo) throw new Error(`${action.name} cannot be undone`);
@@ -76,7 +76,8 @@ export function planUndo(executed: ExecutionReport, partition: string): Remediat
     summary: `Undo ${action.name}: ${summaries.length > 0 ? summaries.join('; ') : 'nothing was changed, so nothing to undo'}`,
     targets: changed.map((t) => t.target),
     calls,
-    reversible: false,
+    // Undoing an undo is running the remediation again: the runbook offers it.
+    reversible: true,
     warnings: [
       'Undo restores what the remediation changed, as it was read just before: anything found changed since is left as it is and reported.',
     ],
@@ -115,7 +116,7 @@ async function applyChanges(action: RemediationAction, target: Record<string, st
     const error = `could not read the state of ${describeTarget(target)}: ${describeAwsError(e)}; nothing was changed`;
     return { target, ok: false, error, calls: [], verification: { ok: false, details: [error] } };
   }
-  const before = plan.before ?? current;
+  const before = plan.before ?? (ctx.rememberBefore ? await ctx.rememberBefore(target, current) : current);
 
   const calls: CallOutcome[] = [];
   let failure: string | undefined;
@@ -166,6 +167,12 @@ function report(action: RemediationAction, mode: ExecutionReport['mode'], target
       ? `${action.name} ${verb} on ${count} and verified (${calls}${already})`
       : `${action.name}: ${failed.length} of ${count} failed (${calls} made): ${failed.map((t) => `${describeTarget(t.target)}: ${t.error}`).join('; ')}`;
   return { action: action.name, mode, ok: failed.length === 0, summary, targets };
+}
+
+/** The partition the execution's calls named (an ARN among their parameters), `aws` when none did. */
+function partitionOf(executed: ExecutionReport): string {
+  const text = JSON.stringify(executed.targets.flatMap((t) => t.calls.map((c) => c.call.params)));
+  return /"arn:(aws[a-z-]*):/.exec(text)?.[1] ?? 'aws';
 }
 
 export function describeTarget(target: Record<string, string>): string {

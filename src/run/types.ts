@@ -40,6 +40,8 @@ export interface RemediationPlan {
   calls: ApiCall[];
   reversible: boolean;
   warnings: string[];
+  /** On the plan of an undo: the approval whose executed remediation it puts back. */
+  undoOf?: string;
 }
 
 /** What IAM's policy simulator said of one (caller, action, resource); see src/verify/. */

@@ -5,5 +5,5 @@ export { answerDetails, answerHeadline, DECISION_LABEL, describeAccessCheck, sta
 export { iamActionOf } from './iam-action.js';
 export { principalToSimulate, type CallerKind, type SimulatedPrincipal } from './principal.js';
 export { accessQuestions, compileVerifyAccess, type AccessQuestion, type CompiledVerifyAccess, type Questions } from './questions.js';
-export { simulate, unaskedAnswer } from './simulate.js';
+export { errorAnswer, simulate, unaskedAnswer } from './simulate.js';
 export { NEEDS_AWS, runVerifyAccess, type AccessSimulator, type VerifyAccessOutcome } from './step.js';

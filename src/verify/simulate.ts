@@ -14,6 +14,11 @@ export function unaskedAnswer(q: AccessQuestion, note?: string): AccessAnswer {
   return { ...base(q), decision: 'not-simulated', statements: [], missingContext: [], ...(why ? { note: why } : {}) };
 }
 
+/** The answer to a question IAM could not be asked or did not answer. */
+export function errorAnswer(q: AccessQuestion, note: string): AccessAnswer {
+  return { ...base(q), decision: 'error', statements: [], missingContext: [], note };
+}
+
 export async function simulate(iam: IAMClient, q: AccessQuestion, signal?: AbortSignal): Promise<AccessAnswer> {
   if (!q.request) return unaskedAnswer(q);
   let result: EvaluationResult | undefined;
@@ -21,9 +26,9 @@ export async function simulate(iam: IAMClient, q: AccessQuestion, signal?: Abort
     const out = await iam.send(new SimulatePrincipalPolicyCommand(q.request.params as unknown as SimulatePrincipalPolicyCommandInput), { abortSignal: signal });
     result = out.EvaluationResults?.[0];
   } catch (e) {
-    return { ...base(q), decision: 'error', statements: [], missingContext: [], note: `iam:SimulatePrincipalPolicy failed: ${describeAwsError(e)}` };
+    return errorAnswer(q, `iam:SimulatePrincipalPolicy failed: ${describeAwsError(e)}`);
   }
-  if (!result) return { ...base(q), decision: 'error', statements: [], missingContext: [], note: 'the simulator returned no evaluation' };
+  if (!result) return errorAnswer(q, 'the simulator returned no evaluation');
   const decision = decisionOf(result.EvalDecision);
   return {
     ...base(q),

@@ -12,7 +12,7 @@ import type { AccessAnswer, AccessCheck, StepResult } from '../run/types.js';
 import type { CelVariables } from '../runbook/cel.js';
 import { SIMULATOR_BLIND_SPOTS } from './blind-spots.js';
 import { accessQuestions, type CompiledVerifyAccess } from './questions.js';
-import { simulate, unaskedAnswer } from './simulate.js';
+import { errorAnswer, simulate, unaskedAnswer } from './simulate.js';
 
 /** IAM clients for the simulator's calls, with the query role of the account asked about. */
 export interface AccessSimulator {
@@ -51,7 +51,19 @@ export async function runVerifyAccess(
   const answers: AccessAnswer[] = [];
   for (const q of questions) {
     signal?.throwIfAborted();
-    answers.push(q.request ? await simulate(simulator.iamFor(q.who.accountId), q, signal) : unaskedAnswer(q));
+    if (!q.request) {
+      answers.push(unaskedAnswer(q));
+      continue;
+    }
+    let iam: IAMClient;
+    try {
+      iam = simulator.iamFor(q.who.accountId);
+    } catch (e) {
+      // No query role covers the caller's account: that question cannot be asked; the others can.
+      answers.push(errorAnswer(q, `cannot ask IAM in account ${q.who.accountId ?? '(none)'}: ${(e as Error).message}`));
+      continue;
+    }
+    answers.push(await simulate(iam, q, signal));
   }
   const asked = answers.filter((a) => a.decision !== 'not-simulated');
   if (asked.length > 0 && asked.every((a) => a.decision === 'error')) {

@@ -11,6 +11,7 @@ import { createEngine, type DeploymentEngines, type EngineScope } from '../query
 import type { RunQueues } from '../queue/producers.js';
 import type { RedisRunStore } from '../run/redis-store.js';
 import { RunbookLibrary } from '../runbook/library.js';
+import type { AwsAccess } from './aws-access.js';
 import type { SlackPoster } from '../slack/reporter.js';
 
 export interface WorkerContext {
@@ -28,6 +29,8 @@ export interface WorkerContext {
    * when no query role covers the run's account.
    */
   engines(scope: EngineScope): DeploymentEngines;
+  /** IAM clients (query role for verify_access, remediation role for remediations) and the protected principals. */
+  aws: AwsAccess;
   logger: Logger;
 }
 

@@ -26,6 +26,7 @@ import type { WorkerContext } from './context.js';
 import { jobFailure, refusalProblems } from './errors.js';
 import { openGate } from './open-gate.js';
 import { acquireRunLock } from './run-lock.js';
+import { runSimulator } from './aws-access.js';
 
 /** How long a job whose run is busy elsewhere waits before trying again. */
 const RUN_BUSY_RETRY_MS = 1_000;
@@ -95,6 +96,7 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
   await w.runs.updateRecord(ctx.runId, { status: 'running' });
 
   log.info({ resumedAfter: stored.length }, stored.length > 0 ? 'resuming run' : 'starting run');
+  const simulator = runSimulator(w.aws, ctx.runId);
   const result = await runRunbook(prepared, ctx, {
     engine: engines.default,
     engineFor: (query, window) => engines.forStep(query, window).engine,
@@ -103,7 +105,9 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
     store: untilStopped(w.runs, signal),
     gates: 'pause',
     signal,
-  });
+    access: simulator,
+    protectedPrincipals: w.aws.protectedPrincipals,
+  }).finally(() => simulator.close());
 
   if (result.status === 'waiting_approval') {
     const gated = result.steps.find((s) => s.status === 'gated');

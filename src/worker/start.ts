@@ -24,6 +24,7 @@ import { createQueues } from '../queue/producers.js';
 import { RedisRunStore } from '../run/redis-store.js';
 import type { SlackPoster } from '../slack/reporter.js';
 import { singleEngine } from '../query/engines/index.js';
+import { awsAccessOf, type IamClientFactory } from './aws-access.js';
 import { engineFactory, libraryLoader, type WorkerContext } from './context.js';
 import { giveUpRun, isFinalFailure } from './give-up.js';
 import { processRemediationJob, type RemediationJobOutcome } from './remediation-job.js';
@@ -42,6 +43,8 @@ export interface WorkerDeps {
   slack?: SlackPoster;
   /** One engine for every step (tests). Default: the engines `config.engine` configures. */
   engine?: QueryEngine;
+  /** IAM clients (tests: aimed at the IAM fake). Default: per account and purpose, from the configured roles. */
+  iam?: IamClientFactory;
 }
 
 export interface RunningWorker {
@@ -69,6 +72,7 @@ export async function startWorker(config: Config, deps: WorkerDeps = {}): Promis
     slack: deps.slack ?? createSlackClient(config.slack, logger),
     library: libraryLoader(config.runbooksDir),
     engines: engine ? () => singleEngine(engine) : engineFactory(config, redis),
+    aws: awsAccessOf(config, deps.iam),
     logger,
   };
 

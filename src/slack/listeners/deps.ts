@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Approval } from '../../approval/types.js';
+import type { UndoRequest } from '../../worker/undo-request.js';
 import type { ApprovalStore, ApproverEligibility } from '../../approval/index.js';
 import type { RunJobData, RunRecord } from '../../queue/jobs.js';
 import type { StepResult } from '../../run/types.js';
@@ -35,6 +36,11 @@ export interface AlarmThreads {
   firstDelivery(channel: string, messageTs: string): Promise<boolean>;
 }
 
+/** Asking to undo an executed remediation: one undo approval per remediation however many click. */
+export interface UndoRequests {
+  request(approvalId: string, user: string): Promise<UndoRequest>;
+}
+
 export interface ListenerDeps {
   library: RunbookLibrary;
   runs: RunQueue;
@@ -43,6 +49,7 @@ export interface ListenerDeps {
   /** Who may approve, and who belongs to a runbook's `access.users` groups (Slack look-ups, cached). */
   eligibility: ApproverEligibility;
   alarmThreads: AlarmThreads;
+  undo: UndoRequests;
   alarmSources: AlarmSources;
   /**
    * "Now" for run windows: the real clock, or the end of the bundled sample when the workers

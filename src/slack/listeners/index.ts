@@ -7,13 +7,15 @@ import { registerAlarmListener } from './alarm.js';
 import { registerApprovalListeners } from './approval.js';
 import type { ListenerDeps } from './deps.js';
 import { registerInvestigate } from './investigate.js';
+import { registerUndoListener } from './undo.js';
 
 export function registerListeners(app: App, deps: ListenerDeps): void {
   registerInvestigate(app, deps);
   registerAlarmListener(app, deps);
   registerApprovalListeners(app, deps);
+  registerUndoListener(app, deps);
 }
 
-export type { AlarmThreads, ListenerDeps, RunLookup, RunQueue } from './deps.js';
+export type { AlarmThreads, ListenerDeps, RunLookup, RunQueue, UndoRequests } from './deps.js';
 export { INVESTIGATE_COMMAND } from './investigate.js';
 export { ALARM_WINDOW_AFTER_MS, alarmRunInput } from './alarm-run.js';

@@ -58,7 +58,10 @@ const CALLS_SHOWN = 15;
 export function renderApprovalMessage(view: ApprovalView): SlackMessage {
   const { plan } = view;
   const blocks: Block[] = [
-    { type: 'header', text: { type: 'plain_text', text: `🛡️ Approval needed: ${plan.action}`, emoji: true } },
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: plan.undoOf ? `↩️ Approval needed: undo ${plan.action}` : `🛡️ Approval needed: ${plan.action}`, emoji: true },
+    },
     mrkdwnSection(escapeMrkdwn(plan.summary)),
     {
       type: 'section',

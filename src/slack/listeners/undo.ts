@@ -1,0 +1,74 @@
+/**
+ * The Undo button of a remediation's result message. It does not undo anything itself: it
+ * asks for an approval of the undo plan, with the same approvers as the remediation, and
+ * posts that approval's message (Approve / Deny) in the thread. The approval's own buttons
+ * then work like any other (approval.ts); once approved, a worker undoes and verifies.
+ *
+ * Who may ask: the remediation's approvers and whoever started the run. Everyone else, and a
+ * remediation with nothing to undo, gets the reason, only for them.
+ */
+import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs, webApi } from '@slack/bolt';
+import type { Approval } from '../../approval/types.js';
+import { approvalViewOf, renderApprovalMessage, renderRefusal, UNDO_ACTION_ID } from '../render/index.js';
+import { plural } from '../render/mrkdwn.js';
+import type { ListenerDeps } from './deps.js';
+
+type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
+
+export function registerUndoListener(app: App, deps: ListenerDeps): void {
+  app.action<BlockButtonAction>(UNDO_ACTION_ID, async ({ ack, body, action, client }: ButtonArgs) => {
+    await ack();
+    const user = body.user.id;
+    const originalId = action.value ?? '';
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const log = deps.logger.child({ user, approvalId: originalId });
+    const tell = async (text: string): Promise<void> => {
+      if (!channel) return;
+      const message = renderRefusal(text);
+      await client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks });
+    };
+
+    const original = await deps.approvals.getApproval(originalId);
+    if (original && !(await mayAskToUndo(deps, original, user))) {
+      log.info('undo request refused: not an approver nor the requester');
+      await tell(`Only the approvers of this remediation or the person who started the run can ask to undo it.`);
+      return;
+    }
+    const result = await deps.undo.request(originalId, user);
+    switch (result.outcome) {
+      case 'refused':
+        log.info({ reason: result.message }, 'undo request refused');
+        await tell(result.message);
+        return;
+      case 'exists': {
+        // A request whose message never got posted (the bot stopped in between) is posted now.
+        if (!result.approval.message) await postUndoApproval(deps, client, result.approval, channel);
+        await tell(`An undo was already asked for by <@${result.approval.requestedBy}>: its approval is in the thread (${result.approval.state}).`);
+        return;
+      }
+      case 'created': {
+        await postUndoApproval(deps, client, result.approval, channel);
+        log.info({ undoApprovalId: result.approval.id }, 'undo requested');
+        const p = result.approval.policy;
+        await tell(`Undo requested. Nothing changes until it has ${plural(p.min_approvals, 'approval')} in the thread${p.allow_self_approval ? '' : ' from someone other than you'}.`);
+        return;
+      }
+    }
+  });
+}
+
+async function mayAskToUndo(deps: ListenerDeps, original: Approval, user: string): Promise<boolean> {
+  if (user === original.requestedBy) return true;
+  return (await deps.eligibility.check(user, original.policy.approvers)).eligible;
+}
+
+/** The undo approval's message, in the run's thread, attached to the approval so clicks update it. */
+async function postUndoApproval(deps: ListenerDeps, client: webApi.WebClient, approval: Approval, clickedIn: string | undefined): Promise<void> {
+  const record = await deps.runLookup.getRunRecord(approval.runId);
+  const channel = record?.slack.channel ?? clickedIn;
+  if (!channel) throw new Error(`no channel to post the undo approval ${approval.id} in`);
+  const threadTs = record?.slack.threadTs;
+  const message = renderApprovalMessage(approvalViewOf(approval));
+  const posted = await client.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), text: message.text, blocks: message.blocks });
+  if (posted.ts) await deps.approvals.attachMessage(approval.id, { channel, ts: posted.ts });
+}

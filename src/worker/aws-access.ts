@@ -1,0 +1,71 @@
+/**
+ * The worker's IAM access, kept apart by purpose: verify_access steps ask the policy
+ * simulator with the query role of the caller's account; approved remediations run with the
+ * remediation role of the account acted on, assumed only when one executes. Without a
+ * remediation role configured, remediations stay a dry run: the worker's own identity is never
+ * used to change IAM.
+ */
+import { IAMClient } from '@aws-sdk/client-iam';
+import { awsClientConfig, awsSettingsOf, hasRoles, roleArnFor, type CredentialScope } from '../aws/index.js';
+import type { Config } from '../config.js';
+import { protectedPrincipalsOf, type ProtectedPrincipals } from '../remediation/index.js';
+import type { AccessSimulator } from '../verify/index.js';
+
+/** Builds the IAM client for one scope; tests hand in clients aimed at the IAM fake. */
+export type IamClientFactory = (scope: CredentialScope) => IAMClient;
+
+export interface AwsAccess {
+  iam: IamClientFactory;
+  /** True when approved remediations change IAM for real; false: a dry run that says so. */
+  remediationExecutes: boolean;
+  /** Why remediations are a dry run, for the approval message. */
+  dryRunReason?: string;
+  protectedPrincipals: ProtectedPrincipals;
+  /** The partition of the account acted on (`aws`, `aws-us-gov`, `aws-cn`), from its remediation role. */
+  partitionFor(accountId: string | undefined): string;
+}
+
+export function awsAccessOf(config: Config, injected?: IamClientFactory): AwsAccess {
+  const settings = awsSettingsOf(config);
+  const roles = config.aws.roles;
+  const configured = hasRoles(roles.remediation);
+  return {
+    iam: injected ?? ((scope) => new IAMClient(awsClientConfig('iam', scope, settings))),
+    remediationExecutes: configured || injected !== undefined,
+    ...(configured || injected
+      ? {}
+      : { dryRunReason: 'no remediation role is configured (CTRB_REMEDIATION_ROLES or CTRB_REMEDIATION_ROLE_ARN_TEMPLATE)' }),
+    protectedPrincipals: protectedPrincipalsOf(config.remediation.protectedPrincipals, [roles.query, roles.remediation]),
+    partitionFor(accountId) {
+      try {
+        const arn = roleArnFor(accountId, roles.remediation, 'remediation');
+        return /^arn:([^:]+):/.exec(arn ?? '')?.[1] ?? 'aws';
+      } catch {
+        return 'aws';
+      }
+    },
+  };
+}
+
+/**
+ * The verify_access steps' IAM clients for one run: one per account asked about, with the
+ * query role, closed when the run's job ends.
+ */
+export function runSimulator(access: AwsAccess, runId: string): AccessSimulator & { close(): void } {
+  const clients = new Map<string, IAMClient>();
+  return {
+    iamFor(accountId) {
+      const key = accountId ?? '';
+      let client = clients.get(key);
+      if (!client) {
+        client = access.iam({ runId, purpose: 'query', ...(accountId ? { accountId } : {}) });
+        clients.set(key, client);
+      }
+      return client;
+    },
+    close() {
+      for (const client of clients.values()) client.destroy();
+      clients.clear();
+    },
+  };
+}

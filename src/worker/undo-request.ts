@@ -1,0 +1,61 @@
+/**
+ * Asking to undo an executed remediation (the Undo button): a new approval whose plan is the
+ * undo plan, with the original step's approvers, quorum and self-approval rule and a fresh
+ * expiry. It is claimed for the original approval atomically, so however many people click,
+ * one undo approval exists; its execution runs `undo` and verifies (perform-remediation.ts).
+ */
+import type { ApprovalStore } from '../approval/store.js';
+import type { Approval } from '../approval/types.js';
+import { getAction, planUndo } from '../remediation/index.js';
+import type { RedisRunStore } from '../run/redis-store.js';
+import { executionOf } from './perform-remediation.js';
+
+export type UndoRequest =
+  /** The undo approval was made by this request: post its message. */
+  | { outcome: 'created'; approval: Approval }
+  /** Someone asked already: this is their undo approval. */
+  | { outcome: 'exists'; approval: Approval }
+  | { outcome: 'refused'; message: string };
+
+export interface UndoRequestDeps {
+  approvals: Pick<ApprovalStore, 'getApproval' | 'createApproval'>;
+  runs: Pick<RedisRunStore, 'claimGate' | 'gateApproval'>;
+}
+
+/** The run-store gate under which the undo of an approval is claimed, beside the run's own gates. */
+export const undoGate = (approvalId: string): string => `undo:${approvalId}`;
+
+export async function requestUndo(deps: UndoRequestDeps, originalId: string, user: string, now: Date = new Date()): Promise<UndoRequest> {
+  const original = await deps.approvals.getApproval(originalId);
+  if (!original) return { outcome: 'refused', message: 'That remediation is no longer known (its record is past retention): undo it by hand.' };
+  const report = executionOf(original);
+  if (!report || report.mode !== 'execute') return { outcome: 'refused', message: 'Only an executed remediation can be undone.' };
+  if (!getAction(report.action).undo) return { outcome: 'refused', message: `${report.action} cannot be undone.` };
+  if (!report.targets.some((t) => t.calls.some((c) => c.ok))) {
+    return { outcome: 'refused', message: 'This remediation changed nothing in IAM, so there is nothing to undo.' };
+  }
+
+  const existing = await existingUndo(deps, original);
+  if (existing) return { outcome: 'exists', approval: existing };
+
+  const { expires_at: _expiresAt, ...policy } = original.policy;
+  const created = await deps.approvals.createApproval({
+    runId: original.runId,
+    runbookId: original.runbookId,
+    stepId: original.stepId,
+    plan: { ...planUndo(report), undoOf: original.id },
+    policy,
+    requestedBy: user,
+    now,
+  });
+  if (await deps.runs.claimGate(original.runId, undoGate(original.id), created.id)) return { outcome: 'created', approval: created };
+  // Another click won; this approval is never shown and expires unseen.
+  const winner = await existingUndo(deps, original);
+  if (!winner) throw new Error(`the undo approval of ${original.id} vanished`);
+  return { outcome: 'exists', approval: winner };
+}
+
+async function existingUndo(deps: UndoRequestDeps, original: Approval): Promise<Approval | undefined> {
+  const id = await deps.runs.gateApproval(original.runId, undoGate(original.id));
+  return id === undefined ? undefined : deps.approvals.getApproval(id);
+}

@@ -1,0 +1,271 @@
+/**
+ * A remediation from approval to undo, as production runs it: the real bot (signed clicks
+ * through Bolt), a real worker (BullMQ, Redis, DuckDB on a small log folder), the fake Slack
+ * Web API, and AWS through the SDK's own configuration: the worker's identity from the
+ * environment assumes the remediation role at the STS fake (external id, session name with the
+ * run id), and the IAM fake sees the calls signed with that role's credentials.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApprovalStore } from '../../src/approval/store.js';
+import { startBot, type RunningBot } from '../../src/bot/index.js';
+import { loadConfig } from '../../src/config.js';
+import { createQueues, enqueueRun, type RunQueues } from '../../src/queue/producers.js';
+import { RedisRunStore } from '../../src/run/redis-store.js';
+import { APPROVE_ACTION_ID, UNDO_ACTION_ID } from '../../src/slack/render/index.js';
+import { startWorker, type RunningWorker } from '../../src/worker/start.js';
+import { FakeIam } from '../fakes/aws/iam.js';
+import { FakeSts } from '../fakes/aws/sts.js';
+import { FAKE_BOT_TOKEN, FakeSlackApi, type StoredMessage } from '../fakes/slack-api.js';
+import { blockActionPayload, interactivityRequest, send } from '../fakes/slack-signing.js';
+import { useTestRedis } from '../support/redis.js';
+
+const ACCOUNT = '111122223333';
+const KEY = 'AKIAIOSFODNN7EXAMPLE';
+const ROLE = `arn:aws:iam::${ACCOUNT}:role/ctrb-remediation`;
+const EXTERNAL_ID = 'ctrb-test-external-id';
+const SIGNING_SECRET = 'abcdef0123456789abcdef0123456789';
+const CHANNEL = 'C0INCIDENTS';
+const APPROVER = 'U0APPROVER';
+const SECOND = 'U0SECOND';
+const REQUESTER = 'U0RESPONDER';
+const OUTSIDER = 'U0OUTSIDER';
+const WINDOW = { start: '2026-11-01T00:00:00.000Z', end: '2026-11-03T00:00:00.000Z' };
+
+const RUNBOOK = `
+id: leaked-key
+title: A leaked access key
+summary: The key's use, and deactivating it after approval.
+severity: high
+params:
+  account: { type: account, default: "${ACCOUNT}", description: the account acted in }
+steps:
+  - id: keys
+    title: Keys used from outside
+    query:
+      where: { userIdentity.type: IAMUser }
+      group: { by: [userIdentity.userName as user, userIdentity.accessKeyId as key], count: calls }
+  - id: deactivate
+    title: Deactivate the key
+    remediate:
+      action: iam.deactivate-access-key
+      for_each: keys
+      inputs: { user_name: row.user, access_key_id: row.key }
+      approval: { approvers: [${APPROVER}, ${SECOND}] }
+  - id: after
+    title: Then
+    note: Rotate the key with its owner.
+`;
+
+function cloudTrailEvent(i: number): Record<string, unknown> {
+  return {
+    eventVersion: '1.09',
+    eventTime: `2026-11-02T03:0${i}:00Z`,
+    eventID: randomUUID(),
+    eventSource: 's3.amazonaws.com',
+    eventName: 'ListBuckets',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '198.51.100.23',
+    userAgent: 'aws-cli/2.15.0',
+    eventType: 'AwsApiCall',
+    recipientAccountId: ACCOUNT,
+    userIdentity: { type: 'IAMUser', principalId: 'AIDAALICE', arn: `arn:aws:iam::${ACCOUNT}:user/alice`, accountId: ACCOUNT, accessKeyId: KEY, userName: 'alice' },
+  };
+}
+
+const redis = useTestRedis();
+let dir: string;
+let slack: FakeSlackApi;
+let iam: FakeIam;
+let sts: FakeSts;
+let bot: RunningBot;
+let worker: RunningWorker;
+let queues: RunQueues;
+let runs: RedisRunStore;
+let approvals: ApprovalStore;
+let botUrl: string;
+const savedEnv: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ctrb-remediation-flow-'));
+  const runbooks = join(dir, 'runbooks');
+  const logs = join(dir, 'logs');
+  for (const d of [runbooks, logs]) mkdirSync(d);
+  writeFileSync(join(runbooks, 'leaked-key.yaml'), RUNBOOK);
+  writeFileSync(join(logs, 'events.json'), JSON.stringify({ Records: [0, 1, 2].map(cloudTrailEvent) }));
+
+  slack = await FakeSlackApi.start({ users: [APPROVER, SECOND, REQUESTER, OUTSIDER].map((id) => ({ id })) });
+  iam = await FakeIam.start({ users: [{ name: 'alice', accessKeys: [{ id: KEY }] }] });
+  sts = await FakeSts.start({ [ROLE]: { externalId: EXTERNAL_ID } });
+
+  // What the SDK reads in a deployment: the worker's own identity and, here, the endpoints.
+  const aws = { AWS_ACCESS_KEY_ID: 'AKIAWORKERIDENTITY01', AWS_SECRET_ACCESS_KEY: 'worker-secret', AWS_ENDPOINT_URL_STS: sts.url, AWS_ENDPOINT_URL_IAM: iam.url };
+  for (const [k, v] of Object.entries(aws)) {
+    savedEnv[k] = process.env[k];
+    process.env[k] = v;
+  }
+
+  const prefix = redis.prefix();
+  const env = {
+    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    REDIS_URL: redis.url,
+    CTRB_REDIS_PREFIX: prefix,
+    CTRB_RUNBOOKS: runbooks,
+    CTRB_LOGS_DIR: logs,
+    CTRB_REMEDIATION_ROLE_ARN_TEMPLATE: 'arn:aws:iam::{account}:role/ctrb-remediation',
+    CTRB_ROLE_EXTERNAL_ID: EXTERNAL_ID,
+    AWS_MAX_ATTEMPTS: '2',
+    CTRB_APPROVAL_EXPIRY_SWEEP: '1s',
+    CTRB_SHUTDOWN_TIMEOUT: '5s',
+    LOG_LEVEL: 'silent',
+  };
+  const botConfig = loadConfig(env, { role: 'bot' });
+  bot = await startBot({ ...botConfig, slack: { ...botConfig.slack, port: 0 } }, { logger: pino({ level: 'silent' }) });
+  botUrl = `http://127.0.0.1:${bot.port}/slack/events`;
+  worker = await startWorker(loadConfig(env, { role: 'worker' }), { logger: pino({ level: 'silent' }) });
+  queues = createQueues(botConfig.redis);
+  const connection = redis.connect();
+  runs = new RedisRunStore(connection, { prefix });
+  approvals = new ApprovalStore(connection, { prefix, logger: pino({ level: 'silent' }) });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await bot?.stop();
+  await queues?.close();
+  await Promise.all([slack?.close(), iam?.close(), sts?.close()]);
+  for (const [k, v] of Object.entries(savedEnv)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function click(actionId: string, value: string, user: string, message: { channel: string; ts: string }): Promise<Response> {
+  return send(botUrl, interactivityRequest(SIGNING_SECRET, blockActionPayload({ userId: user, actionId, value, channelId: message.channel, messageTs: message.ts })));
+}
+
+function text(message: StoredMessage | undefined): string {
+  return [message?.text ?? '', JSON.stringify(message?.blocks ?? [])].join('\n');
+}
+
+function buttons(message: StoredMessage | undefined): Array<{ action_id: string; value: string }> {
+  return ((message?.blocks ?? []) as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>)
+    .filter((b) => b.type === 'actions')
+    .flatMap((b) => b.elements ?? []);
+}
+
+describe('an approved remediation', () => {
+  it('executes for real once with the remediation role, verifies in the thread, and its Undo goes through its own approval', async () => {
+    const runId = randomUUID();
+    await enqueueRun(
+      queues,
+      { runId, runbookId: 'leaked-key', params: { account: ACCOUNT }, window: WINDOW, requestedBy: REQUESTER, source: 'slash', slack: { channel: CHANNEL } },
+      { records: runs },
+    );
+    const gated = await eventually(async () => {
+      const r = await runs.getRecord(runId);
+      return r?.status === 'waiting_approval' ? r : undefined;
+    }, 'the run waits at its gate');
+    const approval = (await approvals.getApproval(gated.approvalId!))!;
+    expect(approval.plan.targets).toEqual([{ user_name: 'alice', access_key_id: KEY }]);
+    expect(iam.calls).toEqual([]);
+
+    // Approve, twice over: one execution.
+    await click(APPROVE_ACTION_ID, approval.id, APPROVER, approval.message!);
+    await click(APPROVE_ACTION_ID, approval.id, SECOND, approval.message!);
+    const done = await eventually(async () => {
+      const r = await runs.getRecord(runId);
+      return r?.status === 'completed' ? r : undefined;
+    }, 'the run completes after the remediation');
+
+    // The key really is inactive, changed by one call signed with the remediation role's credentials.
+    expect(iam.state.accessKey('alice', KEY).status).toBe('Inactive');
+    const updates = iam.calls.filter((c) => c.action === 'UpdateAccessKey');
+    expect(updates).toHaveLength(1);
+    const assumed = sts.calls.filter((c) => c.outcome === 'ok');
+    expect(assumed[0]!.params).toMatchObject({ RoleArn: ROLE, ExternalId: EXTERNAL_ID, RoleSessionName: `ctrb-${runId}` });
+    expect(assumed[0]!.accessKeyId).toBe('AKIAWORKERIDENTITY01');
+    expect(assumed.map((c) => c.issued!.accessKeyId)).toContain(updates[0]!.accessKeyId);
+    expect(iam.calls.every((c) => c.accessKeyId?.startsWith('ASIA'))).toBe(true);
+
+    // The approval message, updated in place: executed for real.
+    const executed = (await approvals.getApproval(approval.id))!;
+    expect(executed.state).toBe('executed');
+    expect(executed.outcome).not.toHaveProperty('dryRun', true);
+    const approvalMessage = slack.message(approval.message!.channel, approval.message!.ts);
+    expect(approvalMessage!.text).toContain('Executed');
+    expect(text(approvalMessage)).not.toContain('dry run');
+    expect(text(approvalMessage)).toContain('iam.deactivate-access-key done on 1 target and verified');
+
+    // The result message in the thread: what verify read back, and Undo.
+    const thread = slack.threadReplies(CHANNEL, done.slack.threadTs!);
+    const result = thread.find((m) => text(m).includes('Remediation iam.deactivate-access-key executed and verified'));
+    expect(text(result)).toContain(`access key ${KEY} of IAM user alice is Inactive`);
+    expect(buttons(result)).toEqual([expect.objectContaining({ action_id: UNDO_ACTION_ID, value: approval.id })]);
+    // The run went on past the gate.
+    expect(thread.some((m) => text(m).includes('Rotate the key with its owner.'))).toBe(true);
+
+    // Someone who is neither an approver nor the requester cannot ask for the undo.
+    await click(UNDO_ACTION_ID, approval.id, OUTSIDER, { channel: CHANNEL, ts: result!.ts });
+    const refusal = await eventually(() => slack.ephemerals.find((m) => m.channel === CHANNEL && text(m).includes('Only the approvers')), 'the outsider is told');
+    expect(refusal).toBeDefined();
+
+    // The requester asks for the undo: an approval of the undo plan, from the same approvers.
+    await click(UNDO_ACTION_ID, approval.id, REQUESTER, { channel: CHANNEL, ts: result!.ts });
+    const undoMessage = await eventually(
+      () => slack.threadReplies(CHANNEL, done.slack.threadTs!).find((m) => text(m).includes('Approval needed: undo iam.deactivate-access-key')),
+      'the undo approval is posted in the thread',
+    );
+    const [approveUndo] = buttons(undoMessage);
+    const undo = (await approvals.getApproval(approveUndo!.value))!;
+    expect(undo).toMatchObject({
+      state: 'pending',
+      requestedBy: REQUESTER,
+      plan: {
+        undoOf: approval.id,
+        calls: [{ service: 'iam', operation: 'UpdateAccessKey', params: { UserName: 'alice', AccessKeyId: KEY, Status: 'Active' } }],
+      },
+      policy: { approvers: [APPROVER, SECOND], min_approvals: 1, allow_self_approval: false },
+    });
+    expect(iam.state.accessKey('alice', KEY).status).toBe('Inactive');
+
+    // A second click finds the same undo approval.
+    await click(UNDO_ACTION_ID, approval.id, APPROVER, { channel: CHANNEL, ts: result!.ts });
+    await eventually(() => slack.ephemerals.find((m) => text(m).includes('An undo was already asked for')), 'the second asker is told');
+
+    // Approved: the undo runs and verifies; the key is Active again.
+    await click(APPROVE_ACTION_ID, undo.id, APPROVER, undoMessage!);
+    const undone = await eventually(async () => {
+      const a = await approvals.getApproval(undo.id);
+      return a?.state === 'executed' || a?.state === 'failed' ? a : undefined;
+    }, 'the undo is executed');
+    expect(undone.state).toBe('executed');
+    expect(iam.state.accessKey('alice', KEY).status).toBe('Active');
+    expect(iam.calls.filter((c) => c.action === 'UpdateAccessKey').map((c) => c.params.Status)).toEqual(['Inactive', 'Active']);
+    const undoResult = await eventually(
+      () => slack.threadReplies(CHANNEL, done.slack.threadTs!).find((m) => text(m).includes('Undo of iam.deactivate-access-key and verified')),
+      'the undo result is posted',
+    );
+    expect(text(undoResult)).toContain(`access key ${KEY} of IAM user alice is Active`);
+    expect(buttons(undoResult)).toEqual([]);
+    // The run is untouched by its undo.
+    expect((await runs.getRecord(runId))!.status).toBe('completed');
+  });
+});
