@@ -91,7 +91,8 @@ export function createEngine(config: EngineConfig, scope: EngineScope, deps: Eng
   const available = availableEngines(config);
   const settings: AwsSettings = { ...awsSettingsOf(config), ...deps.aws };
   const credentials: CredentialScope = { runId: scope.runId, purpose: 'query', ...(scope.accountId ? { accountId: scope.accountId } : {}) };
-  if (available.some((e) => e !== 'duckdb')) roleArnFor(scope.accountId, settings.roles.query, 'query');
+  // Refuse an account no role covers before the run starts (a fallback engine's step would fail on its own).
+  if (config.engine.name !== 'duckdb') roleArnFor(scope.accountId, settings.roles.query, 'query');
   const clientOptions = deps.credentialCache ? { cache: deps.credentialCache } : {};
 
   const build: Record<EngineName, () => QueryEngine> = {
