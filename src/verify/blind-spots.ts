@@ -9,3 +9,6 @@ export const SIMULATOR_BLIND_SPOTS: readonly string[] = [
   'Condition keys not in the request context are missing (listed per answer); conditions on them are evaluated as if the key were absent.',
   'Policies are simulated as they are now, not as they were at the time of the event: a policy changed since (see iam-policy-changes) changes the answer.',
 ];
+
+/** What the verify_access step calls; the query role's policy grants it (deploy/iam/). */
+export const VERIFY_ACCESS_PERMISSIONS: readonly string[] = ['iam:SimulatePrincipalPolicy'];

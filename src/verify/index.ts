@@ -1,5 +1,5 @@
 /** "Was the caller authorized?": the verify_access step and IAM's policy simulator. */
-export { SIMULATOR_BLIND_SPOTS } from './blind-spots.js';
+export { SIMULATOR_BLIND_SPOTS, VERIFY_ACCESS_PERMISSIONS } from './blind-spots.js';
 export { contextKeyType, contextValue, type ContextKeyType, type ContextValue } from './context-keys.js';
 export { answerDetails, answerHeadline, DECISION_LABEL, describeAccessCheck, statementText } from './describe.js';
 export { iamActionOf } from './iam-action.js';
