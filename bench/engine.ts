@@ -17,7 +17,7 @@ import { prepareRunbook } from '../src/run/prepare.js';
 import { runRunbook } from '../src/run/runner.js';
 import type { Reporter } from '../src/run/types.js';
 import { generateCloudTrail } from '../src/sample/generate.js';
-import { readManifest, type SampleManifest } from '../src/sample/manifest.js';
+import { MANIFEST_FILE, readManifest, type SampleManifest } from '../src/sample/manifest.js';
 import { median, printFigure, seconds } from './report.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -26,7 +26,7 @@ const DATA_DIR = join(PACKAGE_ROOT, '.cache', 'bench', `cloudtrail-${EVENTS}`);
 const SPAN = { start: '2026-10-01T00:00:00Z', days: 3 };
 
 async function benchData(): Promise<SampleManifest> {
-  if (existsSync(join(DATA_DIR, 'manifest.json'))) {
+  if (existsSync(join(DATA_DIR, MANIFEST_FILE))) {
     const manifest = await readManifest(DATA_DIR);
     if (manifest.eventCount >= EVENTS * 0.99) return manifest;
   }

@@ -1,12 +1,12 @@
 /**
- * `manifest.json` at the root of a generated tree: what was generated, and the incidents
+ * `.manifest.json` at the root of a generated tree (hidden, so log readers pass it by): what was generated, and the incidents
  * planted in it with the runbook and parameters that should find each one.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { PlantedIncident } from './incidents.js';
 
-export const MANIFEST_FILE = 'manifest.json';
+export const MANIFEST_FILE = '.manifest.json';
 
 export interface SampleManifest {
   /** Start and end of the span, ISO 8601 UTC; events lie in [start, end). */

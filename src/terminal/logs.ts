@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../runbook/library.js';
+import { MANIFEST_FILE } from '../sample/manifest.js';
 
 export const BUNDLED_SAMPLE_DIR = join(PACKAGE_ROOT, 'samples', 'cloudtrail');
 
@@ -27,7 +28,7 @@ export function resolveLogSource(logs: string | undefined, until?: string): LogS
     if (!existsSync(dir)) throw new LogsNotFoundError(`--logs ${logs}: no such file or directory`);
     return { dir, now: until ? new Date(until) : new Date(), description: `logs: ${dir}`, bundled: false };
   }
-  const manifestFile = join(BUNDLED_SAMPLE_DIR, 'manifest.json');
+  const manifestFile = join(BUNDLED_SAMPLE_DIR, MANIFEST_FILE);
   if (!existsSync(manifestFile)) {
     throw new LogsNotFoundError(`the bundled sample is missing (${manifestFile}); pass --logs DIR`);
   }

@@ -134,7 +134,7 @@ describe('ctrb sweep', () => {
     expect(result.findings.length).toBeGreaterThan(10);
     for (const f of result.findings) expect(f.eventIDs.length).toBeGreaterThan(0);
     expect(result.skipped.map((s) => s.runbook)).toEqual(expect.arrayContaining(['access-key-activity', 'principal-activity']));
-    const manifest = JSON.parse(await readFile(new URL('../../samples/cloudtrail/manifest.json', import.meta.url), 'utf8')) as {
+    const manifest = JSON.parse(await readFile(new URL('../../samples/cloudtrail/.manifest.json', import.meta.url), 'utf8')) as {
       incidents: { runbook: string; params: Record<string, string>; eventIDs: string[] }[];
     };
     const found = new Set(result.findings.flatMap((f) => f.eventIDs));

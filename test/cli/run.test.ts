@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ctrb } from './ctrb.js';
 import type { RunResult } from '../../src/run/types.js';
 
-const manifest = JSON.parse(await readFile(new URL('../../samples/cloudtrail/manifest.json', import.meta.url), 'utf8')) as {
+const manifest = JSON.parse(await readFile(new URL('../../samples/cloudtrail/.manifest.json', import.meta.url), 'utf8')) as {
   incidents: { runbook: string; params: Record<string, string>; eventIDs: string[] }[];
 };
 

@@ -117,9 +117,10 @@ describe('duckdb engine: where the logs come from', () => {
     expect(opened.progress.at(-1)?.filesTotal).toBe(1);
   });
 
-  it('reads a folder holding an AWSLogs/ tree as that tree, ignoring the files beside it', async () => {
+  it('leaves out hidden files and folders, such as a generated tree\'s .manifest.json', async () => {
     await writeS3Logs(logs, [cloudTrailEvent()]);
-    await writeJsonFile(join(logs, 'manifest.json'), { seed: 1, incidents: [] });
+    await writeJsonFile(join(logs, '.manifest.json'), { seed: 1, incidents: [] });
+    await writeJsonFile(join(logs, '.trash', 'old.json'), { Records: [cloudTrailEvent()] });
     const opened = await openDuckDb(logs, MAY_1);
     session = opened.session;
 

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { TimeWindow } from '../../src/query/engine.js';
 import { createDuckDbEngine } from '../../src/query/engines/duckdb/index.js';
 import { BUILTIN_RUNBOOK_DIR } from '../../src/runbook/library.js';
+import { MANIFEST_FILE } from '../../src/sample/manifest.js';
 import { parseRunbook } from '../../src/runbook/load.js';
 import { resolveParams } from '../../src/runbook/params.js';
 import { newRunContext } from '../../src/run/context.js';
@@ -19,7 +20,7 @@ import type { Reporter } from '../../src/run/types.js';
 import { BUNDLED_SAMPLE_DIR } from '../../src/sample/make-bundled-sample.js';
 import type { SampleManifest } from '../../src/sample/manifest.js';
 
-const manifest = JSON.parse(readFileSync(join(BUNDLED_SAMPLE_DIR, 'manifest.json'), 'utf8')) as SampleManifest;
+const manifest = JSON.parse(readFileSync(join(BUNDLED_SAMPLE_DIR, MANIFEST_FILE), 'utf8')) as SampleManifest;
 const now = new Date(manifest.end);
 const silent: Reporter = { runStarted() {}, stepFinished() {}, runFinished() {} };
 

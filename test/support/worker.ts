@@ -26,6 +26,7 @@ import { afterAll, afterEach, beforeAll } from 'vitest';
 import { ApprovalStore } from '../../src/approval/store.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { enqueueRun, createQueues, type RunQueues } from '../../src/queue/producers.js';
+import { sampleLogsWithDamagedFile } from './damaged-sample.js';
 import type { RunJobData, RunRecord } from '../../src/queue/jobs.js';
 import { RedisRunStore } from '../../src/run/redis-store.js';
 import { startWorker, type RunningWorker, type WorkerDeps } from '../../src/worker/start.js';
@@ -196,6 +197,8 @@ export function useWorkerScope(redis: TestRedis, slack: () => FakeSlackApi, runb
       REDIS_URL: redis.url,
       CTRB_REDIS_PREFIX: prefix,
       CTRB_RUNBOOKS: runbooks.dir,
+      // Real data with one damaged file, so every run also shows how a log warning is posted.
+      CTRB_LOGS_DIR: sampleLogsWithDamagedFile(),
       CTRB_APPROVAL_EXPIRY_SWEEP: '1s',
       CTRB_JOB_LOCK_DURATION: '2s',
       CTRB_STALLED_INTERVAL: '1s',

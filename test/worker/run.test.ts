@@ -2,6 +2,7 @@
  * Run jobs on a real BullMQ worker, with the DuckDB engine on the bundled sample, real Redis
  * and the fake Slack Web API: what a responder sees in the channel.
  */
+import { DAMAGED_FILE } from '../support/damaged-sample.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FAKE_BOT_TOKEN } from '../fakes/slack-api.js';
@@ -40,8 +41,10 @@ describe('a run job', () => {
     expect(upload?.completed).toBe(true);
     expect(upload?.bytes?.toString('utf8').split('\n').filter(Boolean)).toHaveLength(177);
 
-    // Engine warnings about the logs are posted once, in the thread.
-    expect(replies.filter((m) => m.text?.includes('while reading the logs'))).toHaveLength(1);
+    // Engine warnings about the logs (here, a truncated file) are posted once, in the thread.
+    const warnings = replies.filter((m) => m.text?.includes('while reading the logs'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0])).toContain(DAMAGED_FILE);
   });
 
   it('from an alarm: the parent is the first reply under the alarm post, and the steps follow in that thread', async () => {

@@ -1,5 +1,7 @@
 /** `ctrb sample --out DIR`: a generated CloudTrail tree to try runbooks (and benchmarks) on. */
+import { join } from 'node:path';
 import { generateCloudTrail } from '../../sample/generate.js';
+import { MANIFEST_FILE } from '../../sample/manifest.js';
 import { UsageError } from '../errors.js';
 
 export interface SampleOptions {
@@ -31,6 +33,6 @@ export async function sampleCommand(opts: SampleOptions): Promise<void> {
   if (tty) process.stderr.write('\r\x1b[K');
   process.stdout.write(
     `wrote ${manifest.eventCount.toLocaleString('en-US')} events in ${manifest.fileCount} files (${(bytes / 1e6).toFixed(1)} MB) to ${opts.out}\n` +
-      `span ${manifest.start} → ${manifest.end}; ${manifest.incidents.length} planted incidents listed in ${opts.out}/manifest.json\n`,
+      `span ${manifest.start} → ${manifest.end}; ${manifest.incidents.length} planted incidents listed in ${join(opts.out, MANIFEST_FILE)}\n`,
   );
 }

@@ -70,12 +70,9 @@ export async function discoverLogFiles(logsPath: string, window: TimeWindow): Pr
   const rootStat = await stat(root).catch(() => null);
   if (!rootStat) throw new LogsPathNotFoundError(logsPath);
 
-  // A single file named explicitly is read whatever its name. A folder that holds an AWSLogs/
-  // tree is a bucket (or a copy of one): the tree is the logs, and what lies beside it
-  // (a manifest, notes, exports) is not.
-  const awsLogs = join(root, 'AWSLogs');
-  const hasTree = rootStat.isDirectory() && (await stat(awsLogs).catch(() => null))?.isDirectory();
-  const paths = rootStat.isFile() ? [root] : await walk(hasTree ? awsLogs : root);
+  // A single file named explicitly is read whatever its name. Hidden files and folders are
+  // not logs (editor files, a generated tree's .manifest.json).
+  const paths = rootStat.isFile() ? [root] : await walk(root);
   if (paths.length === 0) throw new NoCloudTrailFilesError(logsPath);
 
   paths.sort();
