@@ -36,6 +36,7 @@ const S3_PERMISSION: Readonly<Record<string, string>> = {
   PutPublicAccessBlock: 'PutBucketPublicAccessBlock',
   HeadObject: 'GetObject',
   HeadBucket: 'ListBucket',
+  ListBuckets: 'ListAllMyBuckets',
   ListObjects: 'ListBucket',
   ListObjectsV2: 'ListBucket',
   ListObjectVersions: 'ListBucketVersions',

@@ -20,7 +20,7 @@ export interface AccessSimulator {
 }
 
 export const NEEDS_AWS =
-  'needs AWS access (iam:SimulatePrincipalPolicy with the query role): run it from the Slack bot\'s workers; the calls it would make are listed';
+  'needs AWS access (iam:SimulatePrincipalPolicy with the query role), which this run does not have (the terminal, or a worker with no AWS configured); the calls it would make are listed';
 
 export type VerifyAccessOutcome = Pick<StepResult, 'status' | 'access' | 'reason' | 'warnings'>;
 

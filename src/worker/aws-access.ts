@@ -16,6 +16,12 @@ export type IamClientFactory = (scope: CredentialScope) => IAMClient;
 
 export interface AwsAccess {
   iam: IamClientFactory;
+  /**
+   * Whether verify_access steps may ask IAM: the deployment reaches AWS (a query role, or an
+   * AWS engine). A worker reading local logs with no AWS configured lists the calls instead,
+   * as the terminal does, rather than searching for credentials that are not there.
+   */
+  simulatorAvailable: boolean;
   /** True when approved remediations change IAM for real; false: a dry run that says so. */
   remediationExecutes: boolean;
   /** Why remediations are a dry run, for the approval message. */
@@ -31,6 +37,7 @@ export function awsAccessOf(config: Config, injected?: IamClientFactory): AwsAcc
   const configured = hasRoles(roles.remediation);
   return {
     iam: injected ?? ((scope) => new IAMClient(awsClientConfig('iam', scope, settings))),
+    simulatorAvailable: injected !== undefined || hasRoles(roles.query) || config.engine.name !== 'duckdb',
     remediationExecutes: configured || injected !== undefined,
     ...(configured || injected
       ? {}
@@ -51,7 +58,8 @@ export function awsAccessOf(config: Config, injected?: IamClientFactory): AwsAcc
  * The verify_access steps' IAM clients for one run: one per account asked about, with the
  * query role, closed when the run's job ends.
  */
-export function runSimulator(access: AwsAccess, runId: string): AccessSimulator & { close(): void } {
+export function runSimulator(access: AwsAccess, runId: string): (AccessSimulator & { close(): void }) | undefined {
+  if (!access.simulatorAvailable) return undefined;
   const clients = new Map<string, IAMClient>();
   return {
     iamFor(accountId) {

@@ -105,9 +105,9 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
     store: untilStopped(w.runs, signal),
     gates: 'pause',
     signal,
-    access: simulator,
+    ...(simulator ? { access: simulator } : {}),
     protectedPrincipals: w.aws.protectedPrincipals,
-  }).finally(() => simulator.close());
+  }).finally(() => simulator?.close());
 
   if (result.status === 'waiting_approval') {
     const gated = result.steps.find((s) => s.status === 'gated');

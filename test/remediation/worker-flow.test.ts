@@ -27,6 +27,7 @@ import { useTestRedis } from '../support/redis.js';
 const ACCOUNT = '111122223333';
 const KEY = 'AKIAIOSFODNN7EXAMPLE';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/ctrb-remediation`;
+const QUERY_ROLE = `arn:aws:iam::${ACCOUNT}:role/ctrb-query`;
 const EXTERNAL_ID = 'ctrb-test-external-id';
 const SIGNING_SECRET = 'abcdef0123456789abcdef0123456789';
 const CHANNEL = 'C0INCIDENTS';
@@ -48,7 +49,14 @@ steps:
     title: Keys used from outside
     query:
       where: { userIdentity.type: IAMUser }
-      group: { by: [userIdentity.userName as user, userIdentity.accessKeyId as key], count: calls }
+      group: { by: [userIdentity.arn as principal, userIdentity.userName as user, userIdentity.accessKeyId as key, eventName, sourceIPAddress as ip], count: calls }
+  - id: allowed
+    title: Was the key's owner allowed to?
+    verify_access:
+      for_each: keys
+      principal: row.principal
+      action: '"s3:" + row.eventName'
+      context: { "aws:SourceIp": row.ip }
   - id: deactivate
     title: Deactivate the key
     remediate:
@@ -100,7 +108,8 @@ beforeAll(async () => {
 
   slack = await FakeSlackApi.start({ users: [APPROVER, SECOND, REQUESTER, OUTSIDER].map((id) => ({ id })) });
   iam = await FakeIam.start({ users: [{ name: 'alice', accessKeys: [{ id: KEY }] }] });
-  sts = await FakeSts.start({ [ROLE]: { externalId: EXTERNAL_ID } });
+  sts = await FakeSts.start({ [ROLE]: { externalId: EXTERNAL_ID }, [QUERY_ROLE]: { externalId: EXTERNAL_ID } });
+  iam.simulate.answer({ policySourceArn: `arn:aws:iam::${ACCOUNT}:user/alice`, decision: 'allowed', matchedStatements: [{ sourcePolicyId: 'alice-s3-read', sourcePolicyType: 'user' }] });
 
   // What the SDK reads in a deployment: the worker's own identity and, here, the endpoints.
   const aws = { AWS_ACCESS_KEY_ID: 'AKIAWORKERIDENTITY01', AWS_SECRET_ACCESS_KEY: 'worker-secret', AWS_ENDPOINT_URL_STS: sts.url, AWS_ENDPOINT_URL_IAM: iam.url };
@@ -118,6 +127,7 @@ beforeAll(async () => {
     CTRB_REDIS_PREFIX: prefix,
     CTRB_RUNBOOKS: runbooks,
     CTRB_LOGS_DIR: logs,
+    CTRB_QUERY_ROLE_ARN_TEMPLATE: 'arn:aws:iam::{account}:role/ctrb-query',
     CTRB_REMEDIATION_ROLE_ARN_TEMPLATE: 'arn:aws:iam::{account}:role/ctrb-remediation',
     CTRB_ROLE_EXTERNAL_ID: EXTERNAL_ID,
     AWS_MAX_ATTEMPTS: '2',
@@ -185,7 +195,17 @@ describe('an approved remediation', () => {
     }, 'the run waits at its gate');
     const approval = (await approvals.getApproval(gated.approvalId!))!;
     expect(approval.plan.targets).toEqual([{ user_name: 'alice', access_key_id: KEY }]);
-    expect(iam.calls).toEqual([]);
+
+    // Before any approval: only the simulator was asked, with the query role's credentials.
+    expect(iam.calls.map((c) => c.action)).toEqual(['SimulatePrincipalPolicy']);
+    const queryRole = sts.calls.find((c) => c.params.RoleArn === QUERY_ROLE && c.outcome === 'ok')!;
+    expect(queryRole.params.RoleSessionName).toBe(`ctrb-${runId}`);
+    expect(iam.calls[0]!.accessKeyId).toBe(queryRole.issued!.accessKeyId);
+    const verified = slack.threadReplies(CHANNEL, gated.slack.threadTs!).find((m) => text(m).includes('Was the key'));
+    expect(text(verified)).toContain('*allowed*');
+    expect(text(verified)).toContain('s3:ListAllMyBuckets');
+    expect(text(verified)).toContain('allowed by user policy alice-s3-read');
+    expect(text(verified)).toContain('What the simulator does not see');
 
     // Approve, twice over: one execution.
     await click(APPROVE_ACTION_ID, approval.id, APPROVER, approval.message!);
@@ -199,11 +219,14 @@ describe('an approved remediation', () => {
     expect(iam.state.accessKey('alice', KEY).status).toBe('Inactive');
     const updates = iam.calls.filter((c) => c.action === 'UpdateAccessKey');
     expect(updates).toHaveLength(1);
-    const assumed = sts.calls.filter((c) => c.outcome === 'ok');
+    const assumed = sts.calls.filter((c) => c.outcome === 'ok' && c.params.RoleArn === ROLE);
     expect(assumed[0]!.params).toMatchObject({ RoleArn: ROLE, ExternalId: EXTERNAL_ID, RoleSessionName: `ctrb-${runId}` });
     expect(assumed[0]!.accessKeyId).toBe('AKIAWORKERIDENTITY01');
     expect(assumed.map((c) => c.issued!.accessKeyId)).toContain(updates[0]!.accessKeyId);
     expect(iam.calls.every((c) => c.accessKeyId?.startsWith('ASIA'))).toBe(true);
+    // The query role never changed anything, and the remediation role never asked the simulator.
+    const byQueryRole = new Set(sts.calls.filter((c) => c.params.RoleArn === QUERY_ROLE).map((c) => c.issued?.accessKeyId));
+    expect(iam.calls.filter((c) => byQueryRole.has(c.accessKeyId)).map((c) => c.action)).toEqual(['SimulatePrincipalPolicy']);
 
     // The approval message, updated in place: executed for real.
     const executed = (await approvals.getApproval(approval.id))!;
