@@ -101,6 +101,8 @@ export interface StepResult {
   finishedAt: string;
   /** Why a step was skipped or failed. */
   reason?: string;
+  /** How a remediation gate was closed without executing, for reporters that name people. */
+  decision?: { state: 'denied' | 'expired'; by?: string; reason?: string };
   /** The error class behind a failure (e.g. NoCloudTrailFilesError), so callers can tell bad input from a fault. */
   errorName?: string;
   /** Problems that did not stop the step, e.g. a check that could not be evaluated on some rows. */

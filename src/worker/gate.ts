@@ -4,7 +4,8 @@
  * One place for every way a gate closes, so the bot (a deny click) and the workers (an
  * executed or failed remediation, an expiry) record it the same way:
  *
- *   denied    → the step is `skipped`, reason "denied by <@U…>: <reason>"
+ *   denied    → the step is `skipped`, reason "denied by U…: <reason>" (and `decision`, which
+ *               Slack renders as a mention)
  *   expired   → the step is `skipped`, reason "expired …"
  *   executed  → the step is `ok`, note "executed (dry run): …"
  *   failed    → the step is `failed`, reason "remediation failed: …"; the run stops there
@@ -73,8 +74,14 @@ export function decidedStepResult(gated: StepResult, approval: Approval, now: Da
   switch (approval.state) {
     case 'denied': {
       const denial = approval.decisions.find((d) => d.decision === 'deny');
-      const by = denial ? ` by <@${denial.user}>` : '';
-      return { ...base, status: 'skipped', reason: `denied${by}${denial?.reason ? `: ${denial.reason}` : ''}` };
+      const by = denial ? ` by ${denial.user}` : '';
+      return {
+        ...base,
+        status: 'skipped',
+        // Plain text for the terminal and JSON; Slack renders `decision` with a real mention.
+        reason: `denied${by}${denial?.reason ? `: ${denial.reason}` : ''}`,
+        decision: { state: 'denied', ...(denial ? { by: denial.user } : {}), ...(denial?.reason ? { reason: denial.reason } : {}) },
+      };
     }
     case 'expired':
       return { ...base, status: 'skipped', reason: `expired: not approved by ${approval.policy.expires_at}` };

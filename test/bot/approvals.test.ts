@@ -118,7 +118,11 @@ describe('approval buttons', () => {
     const continuation = await h.runs.getJob(`continue-${runId}-${approval.id}`);
     expect(continuation?.data).toMatchObject({ runId, runbookId: 'key-usage', slack: { channel: 'C0SECOPS' } });
     const gate = (await h.runStore.loadSteps(runId)).find((s) => s.stepId === 'deactivate');
-    expect(gate).toMatchObject({ status: 'skipped', reason: "denied by <@U0CAROL>: False positive: the key is the CI runner's" });
+    expect(gate).toMatchObject({
+      status: 'skipped',
+      reason: "denied by U0CAROL: False positive: the key is the CI runner's",
+      decision: { state: 'denied', by: 'U0CAROL', reason: "False positive: the key is the CI runner's" },
+    });
     const audit = await h.approvals.readAudit();
     expect(audit.filter((e) => e.approvalId === approval.id).at(-1)).toMatchObject({
       event: 'decision',

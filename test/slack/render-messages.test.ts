@@ -313,3 +313,21 @@ describe('notices', () => {
     expect(blockText(message.blocks)).toContain('✅ `RootAccountUsage` is back to *OK* <!date^');
   });
 });
+
+describe('a gate closed by a denial', () => {
+  it('names the person as a mention and shows their reason as text, never as markup', () => {
+    const ctx = { runId: 'r1', runbookId: 'x', params: {}, window: { start: '2026-11-02T00:00:00Z', end: '2026-11-03T00:00:00Z' }, requestedBy: 'U0REQ', source: 'slash' as const };
+    const step = {
+      stepId: 'deactivate',
+      title: 'Deactivate the key',
+      kind: 'remediate' as const,
+      status: 'skipped' as const,
+      startedAt: '2026-11-02T10:00:00Z',
+      finishedAt: '2026-11-02T10:05:00Z',
+      reason: 'denied by U0CAROL: <!channel> it is the CI key',
+      decision: { state: 'denied' as const, by: 'U0CAROL', reason: '<!channel> it is the CI key' },
+    };
+    const text = JSON.stringify(renderStepReply(ctx, step).message.blocks);
+    expect(text).toContain('denied by <@U0CAROL>: &lt;!channel&gt; it is the CI key');
+  });
+});

@@ -95,8 +95,12 @@ describe('a run at a remediation gate', () => {
 
     await w.waitForStatus(runId, 'completed');
     const step = (await w.runs.loadSteps(runId)).find((s) => s.stepId === 'remove');
-    expect(step).toMatchObject({ status: 'skipped', reason: `denied by <@${APPROVER}>: not during the change freeze` });
+    expect(step).toMatchObject({ status: 'skipped', reason: `denied by ${APPROVER}: not during the change freeze` });
     const { replies } = await w.thread(runId);
+    // The thread names who denied it as a real mention, not as escaped text.
+    const gateReplies = JSON.stringify(replies.filter((m) => stepIdOf(m) === 'remove'));
+    expect(gateReplies).toContain(`denied by <@${APPROVER}>: not during the change freeze`);
+    expect(gateReplies).not.toContain('&lt;@');
     expect(replies.map(stepIdOf).filter(Boolean)).toEqual(['users', 'remove', 'remove', 'after']);
     const message = w.slack.message(approval.message!.channel, approval.message!.ts)!;
     expect(message.text).toContain('Denied');

@@ -9,7 +9,7 @@ import type { Finding, RemediationPlan, RunContext, StepResult, StepStatus } fro
 import { stepResultCsv, type CsvFile } from './csv.js';
 import { contextLine, mrkdwnSection, packLines, splitParagraphs } from './layout.js';
 import { fitMessage, SLACK_LIMITS, type Block, type SlackMessage } from './limits.js';
-import { authoredMrkdwn, escapeMrkdwn, formatBytes, formatElapsed, inlineCode, plural } from './mrkdwn.js';
+import { authoredMrkdwn, escapeMrkdwn, requesterMrkdwn, formatBytes, formatElapsed, inlineCode, plural } from './mrkdwn.js';
 import { findingsSummary, SEVERITY_EMOJI, worstFirst } from './severity.js';
 import { renderTable } from './table.js';
 import { accessBlocks, accessSummary } from './access.js';
@@ -36,7 +36,7 @@ export function renderStepReply(ctx: RunContext, step: StepResult): StepReply {
   const blocks: Block[] = [mrkdwnSection(`${STEP_STATUS_ICON[step.status]} *${escapeMrkdwn(step.title)}*  ${inlineCode(step.stepId)}`)];
   let csv: CsvFile | undefined;
 
-  if (step.status === 'skipped') blocks.push(contextLine(`Skipped: ${escapeMrkdwn(step.reason ?? 'no reason given')}`));
+  if (step.status === 'skipped') blocks.push(contextLine(`Skipped: ${skipReason(step)}`));
   if (step.status === 'failed') blocks.push(mrkdwnSection(`*Failed:* ${escapeMrkdwn(step.reason ?? 'unknown error')}`));
 
   if (step.query) {
@@ -53,6 +53,15 @@ export function renderStepReply(ctx: RunContext, step: StepResult): StepReply {
   }
 
   return { message: fitMessage({ text: fallbackText(step), blocks }), csv };
+}
+
+/** A denial names the person as a mention (built from a checked user id); free text stays escaped. */
+function skipReason(step: StepResult): string {
+  const d = step.decision;
+  if (d?.state === 'denied') {
+    return `denied${d.by ? ` by ${requesterMrkdwn(d.by)}` : ''}${d.reason ? `: ${escapeMrkdwn(d.reason)}` : ''}`;
+  }
+  return escapeMrkdwn(step.reason ?? 'no reason given');
 }
 
 function queryBlocks(query: NonNullable<StepResult['query']>): { blocks: Block[]; attachCsv: boolean } {
