@@ -14,12 +14,7 @@
  * Redis: REDIS_URL when set (keys under a fresh prefix), else a private redis-server.
  * BENCH_LOOKUP_SECONDS changes the LookupEvents run's length.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { Redis } from 'ioredis';
@@ -32,6 +27,7 @@ import { FakeAthena } from '../test/fakes/aws/athena.js';
 import { FakeCloudTrail, type CloudTrailRecord } from '../test/fakes/aws/cloudtrail.js';
 import { FAKE_BASE_CREDENTIALS } from '../test/fakes/aws/http.js';
 import { printFigure } from './report.js';
+import { startTestRedis } from '../test/support/redis-server.js';
 
 const DURATIONS_S = [1, 10, 60];
 const PHASES = 10;
@@ -102,7 +98,7 @@ async function athenaQuery(query: CompiledQuery, schedule: PollSchedule, duratio
 }
 
 async function lookupRate(): Promise<void> {
-  const redis = await benchRedis();
+  const redis = await startTestRedis();
   const prefix = `bench:${randomBytes(4).toString('hex')}:`;
   const events: CloudTrailRecord[] = Array.from({ length: 200 }, (_, i) => ({
     eventVersion: '1.09',
@@ -155,45 +151,4 @@ async function lookupRate(): Promise<void> {
   }
 }
 
-interface BenchRedis {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function benchRedis(): Promise<BenchRedis> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'ctrb-bench-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => {});
-    const ok = await probe.connect().then(() => probe.ping(), () => undefined);
-    probe.disconnect();
-    if (ok === 'PONG') break;
-    if (Date.now() > deadline) throw new Error('redis-server did not start (is it installed? or set REDIS_URL)');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 

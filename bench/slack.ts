@@ -13,9 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -26,6 +24,7 @@ import { PACKAGE_ROOT } from '../src/runbook/library.js';
 import { FAKE_BOT_TOKEN, FakeSlackApi } from '../test/fakes/slack-api.js';
 import { eventCallbackRequest, send, slashCommandRequest } from '../test/fakes/slack-signing.js';
 import { median, percentile, printFigure } from './report.js';
+import { startTestRedis } from '../test/support/redis-server.js';
 
 const CONCURRENCY = 50;
 const ACK_ROUNDS = Number(process.env.BENCH_ACK_ROUNDS ?? 10);
@@ -38,7 +37,7 @@ const ALARM_BOT = 'B0BENCHRELAY';
 const CTRB = join(PACKAGE_ROOT, 'bin', 'ctrb.js');
 
 export async function main(): Promise<void> {
-  const redis = await benchRedis();
+  const redis = await startTestRedis();
   const slack = await FakeSlackApi.start({ users: [{ id: 'U0BENCH' }] });
   const prefix = `bench:${randomBytes(4).toString('hex')}:`;
   const port = await freePort();
@@ -192,36 +191,6 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${child.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 5));
   }
-}
-
-interface BenchRedis {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function benchRedis(): Promise<BenchRedis> {
-  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'ctrb-bench-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    probe.on('error', () => {});
-    const ok = await probe.connect().then(() => probe.ping(), () => undefined);
-    probe.disconnect();
-    if (ok === 'PONG') break;
-    if (Date.now() > deadline) throw new Error('redis-server did not start (is it installed? or set REDIS_URL)');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 function freePort(): Promise<number> {
