@@ -72,6 +72,13 @@ export interface EngineHooks {
   onProgress?: (p: LoadProgress) => void;
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
+  /**
+   * The top-level CloudTrail fields (`eventName`, `userIdentity`, `requestParameters`...) the
+   * run's queries read, known before the first query runs. An engine that loads events itself
+   * (duckdb) may load only these; a query reading any other field then fails, naming it,
+   * rather than finding it empty. Absent: every field (raw SQL may read anything).
+   */
+  columns?: ReadonlySet<string>;
 }
 
 export interface EngineSession {

@@ -7,11 +7,15 @@
 import type { CellValue, CompiledQuery, EngineName } from '../query/engine.js';
 import {
   compileQuery,
+  isRawQuery,
   normalizePortableQuery,
+  outputColumns,
+  resolveField,
   normalizeRawQuery,
   queryReferences,
   QueryDefinitionError,
   type CompileSettings,
+  type Condition,
   type PortableQuery,
   type RawQuery,
 } from '../query/index.js';
@@ -156,3 +160,43 @@ function columnValues(finished: ReadonlyMap<string, StepResult>, stepId: string,
 }
 
 export { formatPath };
+
+/**
+ * The top-level CloudTrail fields a runbook's query steps read (in where, select, group and
+ * order), plus eventTime (every query's window) and eventID (the events every row and group
+ * cites): what an engine that loads events itself needs to load (EngineHooks.columns).
+ * Undefined when a step is raw SQL, which may read any field.
+ */
+export function columnsRead(prepared: PreparedRunbook): Set<string> | undefined {
+  const columns = new Set(['eventTime', 'eventID']);
+  for (const step of prepared.steps) {
+    if (!step.query) continue;
+    if (isRawQuery(step.query)) return undefined;
+    for (const path of fieldPaths(step.query)) columns.add(resolveField(path).column);
+  }
+  return columns;
+}
+
+function* fieldPaths(query: PortableQuery): Generator<string> {
+  yield* conditionFields(query.where);
+  for (const item of query.select) yield item.field;
+  for (const item of query.group?.by ?? []) yield item.field;
+  for (const aggregate of query.group?.aggregates ?? []) if (aggregate.field) yield aggregate.field;
+  const outputs = new Set(outputColumns(query));
+  for (const order of query.order) if (!outputs.has(order.key)) yield order.key;
+}
+
+function* conditionFields(condition: Condition): Generator<string> {
+  switch (condition.kind) {
+    case 'all':
+    case 'any':
+      for (const item of condition.items) yield* conditionFields(item);
+      return;
+    case 'not':
+      yield* conditionFields(condition.item);
+      return;
+    case 'compare':
+    case 'exists':
+      yield condition.field;
+  }
+}

@@ -8,7 +8,7 @@
  */
 import type { EngineHooks, EngineName, EngineSession, QueryEngine, Row, TimeWindow } from '../query/engine.js';
 import type { CompileSettings, PortableQuery, RawQuery } from '../query/index.js';
-import { compileStepQuery, type PreparedRunbook, type PreparedStep } from './prepare.js';
+import { columnsRead, compileStepQuery, type PreparedRunbook, type PreparedStep } from './prepare.js';
 import { windowOf } from './window.js';
 import { MemoryRunStore, type RunStore } from './store.js';
 import type { Finding, Reporter, RunContext, RunResult, RunStatus, StepResult } from './types.js';
@@ -46,6 +46,9 @@ export async function runRunbook(prepared: PreparedRunbook, ctx: RunContext, opt
     },
     signal: opts.signal,
   };
+  // Known before anything is loaded, so the embedded engine loads only the fields the steps read.
+  const columns = columnsRead(prepared);
+  if (columns) hooks.columns = columns;
   // One session per engine a step of the run uses, opened when the first such step runs.
   const sessions = new Map<EngineName, Promise<EngineSession>>();
   const openSession = (engine: QueryEngine): Promise<EngineSession> => {

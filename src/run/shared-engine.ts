@@ -1,6 +1,8 @@
 /**
  * One engine session shared by several runs over the same window (`ctrb sweep`): the logs are
- * loaded once for the whole library instead of once per runbook.
+ * loaded once for the whole library instead of once per runbook. The session is loaded with
+ * the hooks given here, so their `columns` must cover every run (the union of each run's
+ * columnsRead); a run that reads a field outside them is refused when it opens.
  */
 import type { EngineHooks, EngineSession, QueryEngine, TimeWindow } from '../query/engine.js';
 
@@ -13,10 +15,12 @@ export function shareOneSession(engine: QueryEngine, hooks: EngineHooks = {}): S
   let opened: TimeWindow | undefined;
   return {
     name: engine.name,
-    async open(window: TimeWindow): Promise<EngineSession> {
+    async open(window: TimeWindow, runHooks?: EngineHooks): Promise<EngineSession> {
       if (opened && (opened.start.getTime() !== window.start.getTime() || opened.end.getTime() !== window.end.getTime())) {
         throw new Error('a shared engine session serves one window only');
       }
+      const missing = notLoaded(hooks.columns, runHooks?.columns);
+      if (missing) throw new Error(`the shared engine session does not load ${missing}: give shareOneSession the columns of every run`);
       opened = window;
       session ??= engine.open(window, hooks);
       const real = await session;
@@ -27,4 +31,12 @@ export function shareOneSession(engine: QueryEngine, hooks: EngineHooks = {}): S
       if (session) await (await session).close();
     },
   };
+}
+
+/** What a run needs that the shared session does not load, as words, or null. */
+function notLoaded(loaded: ReadonlySet<string> | undefined, needed: ReadonlySet<string> | undefined): string | null {
+  if (!loaded) return null;
+  if (!needed) return 'every field (a raw SQL step)';
+  const missing = [...needed].filter((column) => !loaded.has(column));
+  return missing.length > 0 ? missing.join(', ') : null;
 }

@@ -11,7 +11,7 @@ import { RunbookLibrary } from '../../runbook/library.js';
 import { resolveParams } from '../../runbook/params.js';
 import type { Severity } from '../../runbook/schema.js';
 import { newRunContext } from '../../run/context.js';
-import { prepareRunbook, type PreparedRunbook } from '../../run/prepare.js';
+import { columnsRead, prepareRunbook, type PreparedRunbook } from '../../run/prepare.js';
 import { runRunbook } from '../../run/runner.js';
 import { shareOneSession } from '../../run/shared-engine.js';
 import type { Finding, Reporter } from '../../run/types.js';
@@ -24,6 +24,8 @@ export interface SweepOptions {
   until?: string;
   json?: boolean;
   failOn?: Severity;
+  /** `--no-cache`: parse the logs again instead of reading (or filling) the cache. */
+  cache?: boolean;
 }
 
 export interface SweepFinding extends Finding {
@@ -38,6 +40,17 @@ export interface SweepResult {
   warnings: string[];
 }
 
+/** Every field the runbooks read; no `columns` (every field) when one of them reads raw SQL. */
+function unionOfColumns(runbooks: PreparedRunbook[]): { columns?: Set<string> } {
+  const union = new Set<string>();
+  for (const runbook of runbooks) {
+    const columns = columnsRead(runbook);
+    if (!columns) return {};
+    for (const column of columns) union.add(column);
+  }
+  return { columns: union };
+}
+
 /** Only the steps that detect: queries and checks. */
 function detectionOnly(prepared: PreparedRunbook): PreparedRunbook {
   return { ...prepared, steps: prepared.steps.filter((s) => s.kind === 'query' || s.kind === 'check') };
@@ -47,14 +60,17 @@ export async function sweep(dir: string, opts: SweepOptions, onProgress?: Report
   const library = await RunbookLibrary.load(dir);
   const source = resolveLogSource(opts.logs, opts.until);
   const warnings: string[] = [];
-  const engine = shareOneSession(createDuckDbEngine({ logsDir: source.dir }), {
+  const prepared = new Map(library.all().map(({ runbook, file }) => [runbook.id, detectionOnly(prepareRunbook(runbook, file))]));
+  const engine = shareOneSession(createDuckDbEngine({ logsDir: source.dir, ...(opts.cache === false ? { cache: false } : {}) }), {
     onWarning: (w) => warnings.push(w),
     onProgress: onProgress ?? undefined,
+    // The one load serves every runbook: it holds every field any of them reads.
+    ...unionOfColumns([...prepared.values()]),
   });
   const result: SweepResult = { window: { start: '', end: '' }, findings: [], skipped: [], failed: [], warnings };
   const quiet: Reporter = { runStarted() {}, stepFinished() {}, runFinished() {} };
   try {
-    for (const { runbook, file } of library.all()) {
+    for (const { runbook } of library.all()) {
       const needs = Object.entries(runbook.params).filter(([, p]) => p.required && p.default === undefined).map(([n]) => n);
       if (needs.length > 0) {
         result.skipped.push({ runbook: runbook.id, reason: `needs ${needs.join(', ')}` });
@@ -64,7 +80,7 @@ export async function sweep(dir: string, opts: SweepOptions, onProgress?: Report
       const { params, window } = resolveParams(runbook, input, { now: source.now });
       result.window = { start: window.start.toISOString(), end: window.end.toISOString() };
       const ctx = newRunContext({ runbookId: runbook.id, params, window, requestedBy: 'sweep', source: 'sweep' });
-      const run = await runRunbook(detectionOnly(prepareRunbook(runbook, file)), ctx, { engine, reporter: quiet, gates: 'plan' });
+      const run = await runRunbook(prepared.get(runbook.id)!, ctx, { engine, reporter: quiet, gates: 'plan' });
       result.findings.push(...run.findings.map((f) => ({ ...f, runbook: runbook.id })));
       for (const s of run.steps.filter((st) => st.status === 'failed')) {
         result.failed.push({ runbook: runbook.id, step: s.stepId, reason: s.reason ?? 'failed' });

@@ -16,12 +16,14 @@ import type {
   QueryResult,
   TimeWindow,
 } from '../../engine.js';
+import { cacheSettingsFromEnv, type CacheSettings } from './cache/settings.js';
+import { columnNames, columnsToLoad } from './columns.js';
 import { discoverLogFiles } from './discover.js';
-import { CloudTrailUnreadableError, WrongEngineError } from './errors.js';
+import { CloudTrailUnreadableError, ColumnNotLoadedError, WrongEngineError, notLoadedColumn } from './errors.js';
 import { loadEvents, type LoadReport, type LoadTuning } from './load.js';
+import { createLoadedTableSql } from './loaded-table.js';
 import { normalizeRows } from './normalize.js';
 import { bindParams } from './params.js';
-import { createEventsTableSql } from './table.js';
 
 export interface DuckDbEngineOptions {
   /** A folder of CloudTrail logs (or one file); see ACCEPTED_LAYOUTS. */
@@ -34,16 +36,28 @@ export interface DuckDbEngineOptions {
   scratchDir?: string;
   /** Load batching; the defaults are tuned, tests may make batches small. */
   tuning?: Partial<LoadTuning>;
+  /**
+   * The cache of typed events (cache/event-cache.ts); false to parse every file. Default: as
+   * the environment says (CTRB_CACHE, CTRB_CACHE_DIR, CTRB_CACHE_MAX_SIZE).
+   */
+  cache?: CacheSettings | false;
 }
 
 export function createDuckDbEngine(options: DuckDbEngineOptions): QueryEngine {
+  const cache = options.cache === undefined ? cacheSettingsFromEnv() : options.cache || null;
   return {
     name: 'duckdb',
-    open: (window, hooks) => openSession(options, window, hooks ?? {}),
+    open: (window, hooks) => openSession(options, cache, window, hooks ?? {}),
   };
 }
 
-async function openSession(options: DuckDbEngineOptions, window: TimeWindow, hooks: EngineHooks): Promise<DuckDbSession> {
+async function openSession(
+  options: DuckDbEngineOptions,
+  cache: CacheSettings | null,
+  window: TimeWindow,
+  hooks: EngineHooks,
+): Promise<DuckDbSession> {
+  const columns = columnsToLoad(hooks.columns);
   const discovery = await discoverLogFiles(options.logsDir, window);
   if (discovery.files.length === 0) {
     hooks.onWarning?.(
@@ -59,12 +73,14 @@ async function openSession(options: DuckDbEngineOptions, window: TimeWindow, hoo
     instance = await DuckDBInstance.create(':memory:', instanceConfig(options, scratchParent));
     const open = await instance.connect();
     connection = open;
-    await open.run(createEventsTableSql());
+    await open.run(createLoadedTableSql(columns));
     const report = await loadInScratchDir(scratchParent, (scratchDir) =>
       loadEvents({
         connection: open,
         files: discovery.files,
         window,
+        columns,
+        cache,
         logsPath: options.logsDir,
         scratchDir,
         hooks,
@@ -78,7 +94,7 @@ async function openSession(options: DuckDbEngineOptions, window: TimeWindow, hoo
     // SQL must not be able to read (or write) files on the machine.
     await open.run('SET enable_external_access = false');
     await open.run('SET lock_configuration = true');
-    return new DuckDbSession(instance, open, report);
+    return new DuckDbSession(instance, open, report, columnNames(columns));
   } catch (error) {
     connection?.closeSync();
     instance?.closeSync();
@@ -107,6 +123,10 @@ function instanceConfig(options: DuckDbEngineOptions, scratchParent: string): Re
     // Everything needed (JSON) is built in; never reach the network for extensions.
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
+    // An in-memory database still checkpoints (compressing its tables) each time its WAL
+    // passes this size: every few batches of a load, each costlier than the last (measured:
+    // about a third of a million-event load). The table lives for one session; it never needs one.
+    checkpoint_threshold: '1TB',
   };
   if (options.memoryLimit) config.memory_limit = options.memoryLimit;
   return config;
@@ -120,6 +140,8 @@ export class DuckDbSession implements EngineSession {
     private readonly connection: DuckDBConnection,
     /** What the load read, loaded and skipped. */
     readonly loaded: LoadReport,
+    /** The columns of `events` (columns.ts): a query reading another fails, naming it. */
+    readonly columns: readonly string[],
   ) {}
 
   async run(query: CompiledQuery, signal?: AbortSignal): Promise<QueryResult> {
@@ -141,7 +163,8 @@ export class DuckDbSession implements EngineSession {
       };
     } catch (error) {
       signal?.throwIfAborted();
-      throw error;
+      const missing = notLoadedColumn(error, this.columns);
+      throw missing ? new ColumnNotLoadedError(missing, this.columns) : error;
     } finally {
       signal?.removeEventListener('abort', interrupt);
       prepared.destroySync();

@@ -2,6 +2,9 @@
  * Errors of the embedded engine that a person at a terminal must be able to act on:
  * each names the path involved and what would have been accepted.
  */
+import { EVENTS_COLUMNS } from './table.js';
+
+const CLOUDTRAIL_COLUMN_NAMES = new Set(EVENTS_COLUMNS.map(([name]) => name));
 
 /** The layouts discovery accepts, listed in every "nothing found" message. */
 export const ACCEPTED_LAYOUTS = [
@@ -69,4 +72,31 @@ export class UnsupportedParamError extends Error {
     );
     this.name = 'UnsupportedParamError';
   }
+}
+
+/**
+ * A query read a column the session did not load: the engine was opened with the columns of
+ * other queries (EngineHooks.columns). An error, never an empty answer.
+ */
+export class ColumnNotLoadedError extends Error {
+  constructor(
+    readonly column: string,
+    loaded: readonly string[],
+  ) {
+    super(
+      `this query reads "${column}", which this session did not load (it loaded ${loaded.join(', ')}): ` +
+        'the engine must be opened with the columns of every query it will run',
+    );
+    this.name = 'ColumnNotLoadedError';
+  }
+}
+
+/**
+ * The CloudTrail column DuckDB could not find when binding a query, when it is one the session
+ * left out (as opposed to a typo in raw SQL, which DuckDB's own message explains better).
+ */
+export function notLoadedColumn(error: unknown, loaded: readonly string[]): string | null {
+  const message = error instanceof Error ? error.message : String(error);
+  const name = /Referenced column "([^"]+)" not found/.exec(message)?.[1];
+  return name && CLOUDTRAIL_COLUMN_NAMES.has(name) && !loaded.includes(name) ? name : null;
 }

@@ -4,10 +4,12 @@ export {
   ACCEPTED_LAYOUTS,
   CloudTrailLogsError,
   CloudTrailUnreadableError,
+  ColumnNotLoadedError,
   LogsPathNotFoundError,
   NoCloudTrailFilesError,
   UnsupportedParamError,
   WrongEngineError,
 } from './errors.js';
 export type { LoadReport } from './load.js';
+export { cacheSettingsFromEnv, CacheSettingError, DEFAULT_CACHE_MAX_SIZE, type CacheSettings } from './cache/settings.js';
 export { EVENTS_COLUMNS, EVENTS_TABLE, createEventsTableSql } from './table.js';

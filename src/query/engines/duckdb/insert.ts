@@ -1,110 +1,104 @@
 /**
- * Insert staged events into the `events` table with DuckDB's JSON reader, keeping only
- * events inside the window. A batch of files is written as one scratch file of one event
- * per line and inserted by one statement, so DuckDB spreads it over its threads and pays
- * its per-file cost once (many small files are the norm in a trail bucket). A batch that
- * fails is split in halves until the file at fault is found, and only that file is skipped.
+ * Insert staged files into the loaded table with DuckDB's JSON reader. A batch of files is
+ * inserted by one statement over their scratch files, so DuckDB spreads it over its threads
+ * (file by file) and pays its per-statement cost once; each row gets its file's number from
+ * the scratch file's name. A batch that fails is split in halves until the file at fault is
+ * found, and only that file is skipped.
  */
-import { open, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { LIST, TIMESTAMP, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { TimeWindow } from '../../engine.js';
+import { FILE_COLUMN, LOADED_TABLE } from './loaded-table.js';
 import { toTimestampValue } from './params.js';
 import { eventStructureJson, readJsonColumnsSql, sqlLiteral } from './schema.js';
 import type { DocumentKind } from './split.js';
-import { EVENTS_TABLE } from './table.js';
+import type { EventColumn } from './table.js';
 
-/** The events of one source file, one per line, each ending in a newline. */
+/** One staged file with events: where its lines wait, and where they came from. */
 export interface StagedPart {
   source: string;
-  lines: Buffer;
+  /** The scratch file, `<number>.ndjson`. */
+  path: string;
 }
-
-/** CloudTrail log files: every line is an event, typed into columns as it is read. */
-const INSERT_RECORDS_SQL = `
-INSERT INTO ${EVENTS_TABLE} BY NAME
-SELECT * FROM read_json($1, format = 'newline_delimited', columns = ${readJsonColumnsSql()})
-WHERE "eventTime" >= $2 AND "eventTime" < $3`;
-
-/**
- * lookup-events output: every line is `{"EventId": ..., "CloudTrailEvent": "<event as a
- * JSON string>"}`, so the event is parsed from that string by json_transform.
- */
-const INSERT_LOOKUP_SQL = `
-INSERT INTO ${EVENTS_TABLE} BY NAME
-SELECT unnest(event) FROM (
-  SELECT json_transform("CloudTrailEvent", ${sqlLiteral(eventStructureJson())}) AS event
-  FROM read_json($1, format = 'newline_delimited', columns = {'CloudTrailEvent': 'VARCHAR'})
-  WHERE "CloudTrailEvent" IS NOT NULL
-)
-WHERE event."eventTime" >= $2 AND event."eventTime" < $3`;
-
-const INSERT_SQL: Record<DocumentKind, string> = { records: INSERT_RECORDS_SQL, lookup: INSERT_LOOKUP_SQL };
 
 export interface InsertFailure {
   source: string;
   problem: string;
 }
 
-/** Buffers per writev call, under the usual IOV_MAX of 1024. */
-const BUFFERS_PER_WRITE = 512;
+/** `<n>.ndjson` → n. */
+const FILE_NUMBER = `CAST(parse_filename(filename, true) AS UINTEGER) AS ${FILE_COLUMN}`;
 
-/** Writes batches where DuckDB can read them, under names that never repeat. */
-export class ScratchWriter {
-  private written = 0;
-  constructor(private readonly dir: string) {}
-
-  /** One file of all the parts' lines, written straight from their buffers (no copy). */
-  async write(parts: readonly StagedPart[]): Promise<string> {
-    const path = join(this.dir, `batch-${++this.written}.ndjson`);
-    const file = await open(path, 'w');
-    try {
-      for (let i = 0; i < parts.length; i += BUFFERS_PER_WRITE) {
-        const buffers = parts.slice(i, i + BUFFERS_PER_WRITE).map((part) => part.lines);
-        const expected = buffers.reduce((sum, b) => sum + b.length, 0);
-        const { bytesWritten } = await file.writev(buffers);
-        if (bytesWritten !== expected) throw new Error(`short write to scratch file ${path} (disk full?)`);
-      }
-    } finally {
-      await file.close();
-    }
-    return path;
+/**
+ * The statement inserting scratch files of one kind ($1: their paths). With `window`, only
+ * events inside it are kept ($2 <= eventTime < $3); without, every event is (for the cache).
+ */
+export function insertSql(kind: DocumentKind, columns: ReadonlyArray<EventColumn>, window: boolean): string {
+  if (kind === 'records') {
+    // CloudTrail log files: every line is an event, typed into columns as it is read.
+    return `
+INSERT INTO ${LOADED_TABLE} BY NAME
+SELECT * EXCLUDE (filename), ${FILE_NUMBER}
+FROM read_json($1, format = 'newline_delimited', filename = true, columns = ${readJsonColumnsSql(columns)})
+${window ? 'WHERE "eventTime" >= $2 AND "eventTime" < $3' : ''}`;
   }
+  // lookup-events output: every line is `{"EventId": ..., "CloudTrailEvent": "<event as a
+  // JSON string>"}`, so the event is parsed from that string by json_transform.
+  return `
+INSERT INTO ${LOADED_TABLE} BY NAME
+SELECT unnest(event), ${FILE_COLUMN} FROM (
+  SELECT json_transform("CloudTrailEvent", ${sqlLiteral(eventStructureJson(columns))}) AS event, ${FILE_NUMBER}
+  FROM read_json($1, format = 'newline_delimited', filename = true, columns = {'CloudTrailEvent': 'VARCHAR'})
+  WHERE "CloudTrailEvent" IS NOT NULL
+)
+${window ? 'WHERE event."eventTime" >= $2 AND event."eventTime" < $3' : ''}`;
+}
+
+export interface InsertRequest {
+  connection: DuckDBConnection;
+  kind: DocumentKind;
+  columns: ReadonlyArray<EventColumn>;
+  /** Keep only the window's events; null keeps every event of the files. */
+  window: TimeWindow | null;
+  signal?: AbortSignal;
 }
 
 /**
  * Insert the parts; returns those that could not be inserted. A failed statement inserts
  * nothing, which is what makes retrying halves safe.
  */
-export async function insertWithBisect(
-  connection: DuckDBConnection,
-  kind: DocumentKind,
+export async function insertWithBisect(request: InsertRequest, parts: readonly StagedPart[]): Promise<InsertFailure[]> {
+  const { connection, kind, columns, window, signal } = request;
+  const sql = insertSql(kind, columns, window !== null);
+  const insert = async (some: readonly StagedPart[]): Promise<void> => {
+    const paths = listValue(some.map((part) => part.path));
+    if (window) {
+      await connection.run(sql, [paths, toTimestampValue(window.start), toTimestampValue(window.end)], [LIST(VARCHAR), TIMESTAMP, TIMESTAMP]);
+    } else {
+      await connection.run(sql, [paths], [LIST(VARCHAR)]);
+    }
+  };
+  return bisect(parts, insert, signal);
+}
+
+async function bisect(
   parts: readonly StagedPart[],
-  window: TimeWindow,
-  scratch: ScratchWriter,
-  signal?: AbortSignal,
+  attempt: (parts: readonly StagedPart[]) => Promise<void>,
+  signal: AbortSignal | undefined,
 ): Promise<InsertFailure[]> {
   if (parts.length === 0) return [];
   signal?.throwIfAborted();
-  const path = await scratch.write(parts);
   try {
-    await connection.run(
-      INSERT_SQL[kind],
-      [listValue([path]), toTimestampValue(window.start), toTimestampValue(window.end)],
-      [LIST(VARCHAR), TIMESTAMP, TIMESTAMP],
-    );
+    await attempt(parts);
     return [];
   } catch (error) {
     signal?.throwIfAborted();
     const message = error instanceof Error ? error.message : String(error);
-    if (parts.length === 1) return [{ source: parts[0]!.source, problem: describeReadError(message, path) }];
-  } finally {
-    await rm(path, { force: true });
+    if (parts.length === 1) return [{ source: parts[0]!.source, problem: describeReadError(message, parts[0]!.path) }];
   }
   const middle = Math.ceil(parts.length / 2);
   return [
-    ...(await insertWithBisect(connection, kind, parts.slice(0, middle), window, scratch, signal)),
-    ...(await insertWithBisect(connection, kind, parts.slice(middle), window, scratch, signal)),
+    ...(await bisect(parts.slice(0, middle), attempt, signal)),
+    ...(await bisect(parts.slice(middle), attempt, signal)),
   ];
 }
 

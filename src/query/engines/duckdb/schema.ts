@@ -7,7 +7,7 @@
  *   (`{"userIdentity": {"type": "VARCHAR", ...}}`), which is how DuckDB spells a
  *   non-strict transform (unknown keys ignored, as CloudTrail adds fields over time).
  */
-import { EVENTS_COLUMNS } from './table.js';
+import { EVENTS_COLUMNS, type EventColumn } from './table.js';
 
 /** A SQL string literal. Only ever used on our own constants (types, names). */
 export function sqlLiteral(text: string): string {
@@ -15,17 +15,17 @@ export function sqlLiteral(text: string): string {
 }
 
 /** `{'eventVersion': 'VARCHAR', 'userIdentity': 'STRUCT(...)', ...}` for read_json. */
-export function readJsonColumnsSql(): string {
-  const entries = EVENTS_COLUMNS.map(([name, type]) => `${sqlLiteral(name)}: ${sqlLiteral(type)}`);
+export function readJsonColumnsSql(columns: ReadonlyArray<EventColumn> = EVENTS_COLUMNS): string {
+  const entries = columns.map(([name, type]) => `${sqlLiteral(name)}: ${sqlLiteral(type)}`);
   return `{${entries.join(', ')}}`;
 }
 
 type Structure = string | { [field: string]: Structure } | Structure[];
 
 /** The json_transform structure of one event, as JSON text. */
-export function eventStructureJson(): string {
+export function eventStructureJson(columns: ReadonlyArray<EventColumn> = EVENTS_COLUMNS): string {
   const structure: Record<string, Structure> = {};
-  for (const [name, type] of EVENTS_COLUMNS) structure[name] = typeToStructure(type);
+  for (const [name, type] of columns) structure[name] = typeToStructure(type);
   return JSON.stringify(structure);
 }
 

@@ -1,9 +1,11 @@
 /**
- * Stage one log file for DuckDB: read it, gunzip it (zlib, on libuv's thread pool, so
- * files decompress while DuckDB inserts) and split its event array into one event per line
- * (split.ts). The lines stay in memory until their batch is written for DuckDB.
+ * Stage one log file for DuckDB: read it, gunzip it (zlib, on libuv's thread pool), split
+ * its event array into one event per line (split.ts) and write the lines to a scratch file
+ * named by the file's number in the load (`<n>.ndjson`). All of it runs while DuckDB inserts
+ * earlier files; only the file's figures stay in memory until its batch is inserted.
  */
-import { readFile as readFileWithCallback } from 'node:fs';
+import { readFile as readFileWithCallback, writeFile as writeFileWithCallback } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { splitEventArray, type DocumentKind } from './split.js';
@@ -14,6 +16,7 @@ import { splitEventArray, type DocumentKind } from './split.js';
  * the main thread's time.
  */
 const readFile = promisify(readFileWithCallback);
+const writeFile = promisify(writeFileWithCallback);
 const gunzipAsync = promisify(gunzip);
 
 /**
@@ -31,15 +34,32 @@ export type StagedFile =
   | {
       ok: true;
       source: string;
+      /** The file's number in the load: its rows' `ctrb_file`. */
+      number: number;
       kind: DocumentKind;
-      /** One event per line, each ending in a newline; empty when the file holds no events. */
-      lines: Buffer;
+      /** The scratch file of its events, one per line; null when the file holds no events. */
+      path: string | null;
       events: number;
+      /** Bytes of the scratch file. */
+      bytes: number;
     }
   /** `problem` completes the sentence "skipped <file>: ...". */
+  | { ok: false; source: string; number: number; problem: string };
+
+export async function stageFile(source: string, number: number, scratchDir: string): Promise<StagedFile> {
+  const split = await readAndSplit(source);
+  if (!split.ok) return { ...split, number };
+  if (split.events === 0) return { ok: true, source, number, kind: split.kind, path: null, events: 0, bytes: 0 };
+  const path = join(scratchDir, `${number}.ndjson`);
+  await writeFile(path, split.lines);
+  return { ok: true, source, number, kind: split.kind, path, events: split.events, bytes: split.lines.length };
+}
+
+type SplitFile =
+  | { ok: true; kind: DocumentKind; lines: Buffer; events: number }
   | { ok: false; source: string; problem: string };
 
-export async function stageFile(source: string): Promise<StagedFile> {
+async function readAndSplit(source: string): Promise<SplitFile> {
   let doc: Buffer;
   try {
     doc = await readFile(source);
@@ -56,11 +76,11 @@ export async function stageFile(source: string): Promise<StagedFile> {
   const split = splitEventArray(doc);
   if (split.kind === 'not-cloudtrail') return { ok: false, source, problem: `not CloudTrail: ${split.reason}` };
   if (split.kind === 'malformed') return { ok: false, source, problem: `not valid JSON: ${split.reason}` };
-  return { ok: true, source, kind: split.kind, lines: split.lines, events: split.events };
+  return { ok: true, kind: split.kind, lines: split.lines, events: split.events };
 }
 
 export function stagedBytes(staged: StagedFile): number {
-  return staged.ok ? staged.lines.length : 0;
+  return staged.ok ? staged.bytes : 0;
 }
 
 /** By content, not name: a `.json` file may be gzipped and a `.json.gz` may not be. */

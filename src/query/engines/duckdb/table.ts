@@ -15,8 +15,11 @@ export const USER_IDENTITY_TYPE =
   'sessionIssuer STRUCT(type VARCHAR, principalId VARCHAR, arn VARCHAR, accountId VARCHAR, userName VARCHAR), ' +
   'sourceIdentity VARCHAR))';
 
+/** A column of the events table: its CloudTrail name and its DuckDB type. */
+export type EventColumn = readonly [name: string, type: string];
+
 /** Column name → DuckDB type, in table order. */
-export const EVENTS_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+export const EVENTS_COLUMNS: ReadonlyArray<EventColumn> = [
   ['eventVersion', 'VARCHAR'],
   ['userIdentity', USER_IDENTITY_TYPE],
   ['eventTime', 'TIMESTAMP'],
@@ -44,7 +47,12 @@ export const EVENTS_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['eventCategory', 'VARCHAR'],
 ];
 
-export function createEventsTableSql(): string {
-  const cols = EVENTS_COLUMNS.map(([name, type]) => `"${name}" ${type}`).join(', ');
-  return `CREATE TABLE ${EVENTS_TABLE} (${cols})`;
+export function createEventsTableSql(columns: ReadonlyArray<EventColumn> = EVENTS_COLUMNS, table = EVENTS_TABLE): string {
+  const cols = columns.map(([name, type]) => `"${name}" ${type}`).join(', ');
+  return `CREATE TABLE ${table} (${cols})`;
+}
+
+/** `"eventTime", "eventName", ...`: a select list of the columns, by name. */
+export function columnListSql(columns: ReadonlyArray<EventColumn>): string {
+  return columns.map(([name]) => `"${name}"`).join(', ');
 }
