@@ -95,7 +95,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       return address ? { port: address.port } : {};
     },
     async stop() {
+      // Bolt's Socket Mode receiver only starts the WebSocket's closing handshake; wait for
+      // Slack's answer, or a process exiting right after stop() cuts the handshake short.
+      const disconnected = receiver instanceof SocketModeReceiver ? new Promise((resolve) => receiver.client.once('disconnected', resolve)) : undefined;
       await app.stop();
+      await disconnected;
     },
   };
 }

@@ -4,12 +4,19 @@
  * answers, `invalid_blocks` for messages over Block Kit's limits, HTTP 429 with Retry-After
  * when told to), records every call, and keeps the messages posted so a test can read a
  * thread back. Point `new WebClient(token, { slackApiUrl: fake.apiUrl })` at it.
+ *
+ * Socket Mode too: `apps.connections.open` (app-level token only) hands out a WebSocket URL on
+ * the same server, and `fake.socketMode` pushes envelopes to the app connected there and
+ * reads its acks (websocket-socket-mode.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeSocketMode } from './websocket-socket-mode.js';
 
 export const FAKE_BOT_TOKEN = 'xoxb-000000000000-000000000000-faketokenfaketoken';
+/** The app-level token (`connections:write`) a Socket Mode app opens its connections with. */
+export const FAKE_APP_TOKEN = 'xapp-1-A0CTRBAPP-000000000000-fakeapptokenfakeapptoken';
 
 export interface FakeUser {
   id: string;
@@ -29,6 +36,8 @@ export interface FakeUserGroup {
 
 export interface FakeSlackOptions {
   token?: string;
+  /** The app-level token `apps.connections.open` accepts (default FAKE_APP_TOKEN). */
+  appToken?: string;
   teamId?: string;
   botUserId?: string;
   botId?: string;
@@ -106,6 +115,8 @@ export class FakeSlackApi {
   readonly messages = new Map<string, StoredMessage>();
   readonly ephemerals: StoredMessage[] = [];
   readonly uploads = new Map<string, StoredUpload>();
+  /** Socket Mode: the connections made to URLs from `apps.connections.open`, envelopes and acks. */
+  readonly socketMode: FakeSocketMode;
 
   private readonly users = new Map<string, FakeUser>();
   private readonly groups = new Map<string, FakeUserGroup>();
@@ -121,7 +132,9 @@ export class FakeSlackApi {
     private readonly server: Server,
     readonly baseUrl: string,
     private readonly opts: Required<Omit<FakeSlackOptions, 'users' | 'userGroups'>>,
-  ) {}
+  ) {
+    this.socketMode = new FakeSocketMode({ baseUrl, appId: opts.appId });
+  }
 
   static async start(options: FakeSlackOptions = {}): Promise<FakeSlackApi> {
     const server = createServer();
@@ -129,6 +142,7 @@ export class FakeSlackApi {
     const port = (server.address() as AddressInfo).port;
     const fake = new FakeSlackApi(server, `http://127.0.0.1:${port}`, {
       token: options.token ?? FAKE_BOT_TOKEN,
+      appToken: options.appToken ?? FAKE_APP_TOKEN,
       teamId: options.teamId ?? 'T0FAKETEAM',
       botUserId: options.botUserId ?? 'U0CTRBBOT',
       botId: options.botId ?? 'B0CTRBBOT',
@@ -137,6 +151,7 @@ export class FakeSlackApi {
     for (const u of options.users ?? []) fake.addUser(u);
     for (const g of options.userGroups ?? []) fake.addUserGroup(g);
     server.on('request', (req, res) => void fake.handle(req, res));
+    server.on('upgrade', (req, socket, head) => fake.socketMode.handleUpgrade(req, socket, head));
     return fake;
   }
 
@@ -150,6 +165,8 @@ export class FakeSlackApi {
   }
 
   async close(): Promise<void> {
+    // Upgraded (WebSocket) connections are no longer the HTTP server's to close.
+    this.socketMode.close();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
@@ -275,8 +292,9 @@ export class FakeSlackApi {
       return;
     }
     const token = bearer(req.headers.authorization) ?? (typeof args.token === 'string' ? args.token : undefined);
-    if (token === undefined || token !== this.opts.token) {
-      const response = { ok: false, error: token === undefined ? 'not_authed' : 'invalid_auth' };
+    const refused = this.tokenProblem(method, token);
+    if (refused) {
+      const response = { ok: false, error: refused };
       this.record({ method, args, outcome: 'unauthorized', response });
       return sendJson(res, response);
     }
@@ -292,8 +310,22 @@ export class FakeSlackApi {
     sendJson(res, response);
   }
 
+  /**
+   * Why Slack would refuse `token` for `method`: `apps.connections.open` takes only the
+   * app-level token, every other method only the bot token, and the other of the two is
+   * `not_allowed_token_type`, as Slack answers.
+   */
+  private tokenProblem(method: string, token: string | undefined): string | undefined {
+    if (token === undefined) return 'not_authed';
+    const [wanted, other] = method === 'apps.connections.open' ? [this.opts.appToken, this.opts.token] : [this.opts.token, this.opts.appToken];
+    if (token === wanted) return undefined;
+    return token === other ? 'not_allowed_token_type' : 'invalid_auth';
+  }
+
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
+      case 'apps.connections.open':
+        return { ok: true, url: this.socketMode.issueUrl() };
       case 'auth.test':
         return {
           ok: true,
