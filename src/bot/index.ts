@@ -34,6 +34,26 @@ export interface StartBotOptions {
 }
 
 const HEALTH_TIMEOUT_MS = 1_000;
+/** Socket Mode retries a refused connection for ever; a bot that cannot connect must say so. */
+const STARTUP_TIMEOUT_MS = 30_000;
+
+async function startWithin<T>(starting: Promise<T>, ms: number, socketMode: boolean): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const hint = socketMode
+        ? 'check SLACK_APP_TOKEN (an app-level xapp- token with connections:write) and that Socket Mode is on in the app settings'
+        : 'check that PORT is free';
+      reject(new Error(`the bot could not start within ${ms / 1000} s: ${hint}`));
+    }, ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([starting, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export async function startBot(config: Config, options: StartBotOptions = {}): Promise<RunningBot> {
   const logger = options.logger ?? pino({ name: 'ctrb-bot', level: config.logLevel });
@@ -67,7 +87,17 @@ export async function startBot(config: Config, options: StartBotOptions = {}): P
     healthy: async () => (await Promise.race([redis.ping(), sleep(HEALTH_TIMEOUT_MS)])) === 'PONG',
   });
 
-  const { port } = await slack.start();
+  let port: number | undefined;
+  try {
+    ({ port } = await startWithin(slack.start(), STARTUP_TIMEOUT_MS, config.slack.socketMode));
+  } catch (e) {
+    // Close what was opened, so a refused token or a taken port ends the process instead of
+    // leaving Redis and the health server holding it open.
+    await slack.stop().catch(() => undefined);
+    await queues.close().catch(() => undefined);
+    redis.disconnect();
+    throw e;
+  }
   logger.info({ config: describeConfig(config), port, runbooks: library.all().length }, 'ctrb bot started');
 
   let stopping: Promise<void> | undefined;

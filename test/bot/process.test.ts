@@ -56,6 +56,22 @@ describe('ctrb bot', () => {
     expect(await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => 'refused')).toBe('refused');
   });
 
+  it('exits with a clear error when Slack refuses its Socket Mode app token, holding nothing open', async () => {
+    const bot = ctrb(['bot'], {
+      SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+      SLACK_APP_TOKEN: 'xapp-1-A0000000000-0000000000000-refusedrefusedrefused',
+      SLACK_API_URL: slack.apiUrl,
+      REDIS_URL: redis.url,
+      CTRB_REDIS_PREFIX: redis.prefix(),
+      CTRB_RUNBOOKS: RUNBOOKS_DIR,
+      PORT: String(await freePort()),
+    });
+    const code = await Promise.race([bot.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), 15_000))]);
+    if (code === 'still running') bot.child.kill('SIGKILL');
+    expect(code).toBe(1);
+    expect(bot.err()).toContain('invalid_auth');
+  });
+
   it('refuses to start on a bad environment, listing every problem in one message, exit code 2', async () => {
     const bot = ctrb(['bot'], { SLACK_BOT_TOKEN: 'xoxp-not-a-bot-token', REDIS_URL: 'http://localhost' });
     expect(await bot.exited).toBe(2);
