@@ -54,6 +54,7 @@ program
   .option('--logs <dir>', 'CloudTrail logs: an S3-layout tree, .json files, or lookup-events output')
   .option('--json', 'print one machine-readable result')
   .option('--max-rows <n>', 'rows shown per query step', (v) => Number.parseInt(v, 10), 20)
+  .option('--no-cache', 'parse the logs again: neither read nor fill the cache of parsed events')
   .addOption(failOn)
   .action(async (name, params, o) => void (await runCommand(runbooksDir(), name, params, o)));
 
@@ -72,6 +73,7 @@ program
   .option('--since <duration>', 'look-back for every runbook (e.g. 24h, 7d) or an ISO start time', '24h')
   .option('--until <time>', 'end of the window (ISO 8601); default now, or the end of the bundled sample')
   .option('--json', 'print the findings as JSON')
+  .option('--no-cache', 'parse the logs again: neither read nor fill the cache of parsed events')
   .addOption(new Option('--fail-on <severity>', 'exit 3 when a finding of this severity or worse is raised').choices(SEVERITIES))
   .action(async (o) => void (await sweepCommand(runbooksDir(), o)));
 

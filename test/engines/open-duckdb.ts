@@ -1,10 +1,12 @@
 /** Open a DuckDB engine session the way the runner does, recording what it reports. */
 import type { EngineSession, LoadProgress, TimeWindow } from '../../src/query/engine.js';
-import { createDuckDbEngine, type DuckDbEngineOptions } from '../../src/query/engines/duckdb/index.js';
+import { createDuckDbEngine, type DuckDbEngineOptions, type DuckDbSession, type LoadReport } from '../../src/query/engines/duckdb/index.js';
 import { duckdbQuery } from './cloudtrail-files.js';
 
 export interface OpenedSession {
   session: EngineSession;
+  /** What the load read, from where (files from the cache, files cached). */
+  loaded: LoadReport;
   warnings: string[];
   progress: LoadProgress[];
   /** Rows of a query, for short assertions. */
@@ -14,20 +16,22 @@ export interface OpenedSession {
 export async function openDuckDb(
   logsDir: string,
   window: TimeWindow,
-  options: Partial<DuckDbEngineOptions> & { signal?: AbortSignal } = {},
+  options: Partial<DuckDbEngineOptions> & { signal?: AbortSignal; columns?: ReadonlySet<string> } = {},
 ): Promise<OpenedSession> {
   const warnings: string[] = [];
   const progress: LoadProgress[] = [];
-  const { signal, ...engineOptions } = options;
+  const { signal, columns, ...engineOptions } = options;
   // One thread: the test machine is shared, and the results must not depend on it.
   const engine = createDuckDbEngine({ logsDir, threads: 1, ...engineOptions });
   const session = await engine.open(window, {
     onWarning: (message) => warnings.push(message),
     onProgress: (p) => progress.push(p),
     signal,
+    ...(columns ? { columns } : {}),
   });
   return {
     session,
+    loaded: (session as DuckDbSession).loaded,
     warnings,
     progress,
     rows: async (text, values = []) => (await session.run(duckdbQuery(text, values))).rows,

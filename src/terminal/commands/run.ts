@@ -18,6 +18,8 @@ export interface RunCommandOptions {
   json?: boolean;
   maxRows?: number;
   failOn?: Severity;
+  /** `--no-cache`: parse the logs again instead of reading (or filling) the cache. */
+  cache?: boolean;
 }
 
 export async function runCommand(dir: string, name: string, args: string[], opts: RunCommandOptions): Promise<RunResult> {
@@ -32,7 +34,8 @@ export async function runCommand(dir: string, name: string, args: string[], opts
 
   const ctx = newRunContext({ runbookId: runbook.id, params, window, requestedBy: `terminal:${safeUser()}`, source: 'terminal' });
   const reporter = opts.json ? createJsonReporter() : createTerminalReporter({ maxRows: opts.maxRows });
-  const result = await runRunbook(prepared, ctx, { engine: createDuckDbEngine({ logsDir: source.dir }), reporter, gates: 'plan' });
+  const engine = createDuckDbEngine({ logsDir: source.dir, ...(opts.cache === false ? { cache: false } : {}) });
+  const result = await runRunbook(prepared, ctx, { engine, reporter, gates: 'plan' });
   process.exitCode = exitCodeForRun(result, opts.failOn);
   return result;
 }

@@ -149,7 +149,10 @@ export class DuckDbSession implements EngineSession {
     if (this.closed) throw new Error('this duckdb session is closed');
     signal?.throwIfAborted();
     const started = performance.now();
-    const prepared = await this.connection.prepare(query.text);
+    // Binding the statement is where DuckDB finds a column missing.
+    const prepared = await this.connection.prepare(query.text).catch((error: unknown) => {
+      throw this.explained(error);
+    });
     const interrupt = (): void => this.connection.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
@@ -163,12 +166,17 @@ export class DuckDbSession implements EngineSession {
       };
     } catch (error) {
       signal?.throwIfAborted();
-      const missing = notLoadedColumn(error, this.columns);
-      throw missing ? new ColumnNotLoadedError(missing, this.columns) : error;
+      throw this.explained(error);
     } finally {
       signal?.removeEventListener('abort', interrupt);
       prepared.destroySync();
     }
+  }
+
+  /** DuckDB's error, or ours when the query reads a column this session left out. */
+  private explained(error: unknown): unknown {
+    const missing = notLoadedColumn(error, this.columns);
+    return missing ? new ColumnNotLoadedError(missing, this.columns) : error;
   }
 
   async close(): Promise<void> {

@@ -29,6 +29,18 @@ import { planCacheReads, type CachedGroup, type CachePlan } from './plan.js';
 import type { CacheSettings } from './settings.js';
 import { sourceKey } from './source-key.js';
 
+/**
+ * A cache that cannot be made or written says so once per process: a worker answering alarm
+ * after alarm should not repeat it in every thread.
+ */
+const warnedAbout = new Set<string>();
+
+function warnOnce(warn: (message: string) => void, dir: string, message: string): void {
+  if (warnedAbout.has(dir)) return;
+  warnedAbout.add(dir);
+  warn(message);
+}
+
 /** A staged file whose rows are in the loaded table, numbered `number`. */
 export interface LoadedFile {
   source: string;
@@ -52,7 +64,7 @@ export class EventCache {
     try {
       await mkdir(settings.dir, { recursive: true });
     } catch (error) {
-      warn(`the cache folder ${settings.dir} cannot be made (${messageOf(error)}); reading the logs without it`);
+      warnOnce(warn, settings.dir, `the cache folder ${settings.dir} cannot be made (${messageOf(error)}); reading the logs without it`);
       return null;
     }
     return new EventCache(settings, columns, warn);
@@ -119,7 +131,7 @@ WHERE "eventTime" >= $2 AND "eventTime" < $3${whole ? '' : ` AND list_contains($
     } catch (error) {
       await rm(`${parquet}.tmp`, { force: true });
       this.unwritable = messageOf(error);
-      this.warn(`the cache at ${this.settings.dir} cannot be written (${this.unwritable}); reading on without it`);
+      warnOnce(this.warn, this.settings.dir, `the cache at ${this.settings.dir} cannot be written (${this.unwritable}); reading on without it`);
       return 0;
     }
   }
