@@ -63,8 +63,11 @@ export interface EnqueueRunOptions {
 export async function enqueueRun(queues: Pick<RunQueues, 'runs'>, data: RunJobData, options: EnqueueRunOptions = {}): Promise<EnqueuedRun> {
   const jobId = options.jobId ?? jobIds.run(data.runId);
   await queues.runs.add(RUN_JOB_NAME, data, { jobId });
-  // BullMQ ignores an add whose id exists; the stored job tells whose run it is.
-  const stored = await queues.runs.getJob(jobId);
+  // BullMQ ignores an add whose id exists; the stored job tells whose run it is. An id made
+  // from this run's own fresh id cannot exist already, so only derived ids (an alarm post's)
+  // need the look-up: it is a round trip and a decoded job on the slash-command ack path.
+  const freshId = jobId === jobIds.run(data.runId);
+  const stored = freshId ? undefined : await queues.runs.getJob(jobId);
   const duplicate = stored !== undefined && stored.data.runId !== data.runId;
   if (!duplicate && options.records) {
     await options.records.createRecord({
