@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineSession } from '../../src/query/engine.js';
 import {
@@ -184,6 +186,34 @@ describe('duckdb engine: where the logs come from', () => {
       FROM events WHERE "eventName" = 'ConsoleLogin'`);
     expect(rows).toEqual([{ eventTime: '2024-05-01T03:04:05Z', who: 'Root', mfa: 'No' }]);
     expect(await opened.rows('SELECT count(*) AS n FROM events')).toEqual([{ n: 2 }]);
+    expect(opened.warnings).toEqual([]);
+  });
+});
+
+describe('duckdb engine: files of any size and compression', () => {
+  it('tells gzip by content, not by name: a gzipped .json and a plain .json.gz', async () => {
+    await writeJsonFile(join(logs, 'zipped.json'), { Records: [cloudTrailEvent({ eventName: 'Zipped' })] }, { gzip: true });
+    await writeJsonFile(join(logs, 'plain.json.gz'), { Records: [cloudTrailEvent({ eventName: 'Plain' })] });
+    const opened = await openDuckDb(logs, MAY_1);
+    session = opened.session;
+
+    expect(await opened.rows('SELECT "eventName" FROM events ORDER BY 1')).toEqual([{ eventName: 'Plain' }, { eventName: 'Zipped' }]);
+    expect(opened.warnings).toEqual([]);
+  });
+
+  it('reads a log file bigger than DuckDB reads in one piece by default (16 MB of JSON)', async () => {
+    const padding = 'x'.repeat(2000);
+    const events = Array.from({ length: 9000 }, (_, i) => cloudTrailEvent({ eventName: `Call${i % 3}`, userAgent: padding }));
+    const [big] = await writeS3Logs(logs, events);
+    const opened = await openDuckDb(logs, MAY_1, { columns: new Set(['eventName']) });
+    session = opened.session;
+
+    expect(gunzipSync(readFileSync(big!)).length).toBeGreaterThan(16 * 1024 * 1024);
+    expect(await opened.rows('SELECT "eventName", count(*) AS n FROM events GROUP BY 1 ORDER BY 1')).toEqual([
+      { eventName: 'Call0', n: 3000 },
+      { eventName: 'Call1', n: 3000 },
+      { eventName: 'Call2', n: 3000 },
+    ]);
     expect(opened.warnings).toEqual([]);
   });
 });

@@ -3,45 +3,42 @@
  * (loaded-table.ts).
  *
  * 1. Files the cache holds (with every column the run needs) are read from it.
- * 2. The others are staged ahead of DuckDB (read, gunzipped, split into one event per line,
- *    written to scratch files: stage.ts) while DuckDB inserts earlier batches, so the work in
- *    JavaScript and zlib overlaps DuckDB's; each batch is then written to the cache.
+ * 2. The others are read in batches, each file whole by DuckDB (direct.ts); the few it cannot
+ *    take are read the careful way (careful.ts), which names what is wrong with a file that
+ *    cannot be read at all. Each batch is then written to the cache.
  *
+ * Every event of each file is loaded, not only the window's: a cache entry holds whole files
+ * (it serves later runs over other windows), and the view applies the window.
  * A file that cannot be read is named in a warning and the rest is loaded.
  */
-import { rm } from 'node:fs/promises';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineHooks, LoadProgress, TimeWindow } from '../../engine.js';
 import { EventCache, type LoadedFile } from './cache/event-cache.js';
 import type { CachedGroup, KeyedFile } from './cache/plan.js';
 import type { CacheSettings } from './cache/settings.js';
+import { readCarefully } from './careful.js';
+import { readDirect, type DirectFile } from './direct.js';
 import { displayPath, type LogFile } from './discover.js';
-import { insertWithBisect, type StagedPart } from './insert.js';
+import { documentInfo } from './document-size.js';
 import { createEventsViewSql } from './loaded-table.js';
-import { prefetchInOrder } from './prefetch.js';
 import { ProgressThrottle } from './progress.js';
-import type { DocumentKind } from './split.js';
-import { stageFile, stagedBytes, type StagedFile } from './stage.js';
 import { EVENTS_TABLE, type EventColumn } from './table.js';
 
 export interface LoadTuning {
-  /** Uncompressed bytes of events per INSERT statement. */
+  /** Bytes of JSON (uncompressed) per statement. */
   batchBytes: number;
-  /** Files read and decompressed at the same time. */
-  stagingConcurrency: number;
-  /** Bytes of staged events allowed to wait (in scratch files) while DuckDB inserts. */
-  stagingAheadBytes: number;
+  /** Files per statement, at most. */
+  batchFiles: number;
 }
 
 /**
- * Staging runs ahead by more than a batch, so the next batch is ready when DuckDB finishes
- * one; batches are files by the hundred, which DuckDB spreads over its threads file by file.
- * Memory holds only the files being staged; disk holds at most a batch and the bytes ahead.
+ * Each statement costs DuckDB a fixed setup (~50 ms) and ends with a thread waiting for the
+ * last file, so batches are large; small enough still for progress to move every second or
+ * two, and for an abort or a damaged file to cost little.
  */
 export const DEFAULT_TUNING: LoadTuning = {
-  batchBytes: 64 * 1024 * 1024,
-  stagingConcurrency: 2,
-  stagingAheadBytes: 128 * 1024 * 1024,
+  batchBytes: 256 * 1024 * 1024,
+  batchFiles: 1000,
 };
 
 export interface LoadRequest {
@@ -50,10 +47,11 @@ export interface LoadRequest {
   window: TimeWindow;
   /** The columns to load (columns.ts). */
   columns: ReadonlyArray<EventColumn>;
-  /** The cache to read and fill; null to parse every file. */
+  /** The cache to read and fill; null to read every file. */
   cache: CacheSettings | null;
   /** The path the user gave, to print file names relative to it. */
   logsPath: string;
+  /** Where the careful read writes its files, for as long as the load lasts. */
   scratchDir: string;
   hooks: EngineHooks;
   tuning?: Partial<LoadTuning>;
@@ -69,15 +67,6 @@ export interface LoadReport extends LoadProgress {
   /** Files parsed by this load and written to the cache. */
   filesCached: number;
 }
-
-interface Batch {
-  parts: Record<DocumentKind, StagedPart[]>;
-  /** Every file of the batch that was read, with or without events. */
-  files: LoadedFile[];
-  bytes: number;
-}
-
-const emptyBatch = (): Batch => ({ parts: { records: [], lookup: [] }, files: [], bytes: 0 });
 
 export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
   const { connection, files, window, hooks, columns } = request;
@@ -97,19 +86,28 @@ export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
     warn(sentence);
   };
 
-  const flush = async (batch: Batch): Promise<void> => {
-    // Rows bound for the cache keep every event of their files; the view applies the window.
-    const toCache = cache?.writable ?? false;
-    const failed = new Set<string>();
-    for (const kind of ['records', 'lookup'] as const) {
-      const insert = { connection, kind, columns, window: toCache ? null : window, signal };
-      for (const failure of await insertWithBisect(insert, batch.parts[kind])) {
-        skip(failure.source, failure.problem);
-        failed.add(failure.source);
+  /** Read one batch: whole where DuckDB can, carefully where not; then cache what was read. */
+  const readBatch = async (batch: readonly (KeyedFile & DirectFile)[]): Promise<void> => {
+    const { failed, counts } = await readDirect(connection, batch, columns, signal);
+    const loaded: LoadedFile[] = [];
+    for (const file of batch) {
+      const count = counts.get(file.number) ?? { rows: 0, timed: 0 };
+      // Read whole, unless it failed or gave the one empty row of a document without Records.
+      let events = count.rows;
+      if (failed.includes(file) || (count.rows === 1 && count.timed === 0)) {
+        signal?.throwIfAborted();
+        const careful = await readCarefully(connection, file, columns, request.scratchDir, signal);
+        if (!careful.ok) {
+          skip(file.source, careful.problem);
+          continue;
+        }
+        events = careful.events;
       }
+      progress.eventsRead += events;
+      loaded.push({ source: file.source, number: file.number, key: file.key, events });
     }
-    if (toCache) filesCached += await cache!.write(connection, batch.files.filter((f) => !failed.has(f.source)));
-    await Promise.all(Object.values(batch.parts).flat().map((part) => rm(part.path, { force: true })));
+    progress.filesRead += batch.length;
+    if (cache?.writable) filesCached += await cache.write(connection, loaded);
   };
 
   // DuckDB runs a statement on its own threads: interrupting it is how an abort lands there.
@@ -117,20 +115,20 @@ export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
   signal?.addEventListener('abort', interrupt, { once: true });
   try {
     signal?.throwIfAborted();
-    let toParse: KeyedFile[] = files.map((file, number) => ({ file, number, key: null }));
+    let toRead: KeyedFile[] = files.map((file, number) => ({ file, number, key: null }));
     cache = request.cache ? await EventCache.open(request.cache, columns, warn) : null;
     if (cache) {
       const plan = await cache.plan(files);
-      toParse = plan.misses;
+      toRead = plan.misses;
       for (const groups of readsOf(plan.groups)) {
         signal?.throwIfAborted();
         const cached = groups.flatMap((g) => g.files);
         try {
           await cache.read(connection, groups, window);
         } catch {
-          // Gone or unreadable (another process evicted it, say): parse those files instead.
+          // Gone or unreadable (another process evicted it, say): read those files instead.
           signal?.throwIfAborted();
-          toParse.push(...cached.map((f) => f.keyed));
+          toRead.push(...cached.map((f) => f.keyed));
           continue;
         }
         progress.filesRead += cached.length;
@@ -140,33 +138,11 @@ export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
       }
     }
 
-    const keys = new Map(toParse.map((k) => [k.number, k.key]));
-    let batch = emptyBatch();
-    const staging = prefetchInOrder(toParse, (k): Promise<StagedFile> => stageFile(k.file.path, k.number, request.scratchDir), {
-      concurrency: tuning.stagingConcurrency,
-      aheadBytes: tuning.stagingAheadBytes,
-      sizeOf: stagedBytes,
-    });
-    for await (const staged of staging) {
+    for (const batch of batchesOf(await describe(toRead), tuning)) {
       signal?.throwIfAborted();
-      progress.filesRead++;
-      if (!staged.ok) {
-        skip(staged.source, staged.problem);
-      } else {
-        progress.eventsRead += staged.events;
-        batch.files.push({ source: staged.source, number: staged.number, key: keys.get(staged.number) ?? null, events: staged.events });
-        if (staged.path !== null) {
-          batch.parts[staged.kind].push({ source: staged.source, path: staged.path });
-          batch.bytes += staged.bytes;
-        }
-        if (batch.bytes >= tuning.batchBytes) {
-          await flush(batch);
-          batch = emptyBatch();
-        }
-      }
+      await readBatch(batch);
       throttle.update(progress);
     }
-    await flush(batch);
     signal?.throwIfAborted();
   } finally {
     signal?.removeEventListener('abort', interrupt);
@@ -177,6 +153,34 @@ export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
   const eventsLoaded = await countEvents(connection);
   throttle.finish(progress);
   return { ...progress, eventsLoaded, problems, filesFromCache, filesCached };
+}
+
+/** Each file with what DuckDB needs to know to read it whole. */
+async function describe(files: readonly KeyedFile[]): Promise<(KeyedFile & DirectFile)[]> {
+  const described: (KeyedFile & DirectFile)[] = [];
+  // A few at a time: these are small reads, but a folder may hold thousands of files.
+  for (let i = 0; i < files.length; i += 64) {
+    const chunk = files.slice(i, i + 64);
+    const infos = await Promise.all(chunk.map((f) => documentInfo(f.file.path)));
+    chunk.forEach((f, k) => described.push({ ...f, source: f.file.path, ...infos[k]! }));
+  }
+  return described;
+}
+
+/** Files in path order, cut into batches of about `batchBytes` of JSON. */
+function* batchesOf<T extends DirectFile>(files: readonly T[], tuning: LoadTuning): Generator<T[]> {
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    batch.push(file);
+    bytes += file.bytes;
+    if (bytes >= tuning.batchBytes || batch.length >= tuning.batchFiles) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+  }
+  if (batch.length > 0) yield batch;
 }
 
 /** Whole entries are read together, in one statement; an entry read in part, on its own. */

@@ -1,8 +1,7 @@
 /**
- * Stage one log file for DuckDB: read it, gunzip it (zlib, on libuv's thread pool), split
- * its event array into one event per line (split.ts) and write the lines to a scratch file
- * named by the file's number in the load (`<n>.ndjson`). All of it runs while DuckDB inserts
- * earlier files; only the file's figures stay in memory until its batch is inserted.
+ * Stage one log file for the careful read (careful.ts): read it, gunzip it (zlib, on libuv's
+ * thread pool), split its event array into one event per line (split.ts) and write the lines
+ * to a scratch file named by the file's number in the load (`<n>.ndjson`).
  */
 import { readFile as readFileWithCallback, writeFile as writeFileWithCallback } from 'node:fs';
 import { join } from 'node:path';
@@ -77,10 +76,6 @@ async function readAndSplit(source: string): Promise<SplitFile> {
   if (split.kind === 'not-cloudtrail') return { ok: false, source, problem: `not CloudTrail: ${split.reason}` };
   if (split.kind === 'malformed') return { ok: false, source, problem: `not valid JSON: ${split.reason}` };
   return { ok: true, kind: split.kind, lines: split.lines, events: split.events };
-}
-
-export function stagedBytes(staged: StagedFile): number {
-  return staged.ok ? staged.bytes : 0;
 }
 
 /** By content, not name: a `.json` file may be gzipped and a `.json.gz` may not be. */

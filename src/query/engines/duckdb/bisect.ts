@@ -1,0 +1,28 @@
+/**
+ * Find the items a statement fails on. A DuckDB statement over a batch of files fails as a
+ * whole and inserts nothing, so a failed batch can be split in halves and retried until each
+ * item that fails alone is found: the rest is inserted, and only those are dealt with.
+ */
+export interface Failed<T> {
+  item: T;
+  /** DuckDB's message for the statement over this item alone. */
+  message: string;
+}
+
+export async function bisect<T>(
+  items: readonly T[],
+  attempt: (items: readonly T[]) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<Failed<T>[]> {
+  if (items.length === 0) return [];
+  signal?.throwIfAborted();
+  try {
+    await attempt(items);
+    return [];
+  } catch (error) {
+    signal?.throwIfAborted();
+    if (items.length === 1) return [{ item: items[0]!, message: error instanceof Error ? error.message : String(error) }];
+  }
+  const middle = Math.ceil(items.length / 2);
+  return [...(await bisect(items.slice(0, middle), attempt, signal)), ...(await bisect(items.slice(middle), attempt, signal))];
+}
