@@ -13,7 +13,7 @@
  */
 import { LIST, UINTEGER, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import { bisect } from './bisect.js';
-import { FILE_COLUMN, LOADED_TABLE } from './loaded-table.js';
+import { FILE_COLUMN, LOADED_TABLE, ofFiles } from './loaded-table.js';
 import { sqlLiteral } from './schema.js';
 import type { EventColumn } from './table.js';
 
@@ -65,7 +65,7 @@ SELECT unnest(event), number AS ${FILE_COLUMN} FROM (
 
 const COUNTS_SQL = `
 SELECT ${FILE_COLUMN}, count(*) AS rows, count("eventTime") AS timed
-FROM ${LOADED_TABLE} WHERE list_contains($1, ${FILE_COLUMN}) GROUP BY ALL`;
+FROM ${LOADED_TABLE} WHERE ${ofFiles('$1')} GROUP BY ALL`;
 
 /** Read the files whole, gzipped and plain ones by separate statements. */
 export async function readDirect(

@@ -1,7 +1,8 @@
 /**
  * The embedded engine: an in-memory DuckDB over a directory of CloudTrail logs. Opening a
- * session loads the run's time window into the `events` table once; every query step of
- * the run then reads that table, so a five-query runbook costs about one scan of the files.
+ * session loads the run's time window once (load.ts), only the columns the run's queries read
+ * (columns.ts), from the cache where it can (cache/); every query step of the run then reads
+ * the `events` view, so a five-query runbook costs about one scan of the files.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';

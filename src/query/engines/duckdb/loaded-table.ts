@@ -14,6 +14,15 @@ export const LOADED_TABLE = 'loaded_events';
 /** The source-file number of each row: `<n>.ndjson` in the scratch folder, `n` in a cache entry. */
 export const FILE_COLUMN = 'ctrb_file';
 
+/**
+ * The rows of some files (`param`: a LIST of their numbers). Files of a batch have neighbouring
+ * numbers, so the range lets DuckDB skip the rest of the table by its row groups' statistics;
+ * the semi-join then picks the files, a hash lookup per row (list_contains would walk the list).
+ */
+export function ofFiles(param: string): string {
+  return `${FILE_COLUMN} BETWEEN list_min(${param}) AND list_max(${param}) AND ${FILE_COLUMN} IN (SELECT unnest(${param}))`;
+}
+
 export function createLoadedTableSql(columns: ReadonlyArray<EventColumn>): string {
   return createEventsTableSql([...columns, [FILE_COLUMN, 'UINTEGER']], LOADED_TABLE);
 }

@@ -19,7 +19,7 @@ import { LIST, TIMESTAMP, UINTEGER, VARCHAR, listValue, type DuckDBConnection } 
 import type { TimeWindow } from '../../../engine.js';
 import { columnNames } from '../columns.js';
 import type { LogFile } from '../discover.js';
-import { FILE_COLUMN, LOADED_TABLE } from '../loaded-table.js';
+import { FILE_COLUMN, LOADED_TABLE, ofFiles } from '../loaded-table.js';
 import { toTimestampValue } from '../params.js';
 import { sqlLiteral } from '../schema.js';
 import { columnListSql, type EventColumn } from '../table.js';
@@ -91,7 +91,7 @@ export class EventCache {
     const sql = `
 INSERT INTO ${LOADED_TABLE} BY NAME
 SELECT ${columnListSql(this.columns)} FROM read_parquet($1, union_by_name = true)
-WHERE "eventTime" >= $2 AND "eventTime" < $3${whole ? '' : ` AND list_contains($4, ${FILE_COLUMN})`}`;
+WHERE "eventTime" >= $2 AND "eventTime" < $3${whole ? '' : ` AND ${FILE_COLUMN} IN (SELECT unnest($4))`}`;
     const values = [listValue(groups.map((g) => g.entry.parquetPath)), toTimestampValue(window.start), toTimestampValue(window.end)];
     const types = [LIST(VARCHAR), TIMESTAMP, TIMESTAMP];
     if (whole) {
@@ -119,7 +119,7 @@ WHERE "eventTime" >= $2 AND "eventTime" < $3${whole ? '' : ` AND list_contains($
     const { parquet } = entryPaths(this.settings.dir, id);
     try {
       await connection.run(
-        `COPY (SELECT ${columnListSql(this.columns)}, ${FILE_COLUMN} FROM ${LOADED_TABLE} WHERE list_contains($1, ${FILE_COLUMN})) ` +
+        `COPY (SELECT ${columnListSql(this.columns)}, ${FILE_COLUMN} FROM ${LOADED_TABLE} WHERE ${ofFiles('$1')}) ` +
           `TO ${sqlLiteral(`${parquet}.tmp`)} (FORMAT parquet)`,
         [listValue(unchanged.map((f) => f.number))],
         [LIST(UINTEGER)],
