@@ -74,6 +74,10 @@ async function openSession(
     instance = await DuckDBInstance.create(':memory:', instanceConfig(options, scratchParent));
     const open = await instance.connect();
     connection = open;
+    // How far a long statement has got, for the load's progress (progress.ts); never printed.
+    await open.run('SET enable_progress_bar = true');
+    await open.run('SET enable_progress_bar_print = false');
+    await open.run('SET progress_bar_time = 0');
     await open.run(createLoadedTableSql(columns));
     const report = await loadInScratchDir(scratchParent, (scratchDir) =>
       loadEvents({

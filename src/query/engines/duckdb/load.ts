@@ -21,7 +21,7 @@ import { readDirect, type DirectFile } from './direct.js';
 import { displayPath, type LogFile } from './discover.js';
 import { documentInfo } from './document-size.js';
 import { createEventsViewSql } from './loaded-table.js';
-import { ProgressThrottle } from './progress.js';
+import { pollStatementProgress, ProgressThrottle } from './progress.js';
 import { EVENTS_TABLE, type EventColumn } from './table.js';
 
 export interface LoadTuning {
@@ -88,7 +88,11 @@ export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
 
   /** Read one batch: whole where DuckDB can, carefully where not; then cache what was read. */
   const readBatch = async (batch: readonly (KeyedFile & DirectFile)[]): Promise<void> => {
-    const { failed, counts } = await readDirect(connection, batch, columns, signal);
+    const before = progress.filesRead;
+    const stopPolling = pollStatementProgress(connection, (done) => {
+      if (!signal?.aborted) throttle.update({ ...progress, filesRead: before + Math.floor(done * batch.length) });
+    });
+    const { failed, counts } = await readDirect(connection, batch, columns, signal).finally(stopPolling);
     const loaded: LoadedFile[] = [];
     for (const file of batch) {
       const count = counts.get(file.number) ?? { rows: 0, timed: 0 };
