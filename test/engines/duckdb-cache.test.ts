@@ -308,6 +308,28 @@ describe('the cache’s settings from the environment', () => {
   });
 });
 
+describe('ctrb run: processes sharing one cache', () => {
+  it('answers alike in three processes filling the cache at once, and leaves only whole entries', async () => {
+    await threeRegions();
+    const env = { CTRB_CACHE_DIR: cache.dir };
+    const args = ['run', 'root-activity', '--logs', logs, 'since=2024-05-01T00:00:00Z', 'until=2024-05-02T00:00:00Z', '--json'];
+
+    const outputs = await Promise.all([ctrb(args, env), ctrb(args, env), ctrb(args, env)]);
+
+    const steps = outputs.map((out) => {
+      expect(out.code).toBe(0);
+      return (JSON.parse(out.stdout) as { steps: { stepId: string; query?: { rows: unknown[] } }[] }).steps.map((st) => [st.stepId, st.query?.rows]);
+    });
+    expect(steps[1]).toEqual(steps[0]);
+    expect(steps[2]).toEqual(steps[0]);
+    const files = await cacheFiles();
+    expect(files.other).toEqual([]);
+    expect(files.parquet.length).toBe(files.manifests.length);
+    // Any run reading fields the runbook read is served from what the processes wrote.
+    expect((await load(MAY_1, { columns: new Set(['eventName', 'userIdentity']) })).loaded.filesFromCache).toBe(3);
+  }, 60_000);
+});
+
 describe('ctrb run and ctrb sweep: --no-cache', () => {
   it('neither reads nor fills the cache with --no-cache, and fills it without', async () => {
     await threeRegions();
