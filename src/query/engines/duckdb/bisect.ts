@@ -21,8 +21,15 @@ export async function bisect<T>(
     return [];
   } catch (error) {
     signal?.throwIfAborted();
-    if (items.length === 1) return [{ item: items[0]!, message: error instanceof Error ? error.message : String(error) }];
+    const message = error instanceof Error ? error.message : String(error);
+    // A statement DuckDB cannot even plan fails the same on any half: do not retry it.
+    if (items.length === 1 || isStatementError(message)) return items.map((item) => ({ item, message }));
   }
   const middle = Math.ceil(items.length / 2);
   return [...(await bisect(items.slice(0, middle), attempt, signal)), ...(await bisect(items.slice(middle), attempt, signal))];
+}
+
+/** DuckDB's errors about the statement itself, as opposed to the data it read. */
+function isStatementError(message: string): boolean {
+  return /^(Parser|Binder|Catalog|Not implemented) Error/.test(message);
 }

@@ -41,7 +41,7 @@ function warnOnce(warn: (message: string) => void, dir: string, message: string)
   warn(message);
 }
 
-/** A staged file whose rows are in the loaded table, numbered `number`. */
+/** A file just read: all its events are in the loaded table, numbered `number`. */
 export interface LoadedFile {
   source: string;
   number: number;
