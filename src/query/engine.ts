@@ -73,10 +73,11 @@ export interface EngineHooks {
   onWarning?: (message: string) => void;
   signal?: AbortSignal;
   /**
-   * The top-level CloudTrail fields (`eventName`, `userIdentity`, `requestParameters`...) the
-   * run's queries read, known before the first query runs. An engine that loads events itself
-   * (duckdb) may load only these; a query reading any other field then fails, naming it,
-   * rather than finding it empty. Absent: every field (raw SQL may read anything).
+   * The CloudTrail fields the run's queries read, known before the first query runs: columns
+   * (`eventName`, `requestParameters`) or fields of a struct column (`userIdentity.arn`). An
+   * engine that loads events itself (duckdb) may load only these; a query reading any other
+   * field then fails, naming it, rather than finding it empty. Absent: every field (raw SQL
+   * may read anything).
    */
   columns?: ReadonlySet<string>;
 }

@@ -162,17 +162,21 @@ function columnValues(finished: ReadonlyMap<string, StepResult>, stepId: string,
 export { formatPath };
 
 /**
- * The top-level CloudTrail fields a runbook's query steps read (in where, select, group and
- * order), plus eventTime (every query's window) and eventID (the events every row and group
- * cites): what an engine that loads events itself needs to load (EngineHooks.columns).
- * Undefined when a step is raw SQL, which may read any field.
+ * The CloudTrail fields a runbook's query steps read (in where, select, group and order), plus
+ * eventTime (every query's window) and eventID (the events every row and group cites): what an
+ * engine that loads events itself needs to load (EngineHooks.columns). A column (`eventName`,
+ * `requestParameters` for any of its JSON sub-fields), or a struct's field
+ * (`userIdentity.arn`). Undefined when a step is raw SQL, which may read any field.
  */
 export function columnsRead(prepared: PreparedRunbook): Set<string> | undefined {
   const columns = new Set(['eventTime', 'eventID']);
   for (const step of prepared.steps) {
     if (!step.query) continue;
     if (isRawQuery(step.query)) return undefined;
-    for (const path of fieldPaths(step.query)) columns.add(resolveField(path).column);
+    for (const path of fieldPaths(step.query)) {
+      const field = resolveField(path);
+      columns.add(field.kind === 'struct' ? [field.column, ...field.path].join('.') : field.column);
+    }
   }
   return columns;
 }

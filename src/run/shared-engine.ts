@@ -33,10 +33,14 @@ export function shareOneSession(engine: QueryEngine, hooks: EngineHooks = {}): S
   };
 }
 
-/** What a run needs that the shared session does not load, as words, or null. */
+/**
+ * What a run needs that the shared session does not load, as words, or null. A field is loaded
+ * when it, or the struct holding it (`userIdentity` for `userIdentity.arn`), is.
+ */
 function notLoaded(loaded: ReadonlySet<string> | undefined, needed: ReadonlySet<string> | undefined): string | null {
   if (!loaded) return null;
   if (!needed) return 'every field (a raw SQL step)';
-  const missing = [...needed].filter((column) => !loaded.has(column));
+  const held = (field: string): boolean => field.split('.').some((_, i, parts) => loaded.has(parts.slice(0, i + 1).join('.')));
+  const missing = [...needed].filter((field) => !held(field));
   return missing.length > 0 ? missing.join(', ') : null;
 }

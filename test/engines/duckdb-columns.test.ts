@@ -45,7 +45,7 @@ function runbookYaml(steps: string): ReturnType<typeof prepareRunbook> {
 }
 
 describe('the fields a run reads', () => {
-  it('are those its queries name in where, select, group and order, with eventTime and eventID', () => {
+  it('are those its queries name in where, select, group and order, with eventTime and eventID; of a struct, the fields named', () => {
     const prepared = runbookYaml(`
   - id: logins
     query:
@@ -69,7 +69,7 @@ describe('the fields a run reads', () => {
         'requestParameters',
         'sourceIPAddress',
         'userAgent',
-        'userIdentity',
+        'userIdentity.arn',
       ].sort(),
     );
   });
@@ -98,10 +98,14 @@ describe('the fields a run reads', () => {
         const compiled = compileStepQuery(step, 'duckdb', { ...ctx, params: exampleParams(runbook.params) }, undefined, {}, now);
         statements++;
         const text = compiled.text.replace(/'([^']|'')*'/g, "''");
-        for (const m of text.matchAll(/"([^"]*)"/g)) {
+        // Quoted identifier chains (`"userIdentity"."arn"`) that are not aliases.
+        for (const m of text.matchAll(/"[^"]*"(?:\."[^"]*")*/g)) {
           if (/\bAS$/i.test(text.slice(0, m.index).trimEnd())) continue;
-          const name = m[1]!;
-          if (Object.hasOwn(CLOUDTRAIL_COLUMNS, name) && !read.has(name)) missing.push(`${runbook.id}.${step.spec.id}: ${name}`);
+          const chain = m[0].split('.').map((p) => p.replaceAll('"', ''));
+          if (!Object.hasOwn(CLOUDTRAIL_COLUMNS, chain[0]!)) continue;
+          // Loaded when the field, or a struct holding it, is.
+          const held = chain.some((_, i) => read.has(chain.slice(0, i + 1).join('.')));
+          if (!held) missing.push(`${runbook.id}.${step.spec.id}: ${chain.join('.')}`);
         }
       }
     }
@@ -131,6 +135,22 @@ describe('duckdb engine: a session loads only the fields asked for', () => {
     const reading = opened.rows(`SELECT count(*) AS n FROM events WHERE "requestParameters"->>'$.bucketName' = 'audit'`);
     await expect(reading).rejects.toThrow(ColumnNotLoadedError);
     await expect(reading).rejects.toThrow(/reads "requestParameters", which this session did not load \(it loaded eventTime, eventName, eventID\)/);
+  });
+
+  it('loads only the fields of a struct asked for, and fails a query reading another of its fields', async () => {
+    const opened = await openDuckDb(logs, MAY_1, { columns: new Set(['userIdentity.arn', 'userIdentity.sessionContext.sessionIssuer.arn']) });
+    session = opened.session;
+
+    expect(await opened.rows('SELECT DISTINCT "userIdentity"."arn" AS arn, "userIdentity"."sessionContext"."sessionIssuer"."arn" AS issuer FROM events')).toEqual([
+      { arn: 'arn:aws:iam::123456789012:user/alice', issuer: null },
+    ]);
+    const reading = opened.rows('SELECT "userIdentity"."userName" AS who FROM events');
+    await expect(reading).rejects.toThrow(ColumnNotLoadedError);
+    await expect(reading).rejects.toThrow(/reads "userName", which this session did not load \(it loaded userIdentity\.arn, userIdentity\.sessionContext\.sessionIssuer\.arn, eventTime, eventID\)/);
+  });
+
+  it('refuses a struct field the events table does not have', async () => {
+    await expect(openDuckDb(logs, MAY_1, { columns: new Set(['userIdentity.shoeSize']) })).rejects.toThrow(/"userIdentity" has no field "shoeSize"/);
   });
 
   it('loads every field when none are named', async () => {
@@ -174,6 +194,25 @@ describe('the runner and the shared session', () => {
     expect(result.status).toBe('completed');
     expect(result.steps[0]!.query!.rows.map((r) => r.bucket)).toEqual(['audit']);
     expect([...opened[0]!.columns!].sort()).toEqual(['eventID', 'eventName', 'eventTime', 'requestParameters']);
+  });
+
+  it('serves, from a shared session holding a whole struct, a run reading one of its fields', async () => {
+    const { engine } = recording();
+    const shared = shareOneSession(engine, { columns: new Set(['eventTime', 'eventID', 'eventName', 'userIdentity']) });
+    try {
+      const prepared = runbookYaml(`
+  - id: who
+    query:
+      where: { eventName: ConsoleLogin }
+      select: [userIdentity.arn as who]
+`);
+      const result = await runRunbook(prepared, context('projection-test'), { engine: shared, reporter: quiet, gates: 'plan' });
+
+      expect(result.status).toBe('completed');
+      expect(result.steps[0]!.query!.rows.map((r) => r.who)).toEqual(['arn:aws:iam::123456789012:user/alice']);
+    } finally {
+      await shared.close();
+    }
   });
 
   it('refuses, in a shared session, a run reading a field the shared load left out', async () => {

@@ -18,7 +18,7 @@ import type {
   TimeWindow,
 } from '../../engine.js';
 import { cacheSettingsFromEnv, type CacheSettings } from './cache/settings.js';
-import { columnNames, columnsToLoad } from './columns.js';
+import { columnNames, columnsToLoad, loadedFields } from './columns.js';
 import { discoverLogFiles } from './discover.js';
 import { CloudTrailUnreadableError, ColumnNotLoadedError, WrongEngineError, notLoadedColumn } from './errors.js';
 import { loadEvents, type LoadReport, type LoadTuning } from './load.js';
@@ -99,7 +99,7 @@ async function openSession(
     // SQL must not be able to read (or write) files on the machine.
     await open.run('SET enable_external_access = false');
     await open.run('SET lock_configuration = true');
-    return new DuckDbSession(instance, open, report, columnNames(columns));
+    return new DuckDbSession(instance, open, report, columnNames(columns), loadedFields(columns));
   } catch (error) {
     connection?.closeSync();
     instance?.closeSync();
@@ -147,6 +147,8 @@ export class DuckDbSession implements EngineSession {
     readonly loaded: LoadReport,
     /** The columns of `events` (columns.ts): a query reading another fails, naming it. */
     readonly columns: readonly string[],
+    /** The same, a struct loaded narrowed as the fields it holds: for messages. */
+    private readonly fields: readonly string[] = columns,
   ) {}
 
   async run(query: CompiledQuery, signal?: AbortSignal): Promise<QueryResult> {
@@ -181,7 +183,7 @@ export class DuckDbSession implements EngineSession {
   /** DuckDB's error, or ours when the query reads a column this session left out. */
   private explained(error: unknown): unknown {
     const missing = notLoadedColumn(error, this.columns);
-    return missing ? new ColumnNotLoadedError(missing, this.columns) : error;
+    return missing ? new ColumnNotLoadedError(missing, this.fields) : error;
   }
 
   async close(): Promise<void> {

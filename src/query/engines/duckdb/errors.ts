@@ -2,9 +2,19 @@
  * Errors of the embedded engine that a person at a terminal must be able to act on:
  * each names the path involved and what would have been accepted.
  */
+import { typeToStructure, type Structure } from './schema.js';
 import { EVENTS_COLUMNS } from './table.js';
 
 const CLOUDTRAIL_COLUMN_NAMES = new Set(EVENTS_COLUMNS.map(([name]) => name));
+
+/** Every field name of the struct columns, by its lower-case spelling. */
+const STRUCT_FIELD_NAMES = new Map(EVENTS_COLUMNS.flatMap(([, type]) => fieldNames(typeToStructure(type))).map((n) => [n.toLowerCase(), n]));
+
+function fieldNames(structure: Structure): string[] {
+  if (typeof structure === 'string') return [];
+  if (Array.isArray(structure)) return fieldNames(structure[0]!);
+  return Object.entries(structure).flatMap(([name, field]) => [name, ...fieldNames(field)]);
+}
 
 /** The layouts discovery accepts, listed in every "nothing found" message. */
 export const ACCEPTED_LAYOUTS = [
@@ -75,28 +85,32 @@ export class UnsupportedParamError extends Error {
 }
 
 /**
- * A query read a column the session did not load: the engine was opened with the columns of
+ * A query read a field the session did not load: the engine was opened with the fields of
  * other queries (EngineHooks.columns). An error, never an empty answer.
  */
 export class ColumnNotLoadedError extends Error {
   constructor(
-    readonly column: string,
+    readonly field: string,
     loaded: readonly string[],
   ) {
     super(
-      `this query reads "${column}", which this session did not load (it loaded ${loaded.join(', ')}): ` +
-        'the engine must be opened with the columns of every query it will run',
+      `this query reads "${field}", which this session did not load (it loaded ${loaded.join(', ')}): ` +
+        'the engine must be opened with the fields of every query it will run',
     );
     this.name = 'ColumnNotLoadedError';
   }
 }
 
 /**
- * The CloudTrail column DuckDB could not find when binding a query, when it is one the session
- * left out (as opposed to a typo in raw SQL, which DuckDB's own message explains better).
+ * The CloudTrail field DuckDB could not find when binding a query, when it is one the session
+ * left out: a column, or a field of a struct column loaded narrowed (as opposed to a typo in
+ * raw SQL, which DuckDB's own message explains better).
  */
-export function notLoadedColumn(error: unknown, loaded: readonly string[]): string | null {
+export function notLoadedColumn(error: unknown, loadedColumns: readonly string[]): string | null {
   const message = error instanceof Error ? error.message : String(error);
-  const name = /Referenced column "([^"]+)" not found/.exec(message)?.[1];
-  return name && CLOUDTRAIL_COLUMN_NAMES.has(name) && !loaded.includes(name) ? name : null;
+  const column = /Referenced column "([^"]+)" not found/.exec(message)?.[1];
+  if (column) return CLOUDTRAIL_COLUMN_NAMES.has(column) && !loadedColumns.includes(column) ? column : null;
+  const key = /Could not find key "([^"]+)" in struct/.exec(message)?.[1];
+  // DuckDB prints the key lower-cased: name it as CloudTrail spells it.
+  return key ? (STRUCT_FIELD_NAMES.get(key.toLowerCase()) ?? key) : null;
 }

@@ -124,7 +124,7 @@ export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
     if (cache) {
       const plan = await cache.plan(files);
       toRead = plan.misses;
-      for (const groups of readsOf(plan.groups)) {
+      for (const groups of readsOf(plan.groups, (g) => cache!.signatureOf(g))) {
         signal?.throwIfAborted();
         const cached = groups.flatMap((g) => g.files);
         try {
@@ -187,10 +187,17 @@ function* batchesOf<T extends DirectFile>(files: readonly T[], tuning: LoadTunin
   if (batch.length > 0) yield batch;
 }
 
-/** Whole entries are read together, in one statement; an entry read in part, on its own. */
-function readsOf(groups: readonly CachedGroup[]): CachedGroup[][] {
-  const whole = groups.filter((g) => g.whole);
-  return [...(whole.length > 0 ? [whole] : []), ...groups.filter((g) => !g.whole).map((g) => [g])];
+/**
+ * Whole entries holding the columns with the same types are read together, in one statement;
+ * an entry read in part, on its own.
+ */
+function readsOf(groups: readonly CachedGroup[], signatureOf: (group: CachedGroup) => string): CachedGroup[][] {
+  const whole = new Map<string, CachedGroup[]>();
+  for (const group of groups.filter((g) => g.whole)) {
+    const signature = signatureOf(group);
+    whole.set(signature, [...(whole.get(signature) ?? []), group]);
+  }
+  return [...whole.values(), ...groups.filter((g) => !g.whole).map((g) => [g])];
 }
 
 async function countEvents(connection: DuckDBConnection): Promise<number> {

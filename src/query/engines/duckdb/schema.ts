@@ -20,7 +20,7 @@ export function readJsonColumnsSql(columns: ReadonlyArray<EventColumn> = EVENTS_
   return `{${entries.join(', ')}}`;
 }
 
-type Structure = string | { [field: string]: Structure } | Structure[];
+export type Structure = string | { [field: string]: Structure } | Structure[];
 
 /** The json_transform structure of one event, as JSON text. */
 export function eventStructureJson(columns: ReadonlyArray<EventColumn> = EVENTS_COLUMNS): string {

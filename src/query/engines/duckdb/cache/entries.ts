@@ -14,10 +14,11 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EVENTS_COLUMNS } from '../table.js';
+import { typeCovers } from '../struct-fields.js';
+import { EVENTS_COLUMNS, type EventColumn } from '../table.js';
 
 /** Bumped whenever what an entry holds changes meaning; older entries are then never read. */
-const ENTRY_FORMAT = 1;
+const ENTRY_FORMAT = 2;
 
 /** The table's types as the entries were written with them: entries of other types are not read. */
 export const SCHEMA_ID = createHash('sha256')
@@ -41,7 +42,8 @@ export interface EntrySource {
 
 interface EntryManifest {
   schema: string;
-  columns: string[];
+  /** Each column with its type: a struct may hold only some of its fields (struct-fields.ts). */
+  columns: (readonly [name: string, type: string])[];
   sources: EntrySource[];
 }
 
@@ -51,7 +53,8 @@ export interface CacheEntry {
   current: boolean;
   manifestPath: string;
   parquetPath: string;
-  columns: ReadonlySet<string>;
+  /** Column name → the type it was written with. */
+  columns: ReadonlyMap<string, string>;
   sources: ReadonlyMap<string, EntrySource>;
   /** Last use (the manifest's modification time). */
   usedAtMs: number;
@@ -85,7 +88,7 @@ async function readEntry(dir: string, id: string): Promise<CacheEntry | null> {
       current,
       manifestPath: paths.manifest,
       parquetPath: paths.parquet,
-      columns: new Set(current ? manifest.columns : []),
+      columns: new Map(current ? manifest.columns : []),
       sources: new Map(current ? manifest.sources!.map((s) => [s.key, s]) : []),
       usedAtMs: manifestStat.mtimeMs,
       bytes: manifestStat.size + parquetStat.size,
@@ -96,12 +99,25 @@ async function readEntry(dir: string, id: string): Promise<CacheEntry | null> {
 }
 
 /** Publish an entry whose Parquet file is written at `${parquet}.tmp`. */
-export async function publishEntry(dir: string, id: string, columns: readonly string[], sources: readonly EntrySource[]): Promise<void> {
+export async function publishEntry(
+  dir: string,
+  id: string,
+  columns: ReadonlyArray<readonly [string, string]>,
+  sources: readonly EntrySource[],
+): Promise<void> {
   const paths = entryPaths(dir, id);
   await rename(`${paths.parquet}.tmp`, paths.parquet);
   const manifest: EntryManifest = { schema: SCHEMA_ID, columns: [...columns], sources: [...sources] };
   await writeFile(`${paths.manifest}.tmp`, JSON.stringify(manifest));
   await rename(`${paths.manifest}.tmp`, paths.manifest);
+}
+
+/** Whether the entry holds every one of these columns, each with at least the fields asked for. */
+export function holdsColumns(entry: Pick<CacheEntry, 'columns'>, columns: ReadonlyArray<EventColumn>): boolean {
+  return columns.every(([name, type]) => {
+    const held = entry.columns.get(name);
+    return held !== undefined && typeCovers(held, type);
+  });
 }
 
 /** Manifest first: from then on no reader picks the entry. */

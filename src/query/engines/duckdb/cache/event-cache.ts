@@ -17,11 +17,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rm, utimes } from 'node:fs/promises';
 import { LIST, TIMESTAMP, UINTEGER, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
 import type { TimeWindow } from '../../../engine.js';
-import { columnNames } from '../columns.js';
 import type { LogFile } from '../discover.js';
 import { FILE_COLUMN, LOADED_TABLE, ofFiles } from '../loaded-table.js';
 import { toTimestampValue } from '../params.js';
 import { sqlLiteral } from '../schema.js';
+import { narrowingSql } from '../struct-fields.js';
 import { columnListSql, type EventColumn } from '../table.js';
 import { entryPaths, newEntryId, publishEntry, readEntries, type EntrySource } from './entries.js';
 import { evictCache } from './evict.js';
@@ -75,11 +75,16 @@ export class EventCache {
     return this.unwritable === null;
   }
 
+  /** The types the load's columns are read with: entries read in one statement must agree on them. */
+  signatureOf(group: CachedGroup): string {
+    return JSON.stringify(this.columns.map(([name]) => group.entry.columns.get(name)));
+  }
+
   /** Which files can be read from the cache, keyed as they are now. */
   async plan(files: readonly LogFile[]): Promise<CachePlan> {
     const [entries, keys] = await Promise.all([readEntries(this.settings.dir), Promise.all(files.map((f) => sourceKey(f.path)))]);
     const keyed = files.map((file, number) => ({ file, number, key: keys[number] ?? null }));
-    return planCacheReads(entries, keyed, columnNames(this.columns));
+    return planCacheReads(entries, keyed, this.columns);
   }
 
   /**
@@ -88,9 +93,13 @@ export class EventCache {
    */
   async read(connection: DuckDBConnection, groups: readonly CachedGroup[], window: TimeWindow): Promise<void> {
     const whole = groups.every((g) => g.whole);
+    // The groups' entries hold these columns with the same types (readsOf groups them so); a
+    // struct written wider than this load's is narrowed to it.
+    const held = groups[0]!.entry.columns;
+    const select = this.columns.map(([name, type]) => narrowingSql(name, held.get(name)!, type)).join(', ');
     const sql = `
 INSERT INTO ${LOADED_TABLE} BY NAME
-SELECT ${columnListSql(this.columns)} FROM read_parquet($1, union_by_name = true)
+SELECT ${select} FROM read_parquet($1, union_by_name = true)
 WHERE "eventTime" >= $2 AND "eventTime" < $3${whole ? '' : ` AND ${FILE_COLUMN} IN (SELECT unnest($4))`}`;
     const values = [listValue(groups.map((g) => g.entry.parquetPath)), toTimestampValue(window.start), toTimestampValue(window.end)];
     const types = [LIST(VARCHAR), TIMESTAMP, TIMESTAMP];
@@ -125,7 +134,7 @@ WHERE "eventTime" >= $2 AND "eventTime" < $3${whole ? '' : ` AND ${FILE_COLUMN} 
         [LIST(UINTEGER)],
       );
       const sources: EntrySource[] = unchanged.map((f) => ({ key: f.key!, path: f.source, file: f.number, events: f.events }));
-      await publishEntry(this.settings.dir, id, columnNames(this.columns), sources);
+      await publishEntry(this.settings.dir, id, this.columns, sources);
       this.wrote = true;
       return unchanged.length;
     } catch (error) {

@@ -10,7 +10,7 @@
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ENTRY_PREFIX, readEntries, removeEntry, type CacheEntry } from './entries.js';
+import { ENTRY_PREFIX, holdsColumns, readEntries, removeEntry, type CacheEntry } from './entries.js';
 
 /** A writer renames its files into place within milliseconds; anything older is abandoned. */
 const ABANDONED_AFTER_MS = 60 * 60 * 1000;
@@ -32,7 +32,7 @@ export async function evictCache(dir: string, maxBytes: number, nowMs = Date.now
 function isSuperseded(entry: CacheEntry, entries: readonly CacheEntry[]): boolean {
   if (!entry.current) return false;
   const newer = entries.filter(
-    (other) => other !== entry && other.current && other.usedAtMs > entry.usedAtMs && [...entry.columns].every((c) => other.columns.has(c)),
+    (other) => other !== entry && other.current && other.usedAtMs > entry.usedAtMs && holdsColumns(other, [...entry.columns]),
   );
   return [...entry.sources.keys()].every((key) => newer.some((other) => other.sources.has(key)));
 }

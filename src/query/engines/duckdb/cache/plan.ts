@@ -4,7 +4,8 @@
  * recently among those that hold it; the rest are parsed again.
  */
 import type { LogFile } from '../discover.js';
-import type { CacheEntry } from './entries.js';
+import type { EventColumn } from '../table.js';
+import { holdsColumns, type CacheEntry } from './entries.js';
 
 export interface KeyedFile {
   file: LogFile;
@@ -34,8 +35,8 @@ export interface CachePlan {
   misses: KeyedFile[];
 }
 
-export function planCacheReads(entries: readonly CacheEntry[], files: readonly KeyedFile[], columns: readonly string[]): CachePlan {
-  const newestFirst = entries.filter((e) => e.current && columns.every((c) => e.columns.has(c))).sort((a, b) => b.usedAtMs - a.usedAtMs);
+export function planCacheReads(entries: readonly CacheEntry[], files: readonly KeyedFile[], columns: ReadonlyArray<EventColumn>): CachePlan {
+  const newestFirst = entries.filter((e) => e.current && holdsColumns(e, columns)).sort((a, b) => b.usedAtMs - a.usedAtMs);
   const groups = new Map<CacheEntry, CachedFile[]>();
   const misses: KeyedFile[] = [];
   for (const keyed of files) {
