@@ -53,14 +53,15 @@ const MAX_OBJECT_BYTES = 1024 * 1024 * 1024;
  */
 function directInsertSql(columns: ReadonlyArray<EventColumn>, gzip: boolean, maxObjectBytes: number): string {
   const record = `STRUCT(${columns.map(([name, type]) => `"${name}" ${type}`).join(', ')})[]`;
+  // file_index: the file's place in $1, so its number is that place in $2.
   return `
 INSERT INTO ${LOADED_TABLE} BY NAME
-SELECT unnest(event), number AS ${FILE_COLUMN} FROM (
-  SELECT unnest(coalesce("Records", [NULL])) AS event, filename
-  FROM read_json($1, format = 'unstructured', compression = '${gzip ? 'gzip' : 'uncompressed'}', filename = true,
+SELECT unnest(event), $2[CAST(file_index AS BIGINT) + 1] AS ${FILE_COLUMN} FROM (
+  SELECT unnest(coalesce("Records", [NULL])) AS event, file_index
+  FROM read_json($1, format = 'unstructured', compression = '${gzip ? 'gzip' : 'uncompressed'}',
                  maximum_sample_files = 1, maximum_object_size = ${maxObjectBytes},
                  columns = {'Records': ${sqlLiteral(record)}})
-) JOIN (SELECT unnest($1) AS filename, unnest($2) AS number) USING (filename)`;
+)`;
 }
 
 const COUNTS_SQL = `
