@@ -10,6 +10,11 @@
  * Every event of each file is loaded, not only the window's: a cache entry holds whole files
  * (it serves later runs over other windows), and the view applies the window.
  * A file that cannot be read is named in a warning and the rest is loaded.
+ *
+ * No worker threads: reading a file whole is DuckDB's work on DuckDB's threads (both cores),
+ * and JavaScript only orders it. (When JavaScript split the files, the split ran on the main
+ * thread while zlib and DuckDB ran on theirs; moving it to workers measured no gain, as the
+ * two cores were already busy.)
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineHooks, LoadProgress, TimeWindow } from '../../engine.js';
