@@ -13,8 +13,8 @@
  *
  * No worker threads: reading a file whole is DuckDB's work on DuckDB's threads (both cores),
  * and JavaScript only orders it. (When JavaScript split the files, the split ran on the main
- * thread while zlib and DuckDB ran on theirs; moving it to workers measured no gain, as the
- * two cores were already busy.)
+ * thread while zlib and DuckDB ran on theirs, so the two cores were already busy; splitting in
+ * two workers measured more CPU, 7-8 s against 6.3 s per million events, not less.)
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineHooks, LoadProgress, TimeWindow } from '../../engine.js';
