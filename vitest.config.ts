@@ -3,10 +3,13 @@ import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 /**
- * The engine's cache of typed events (CTRB_CACHE_DIR) lives in a folder of this test run's
- * own, never the user's; test/engines/cache-dir.setup.ts removes it afterwards.
+ * The engine's cache of parsed events lives in a folder of this test run's own, never the
+ * user's: CTRB_CACHE_DIR for the tests, and a HOME of its own for the processes tests start
+ * with a bare environment (a worker's default cache is under $HOME/.cache).
+ * test/engines/cache-dir.setup.ts makes them and removes them afterwards.
  */
 export const TEST_CACHE_DIR = join(tmpdir(), `ctrb-test-cache-${process.pid}`);
+export const TEST_HOME = join(tmpdir(), `ctrb-test-home-${process.pid}`);
 
 export default defineConfig({
   test: {
@@ -16,7 +19,7 @@ export default defineConfig({
     // Two cores: keep parallel DuckDB and Redis work from starving each other.
     maxWorkers: 2,
     minWorkers: 1,
-    env: { CTRB_CACHE: 'on', CTRB_CACHE_DIR: TEST_CACHE_DIR },
+    env: { CTRB_CACHE: 'on', CTRB_CACHE_DIR: TEST_CACHE_DIR, HOME: TEST_HOME },
     globalSetup: ['test/engines/cache-dir.setup.ts'],
   },
 });
