@@ -23,8 +23,8 @@ import { BotRunQueue } from './run-queue.js';
 import { requestUndo } from '../worker/undo-request.js';
 
 export interface RunningBot {
-  /** The HTTP port listened on (HTTP mode). */
-  port?: number;
+  /** The port listened on: Slack's requests in HTTP mode, only /healthz in Socket Mode. */
+  port: number;
   /** Stops receiving, lets requests in hand finish, closes the queues and Redis. */
   stop(): Promise<void>;
 }
@@ -37,13 +37,14 @@ const HEALTH_TIMEOUT_MS = 1_000;
 /** Socket Mode retries a refused connection for ever; a bot that cannot connect must say so. */
 const STARTUP_TIMEOUT_MS = 30_000;
 
-async function startWithin<T>(starting: Promise<T>, ms: number, socketMode: boolean): Promise<T> {
+async function startWithin<T>(starting: Promise<T>, ms: number, slack: Config['slack']): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const hint = socketMode
-        ? 'check SLACK_APP_TOKEN (an app-level xapp- token with connections:write) and that Socket Mode is on in the app settings'
-        : 'check that PORT is free';
+      const reach = `that ${slack.apiUrl} (SLACK_API_URL) can be reached from here`;
+      const hint = slack.socketMode
+        ? `check ${reach}, SLACK_APP_TOKEN (an app-level xapp- token with connections:write) and that Socket Mode is on in the app settings`
+        : `check ${reach}`;
       reject(new Error(`the bot could not start within ${ms / 1000} s: ${hint}`));
     }, ms);
     timer.unref();
@@ -87,9 +88,9 @@ export async function startBot(config: Config, options: StartBotOptions = {}): P
     healthy: async () => (await Promise.race([redis.ping(), sleep(HEALTH_TIMEOUT_MS)])) === 'PONG',
   });
 
-  let port: number | undefined;
+  let port: number;
   try {
-    ({ port } = await startWithin(slack.start(), STARTUP_TIMEOUT_MS, config.slack.socketMode));
+    ({ port } = await startWithin(slack.start(), STARTUP_TIMEOUT_MS, config.slack));
   } catch (e) {
     // Close what was opened, so a refused token or a taken port ends the process instead of
     // leaving Redis and the health server holding it open.
@@ -102,7 +103,7 @@ export async function startBot(config: Config, options: StartBotOptions = {}): P
 
   let stopping: Promise<void> | undefined;
   return {
-    ...(port !== undefined ? { port } : {}),
+    port,
     stop() {
       stopping ??= (async () => {
         await slack.stop().catch((e: unknown) => logger.warn({ err: e }, 'stopping the Slack receiver failed'));
@@ -126,7 +127,21 @@ export async function runBot(config: Config): Promise<void> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
-  const bot = await startBot(config, { logger });
+  const starting = startBot(config, { logger });
+  const first = await Promise.race([starting.then((bot) => ({ bot }), (error: unknown) => ({ error })), signalled.then((signal) => ({ signal }))]);
+  if ('error' in first) {
+    // Said once, plainly, then exit: the Web API client may still be retrying a call to Slack,
+    // which would otherwise keep a bot that failed to start alive.
+    logger.error({ err: first.error }, 'the bot could not start');
+    process.stderr.write(`error ${first.error instanceof Error ? first.error.message : String(first.error)}\n`);
+    process.exit(1);
+  }
+  if ('signal' in first) {
+    // Stopped while still starting: nothing was taken in yet, so there is nothing to finish.
+    logger.info({ signal: first.signal }, 'stopped while starting');
+    process.exit(0);
+  }
+  const { bot } = first;
   await signalled.then((signal) => logger.info({ signal }, 'stopping'));
   const timedOut = await Promise.race([bot.stop().then(() => false), sleep(config.shutdownTimeoutMs).then(() => true)]);
   if (timedOut) {

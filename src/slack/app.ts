@@ -10,17 +10,18 @@
  * (listeners/index.ts). The Web API client talks to `SLACK_API_URL` (GovSlack, a proxy, a
  * test fake) and honours Slack's 429 `Retry-After` with its built-in retries.
  *
- * `GET /healthz` answers 200 while the bot's dependencies (Redis) answer, 503 otherwise, for
- * container health checks (on `PORT` in both modes).
+ * `GET /healthz` (health.ts) is served on `PORT` in both modes. A port that cannot be listened
+ * on fails the start with a message naming it.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { answerHealth, HEALTH_PATH, listenError, startHealthServer, type HealthServer } from './health.js';
 import { registerListeners, type ListenerDeps } from './listeners/index.js';
 
-export const HEALTH_PATH = '/healthz';
+export { HEALTH_PATH } from './health.js';
 
 export interface SlackAppOptions {
   config: Pick<Config, 'slack'>;
@@ -33,33 +34,21 @@ export interface SlackAppOptions {
 
 export interface SlackApp {
   app: App;
-  /** Starts receiving; in HTTP mode resolves with the port actually listened on. */
-  start(): Promise<{ port?: number }>;
+  /** Starts receiving; resolves with the port actually listened on (Slack's requests or /healthz). */
+  start(): Promise<{ port: number }>;
   stop(): Promise<void>;
 }
 
 export function createSlackApp(options: SlackAppOptions): SlackApp {
   const { slack } = options.config;
   const logger = boltLogger(options.logger.child({ component: 'bolt' }));
-  const healthRoute = {
-    path: HEALTH_PATH,
-    method: ['GET'],
-    handler: (_req: unknown, res: import('node:http').ServerResponse) => {
-      void options.healthy().then(
-        (ok) => res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'redis unavailable\n'),
-        () => res.writeHead(503, { 'content-type': 'text/plain' }).end('redis unavailable\n'),
-      );
-    },
-  };
-
   let receiver: Receiver;
   if (slack.socketMode) {
     receiver = new SocketModeReceiver({
       appToken: slack.appToken ?? '',
       logger,
-      customRoutes: [healthRoute],
       // Bolt hands these client options to the Socket Mode client (apps.connections.open).
-      installerOptions: { clientOptions: { slackApiUrl: slack.apiUrl }, port: slack.port },
+      installerOptions: { clientOptions: { slackApiUrl: slack.apiUrl } },
     });
   } else {
     receiver = new HTTPReceiver({
@@ -69,7 +58,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       signatureVerification: true,
       // Respond as soon as a listener acks; the rest of its work happens after the response.
       processBeforeResponse: false,
-      customRoutes: [healthRoute],
+      customRoutes: [{ path: HEALTH_PATH, method: ['GET'], handler: (_req, res) => answerHealth(options.healthy, res) }],
     });
   }
 
@@ -87,19 +76,29 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   });
   registerListeners(app, options.listenerDeps(app.client));
 
+  let health: HealthServer | undefined;
+  let connected = false;
   return {
     app,
     async start() {
-      const started = (await app.start(slack.port)) as Server | undefined;
-      const address = started && typeof started.address === 'function' ? (started.address() as AddressInfo | null) : null;
-      return address ? { port: address.port } : {};
+      if (receiver instanceof SocketModeReceiver) {
+        // The port first: a taken one fails the start before Slack is connected to.
+        health = await startHealthServer(slack.port, options.healthy);
+        await app.start();
+        connected = true;
+        return { port: health.port };
+      }
+      const started = (await app.start(slack.port).catch((e: unknown) => Promise.reject(listenError(e, slack.port)))) as Server;
+      return { port: (started.address() as AddressInfo).port };
     },
     async stop() {
       // Bolt's Socket Mode receiver only starts the WebSocket's closing handshake; wait for
       // Slack's answer, or a process exiting right after stop() cuts the handshake short.
-      const disconnected = receiver instanceof SocketModeReceiver ? new Promise((resolve) => receiver.client.once('disconnected', resolve)) : undefined;
+      // (A client that never connected has no handshake to wait for.)
+      const disconnected = receiver instanceof SocketModeReceiver && connected ? new Promise((resolve) => receiver.client.once('disconnected', resolve)) : undefined;
       await app.stop();
       await disconnected;
+      await health?.close();
     },
   };
 }

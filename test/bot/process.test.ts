@@ -3,12 +3,12 @@
  * environment.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalStore } from '../../src/approval/index.js';
-import { FAKE_BOT_TOKEN, FakeSlackApi } from '../fakes/slack-api.js';
+import { FAKE_APP_TOKEN, FAKE_BOT_TOKEN, FakeSlackApi } from '../fakes/slack-api.js';
 import { useTestRedis } from '../support/redis.js';
 import { RUNBOOKS_DIR, SIGNING_SECRET } from './harness.js';
 
@@ -72,6 +72,59 @@ describe('ctrb bot', () => {
     expect(bot.err()).toContain('invalid_auth');
   });
 
+  for (const mode of ['HTTP mode', 'Socket Mode'] as const) {
+    it(`exits 1 naming PORT when the port is taken (${mode}), before connecting to Slack`, async () => {
+      const taken = await occupyPort();
+      const opened = slack.callsTo('apps.connections.open', { all: true }).length;
+      try {
+        const bot = ctrb(['bot'], {
+          SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+          ...(mode === 'Socket Mode' ? { SLACK_APP_TOKEN: FAKE_APP_TOKEN } : { SLACK_SIGNING_SECRET: SIGNING_SECRET }),
+          SLACK_API_URL: slack.apiUrl,
+          REDIS_URL: redis.url,
+          CTRB_REDIS_PREFIX: redis.prefix(),
+          CTRB_RUNBOOKS: RUNBOOKS_DIR,
+          PORT: String(taken.port),
+        });
+        expect(await exitWithin(bot, 15_000)).toBe(1);
+        expect(bot.err()).toContain(`error PORT ${taken.port} is already in use by another process: stop it, or set PORT to a free port`);
+        // One plain sentence, not a stack trace.
+        expect(bot.err()).not.toContain('    at ');
+        expect(slack.callsTo('apps.connections.open', { all: true })).toHaveLength(opened);
+      } finally {
+        taken.server.close();
+      }
+    });
+  }
+
+  it('exits 0 on SIGTERM while it is still starting (Slack not answering yet)', async () => {
+    // A Slack that takes connections and never answers: the start waits on it.
+    let reached!: () => void;
+    const waiting = new Promise<void>((resolve) => (reached = resolve));
+    const silent = createServer((socket) => {
+      socket.on('error', () => undefined);
+      reached();
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const bot = ctrb(['bot'], {
+        SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+        SLACK_APP_TOKEN: FAKE_APP_TOKEN,
+        SLACK_API_URL: `http://127.0.0.1:${(silent.address() as { port: number }).port}/api/`,
+        REDIS_URL: redis.url,
+        CTRB_REDIS_PREFIX: redis.prefix(),
+        CTRB_RUNBOOKS: RUNBOOKS_DIR,
+        PORT: String(await freePort()),
+      });
+      await waiting;
+      bot.child.kill('SIGTERM');
+      expect(await exitWithin(bot, 10_000)).toBe(0);
+      expect(bot.out()).toContain('stopped while starting');
+    } finally {
+      silent.close();
+    }
+  });
+
   it('refuses to start on a bad environment, listing every problem in one message, exit code 2', async () => {
     const bot = ctrb(['bot'], { SLACK_BOT_TOKEN: 'xoxp-not-a-bot-token', REDIS_URL: 'http://localhost' });
     expect(await bot.exited).toBe(2);
@@ -104,6 +157,20 @@ describe('ctrb audit', () => {
     ]);
   });
 });
+
+/** The exit code, or SIGKILL and "still running" after `ms`. */
+async function exitWithin(bot: ReturnType<typeof ctrb>, ms: number): Promise<number | null | 'still running'> {
+  const code = await Promise.race([bot.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), ms))]);
+  if (code === 'still running') bot.child.kill('SIGKILL');
+  return code;
+}
+
+/** A port some other process holds, as the bot finds it. */
+async function occupyPort(): Promise<{ server: Server; port: number }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, resolve));
+  return { server, port: (server.address() as { port: number }).port };
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,62 @@
+/**
+ * `GET /healthz`: 200 while the bot's dependencies (Redis) answer, 503 otherwise, for container
+ * health checks. In HTTP mode it is one more route of Bolt's receiver; in Socket Mode, where
+ * nothing else listens, it is this small server of its own, so that a taken port is an error
+ * the bot reports at start (Bolt's Socket Mode receiver leaves its server's listen error
+ * unhandled, which ends the process with a stack trace).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export const HEALTH_PATH = '/healthz';
+
+export type HealthCheck = () => Promise<boolean>;
+
+/** Answers one health request. */
+export function answerHealth(healthy: HealthCheck, res: ServerResponse): void {
+  const reply = (ok: boolean): void => {
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'redis unavailable\n');
+  };
+  healthy().then(reply, () => reply(false));
+}
+
+export interface HealthServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Serves only `GET /healthz` on `port`; anything else is 404. Rejects when the port cannot be had. */
+export async function startHealthServer(port: number, healthy: HealthCheck): Promise<HealthServer> {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'GET' && req.url?.split('?')[0] === HEALTH_PATH) return answerHealth(healthy, res);
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
+  });
+  await listen(server, port);
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections of a health checker would otherwise hold the close open.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e) => reject(listenError(e, port)));
+    server.listen(port, () => resolve());
+  });
+}
+
+/**
+ * What a failed listen means to the person starting the bot: the port is named, and what to do.
+ * Other errors pass through unchanged.
+ */
+export function listenError(e: unknown, port: number): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') return new Error(`PORT ${port} is already in use by another process: stop it, or set PORT to a free port`);
+  if (code === 'EACCES') return new Error(`PORT ${port} may not be listened on by this user: set PORT to a port above 1023`);
+  return e;
+}
