@@ -8,7 +8,9 @@
 # prebuilt per-platform package (@duckdb/node-bindings-linux-x64 / -linux-arm64), chosen by
 # `npm ci` for the platform it runs on. The dependency stages run on the same base image as
 # the runtime, so the binding installed is the one the runtime loads. Nothing is compiled.
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 22 (LTS): the project runs on 20 and later, but the AWS SDK's releases from 2027 on
+# need 22, and a deployed image should keep taking its fixes.
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 # --- build: every dependency, compile TypeScript to dist/ ---------------------------------
 FROM ${NODE_IMAGE} AS build
