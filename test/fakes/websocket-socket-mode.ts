@@ -19,6 +19,13 @@ const DEFAULT_ACK_TIMEOUT_MS = 5_000;
 
 export type EnvelopeType = 'slash_commands' | 'interactive' | 'events_api';
 
+/**
+ * Why Slack sends `disconnect` on a connection: `warning` ahead of recycling the server that
+ * holds it, `refresh_requested` when it does, `link_disabled` when Socket Mode was turned off in
+ * the app's settings.
+ */
+export type DisconnectReason = 'warning' | 'refresh_requested' | 'link_disabled';
+
 export interface DeliverOptions {
   /** Slack's nth redelivery of an event that was not acked in time (`retry_attempt`). */
   retryAttempt?: number;
@@ -123,11 +130,22 @@ export class FakeSocketMode {
   }
 
   /**
+   * Sends Slack's `disconnect` message on a connection (the newest open one unless told), as
+   * Slack does before it recycles the server holding it; the app is expected to hang up and
+   * connect again to a new URL. Returns the session it went to.
+   */
+  requestDisconnect(reason: DisconnectReason, session: SocketModeSession | undefined = this.newestOpen()): SocketModeSession {
+    if (!session) throw new Error('no Socket Mode app is connected');
+    session.connection.send(JSON.stringify({ type: 'disconnect', reason, debug_info: { host: 'applink-fake' } }));
+    return session;
+  }
+
+  /**
    * Pushes an envelope to the newest open connection, as Slack delivers a request to a Socket
    * Mode app, and resolves with the app's ack (fails if none comes within the timeout).
    */
   deliver(type: EnvelopeType, payload: Record<string, unknown>, options: DeliverOptions = {}): Promise<EnvelopeAck> {
-    const session = [...this.sessions].reverse().find((s) => s.connection.open);
+    const session = this.newestOpen();
     if (!session) return Promise.reject(new Error('no Socket Mode app is connected'));
     const envelopeId = randomUUID();
     const envelope = {
@@ -152,6 +170,10 @@ export class FakeSocketMode {
   close(): void {
     for (const session of this.sessions) session.connection.terminate();
     this.failPending(() => true, 'the fake Slack was closed');
+  }
+
+  private newestOpen(): SocketModeSession | undefined {
+    return [...this.sessions].reverse().find((s) => s.connection.open);
   }
 
   private onMessage(session: SocketModeSession, text: string): void {

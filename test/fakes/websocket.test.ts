@@ -135,6 +135,34 @@ describe('a connection over TCP', () => {
     expect(await connection.whenClosed()).toEqual({ code: 1000, reason: '', clean: true, initiatedBy: 'client' });
   });
 
+  it("answers the client's close frame but leaves the TCP connection up when told to, as Slack does", async () => {
+    const client = await RawClient.connect(port);
+    const { connection } = accepted.at(-1)!;
+    connection.keepTcpOpenAfterClosing = true;
+    client.socket.write(clientFrame(CLOSE, closeBody(1000)));
+
+    expect(await client.nextFrame()).toEqual({ opcode: CLOSE, payload: closeBody(1000) });
+    const ended = await Promise.race([client.ended.then(() => 'ended'), new Promise((r) => setTimeout(() => r('still up'), 300))]);
+    expect(ended).toBe('still up');
+    expect(connection.closed).toBeUndefined();
+    client.socket.destroy();
+    expect(await connection.whenClosed()).toEqual({ code: 1000, reason: '', clean: true, initiatedBy: 'client' });
+  });
+
+  it('once gone silent, reads nothing and answers nothing, not even a ping or a close frame', async () => {
+    const client = await RawClient.connect(port);
+    const { connection, messages } = accepted.at(-1)!;
+    connection.goSilent();
+    expect(connection.open).toBe(false);
+    expect(() => connection.send('lost')).toThrow();
+    client.socket.write(Buffer.concat([clientFrame(TEXT, 'anyone?'), clientFrame(PING, 'are you there'), clientFrame(CLOSE, closeBody(1000))]));
+
+    await expect(client.nextFrame()).rejects.toThrow(/nothing more/);
+    expect(messages).toEqual([]);
+    client.socket.destroy();
+    expect(await connection.whenClosed()).toEqual({ code: 1006, reason: '', clean: false, initiatedBy: 'none' });
+  });
+
   it('closes first when asked, and the connection ends once the client answers', async () => {
     const client = await RawClient.connect(port);
     const { connection } = accepted.at(-1)!;

@@ -54,6 +54,14 @@ export class WebSocketConnection {
    * trip away would (0: at once).
    */
   closeReplyDelayMs = 0;
+  /**
+   * Whether the server, having answered the client's close frame, leaves the TCP connection
+   * open instead of ending it as RFC 6455 §7.1.1 asks. Slack's Socket Mode servers do leave it
+   * open (found by the @slack/socket-mode maintainers, release 3.2.0): true plays that, and the
+   * connection lasts until the client drops it.
+   */
+  keepTcpOpenAfterClosing = false;
+  private silent = false;
   private closeSentAtMs: number | undefined;
   private readonly reader = new FrameReader();
   private readonly assembler = new MessageAssembler();
@@ -79,9 +87,9 @@ export class WebSocketConnection {
     if (head.length > 0) queueMicrotask(() => this.read(head));
   }
 
-  /** Whether text can still be sent (no close frame either way yet). */
+  /** Whether text can still be sent (no close frame either way yet, and not gone silent). */
   get open(): boolean {
-    return !this.sentClose && !this.receivedClose && !this.socket.destroyed;
+    return !this.sentClose && !this.receivedClose && !this.silent && !this.socket.destroyed;
   }
 
   /** When (performance.now()) the server's close frame was written: its first or its answer. */
@@ -95,7 +103,7 @@ export class WebSocketConnection {
   }
 
   send(text: string): void {
-    if (!this.open) throw new Error('the WebSocket connection is closing or closed');
+    if (!this.open) throw new Error('the WebSocket connection is closing, closed or silent');
     this.socket.write(serverFrame(OPCODE.text, Buffer.from(text, 'utf8')));
   }
 
@@ -115,6 +123,16 @@ export class WebSocketConnection {
     this.socket.destroy();
   }
 
+  /**
+   * From now on the connection is silent both ways, as one lost in the network without a FIN
+   * (a NAT or proxy that forgot it) would be: nothing the client sends is read or answered, not
+   * its pings, not its close frame, and nothing more is sent. The TCP connection stays up until
+   * the client drops it.
+   */
+  goSilent(): void {
+    this.silent = true;
+  }
+
   /** Resolves when the TCP connection has ended; fails if it is still up after `timeoutMs`. */
   whenClosed(timeoutMs = 5_000): Promise<WebSocketClosed> {
     if (this.closedWith) return Promise.resolve(this.closedWith);
@@ -128,6 +146,7 @@ export class WebSocketConnection {
   }
 
   private read(chunk: Buffer): void {
+    if (this.silent) return;
     try {
       for (const frame of this.reader.push(chunk)) this.onFrame(frame);
     } catch (e) {
@@ -173,7 +192,9 @@ export class WebSocketConnection {
           this.sentClose = true;
           const answer = () => {
             this.closeSentAtMs = performance.now();
-            this.socket.end(serverFrame(OPCODE.close, echo));
+            const frame = serverFrame(OPCODE.close, echo);
+            if (this.keepTcpOpenAfterClosing) this.socket.write(frame);
+            else this.socket.end(frame);
           };
           if (this.closeReplyDelayMs > 0) setTimeout(answer, this.closeReplyDelayMs).unref();
           else answer();
