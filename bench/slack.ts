@@ -13,7 +13,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -25,6 +24,7 @@ import { FAKE_BOT_TOKEN, FakeSlackApi } from '../test/fakes/slack-api.js';
 import { eventCallbackRequest, send, slashCommandRequest } from '../test/fakes/slack-signing.js';
 import { median, percentile, printFigure } from './report.js';
 import { startTestRedis } from '../test/support/redis-server.js';
+import { freePort } from '../test/support/ports.js';
 
 const CONCURRENCY = 50;
 const ACK_ROUNDS = Number(process.env.BENCH_ACK_ROUNDS ?? 10);
@@ -191,16 +191,4 @@ async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: numbe
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${child.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 5));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -11,6 +11,7 @@ import { ApprovalStore } from '../../src/approval/index.js';
 import { FAKE_APP_TOKEN, FAKE_BOT_TOKEN, FakeSlackApi } from '../fakes/slack-api.js';
 import { useTestRedis } from '../support/redis.js';
 import { RUNBOOKS_DIR, SIGNING_SECRET } from './harness.js';
+import { freePort } from '../support/ports.js';
 
 const CTRB = join(import.meta.dirname, '..', '..', 'bin', 'ctrb.js');
 const redis = useTestRedis();
@@ -170,15 +171,4 @@ async function occupyPort(): Promise<{ server: Server; port: number }> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, resolve));
   return { server, port: (server.address() as { port: number }).port };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }

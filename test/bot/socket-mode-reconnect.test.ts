@@ -17,19 +17,12 @@
  * So a reconnection takes 5 to 15 s here: the tests wait for events with generous timeouts and
  * time nothing.
  */
-import { createServer } from 'node:net';
-import { Queue } from 'bullmq';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { startBot, type RunningBot } from '../../src/bot/index.js';
-import { loadConfig } from '../../src/config.js';
-import { queuePrefix } from '../../src/queue/connection.js';
-import { RUNS_QUEUE, type RunJobData } from '../../src/queue/jobs.js';
-import { FAKE_APP_TOKEN, FAKE_BOT_TOKEN, FakeSlackApi } from '../fakes/slack-api.js';
 import { eventCallbackRequest, slashCommandRequest } from '../fakes/slack-signing.js';
 import type { SocketModeSession } from '../fakes/websocket-socket-mode.js';
 import { useTestRedis } from '../support/redis.js';
-import { ALARM_BOT, ALARM_CHANNEL, alarmPost, eventually, PEOPLE, RUNBOOKS_DIR, textOf } from './harness.js';
+import { ALARM_CHANNEL, alarmPost, eventually, PEOPLE, textOf } from './harness.js';
+import { payloadOf, startSocketModeBot, type SocketModeBot } from './socket-mode-harness.js';
 
 const redis = useTestRedis();
 
@@ -38,57 +31,7 @@ const RECONNECT_TIMEOUT_MS = 40_000;
 /** For tests that wait on the client's pong watchdog as well as its reconnect delay. */
 const SLOW_TEST_TIMEOUT_MS = 90_000;
 
-interface SocketModeBot {
-  bot: RunningBot;
-  slack: FakeSlackApi;
-  runs: Queue<RunJobData>;
-  stop(): Promise<void>;
-}
-
-async function startSocketModeBot(): Promise<SocketModeBot> {
-  const slack = await FakeSlackApi.start({ users: Object.values(PEOPLE).map((id) => ({ id })) });
-  const config = loadConfig(
-    {
-      SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
-      SLACK_APP_TOKEN: FAKE_APP_TOKEN,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(await freePort()),
-      REDIS_URL: redis.url,
-      CTRB_REDIS_PREFIX: redis.prefix(),
-      CTRB_ALARM_CHANNELS: ALARM_CHANNEL,
-      CTRB_ALARM_BOT_IDS: ALARM_BOT,
-      CTRB_RUNBOOKS: RUNBOOKS_DIR,
-      CTRB_SHUTDOWN_TIMEOUT: '5s',
-      LOG_LEVEL: 'silent',
-    },
-    { role: 'bot' },
-  );
-  const bot = await startBot(config, { logger: pino({ level: 'silent' }) });
-  const runs = new Queue<RunJobData>(RUNS_QUEUE, { connection: { url: redis.url }, prefix: queuePrefix(config.redis) });
-  return {
-    bot,
-    slack,
-    runs,
-    async stop() {
-      await bot.stop();
-      await runs.close();
-      await slack.close();
-    },
-  };
-}
-
-/** A free TCP port for the health endpoint the bot serves in Socket Mode too. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Socket Mode carries the HTTP requests' payloads as JSON, unsigned. */
-const slashCommand = (text: string) =>
-  Object.fromEntries(new URLSearchParams(slashCommandRequest('', { text, userId: PEOPLE.alice, channelId: 'C0SECOPS' }).body));
+const slashCommand = (text: string) => payloadOf(slashCommandRequest('', { text, userId: PEOPLE.alice, channelId: 'C0SECOPS' }));
 
 /** All the runs queued so far. */
 const runJobs = async (s: SocketModeBot) => (await s.runs.getJobs(['waiting', 'delayed', 'prioritized', 'active'])).map((j) => j.data);
@@ -117,7 +60,7 @@ function expectOneUrlPerConnectionAndNoStrayAcks(s: SocketModeBot, connections: 
 /** Runs `test` against a bot of its own, stopped afterwards whatever happens. */
 function withBot(test: (s: SocketModeBot) => Promise<void>): () => Promise<void> {
   return async () => {
-    const s = await startSocketModeBot();
+    const s = await startSocketModeBot(redis);
     try {
       await test(s);
     } finally {

@@ -4,95 +4,14 @@
  * the bot answers them with acks, enqueued jobs and Web API calls exactly as it answers the
  * same requests over HTTP (investigate.test.ts, alarms.test.ts, approvals.test.ts).
  */
-import { createServer } from 'node:net';
-import { Queue } from 'bullmq';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApprovalStore } from '../../src/approval/index.js';
-import { startBot, type RunningBot } from '../../src/bot/index.js';
-import { loadConfig } from '../../src/config.js';
-import { queuePrefix } from '../../src/queue/connection.js';
-import { REMEDIATIONS_QUEUE, RUNS_QUEUE, type RemediationJobData, type RunJobData } from '../../src/queue/jobs.js';
 import { approvalViewOf, renderApprovalMessage } from '../../src/slack/render/index.js';
-import { FAKE_APP_TOKEN, FAKE_BOT_TOKEN, FakeSlackApi } from '../fakes/slack-api.js';
-import { blockActionPayload, eventCallbackRequest, slashCommandRequest, type SignedRequest } from '../fakes/slack-signing.js';
-import type { SocketModeSession } from '../fakes/websocket-socket-mode.js';
-import { useTestRedis, type TestRedis } from '../support/redis.js';
-import { ALARM_BOT, ALARM_CHANNEL, alarmPost, eventually, PEOPLE, RUNBOOKS_DIR, textOf } from './harness.js';
+import { blockActionPayload, eventCallbackRequest, slashCommandRequest } from '../fakes/slack-signing.js';
+import { useTestRedis } from '../support/redis.js';
+import { ALARM_CHANNEL, alarmPost, eventually, PEOPLE, textOf } from './harness.js';
+import { payloadOf, startSocketModeBot, type SocketModeBot } from './socket-mode-harness.js';
 
 const redis = useTestRedis();
-
-interface SocketModeBot {
-  bot: RunningBot;
-  slack: FakeSlackApi;
-  /** The bot's connection, open once startBot has resolved. */
-  session: SocketModeSession;
-  /** Where the bot serves GET /healthz. */
-  port: number;
-  runs: Queue<RunJobData>;
-  remediations: Queue<RemediationJobData>;
-  approvals: ApprovalStore;
-  stop(): Promise<void>;
-}
-
-/** The bot as `ctrb bot` starts it with SLACK_APP_TOKEN set (and no signing secret: Socket Mode needs none). */
-async function startSocketModeBot(testRedis: TestRedis): Promise<SocketModeBot> {
-  const slack = await FakeSlackApi.start({
-    users: Object.values(PEOPLE).map((id) => ({ id })),
-    userGroups: [{ id: 'S0IRTEAM', handle: 'ir-team', users: [PEOPLE.bob, PEOPLE.carol] }],
-  });
-  const port = await freePort();
-  const prefix = testRedis.prefix();
-  const config = loadConfig(
-    {
-      SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
-      SLACK_APP_TOKEN: FAKE_APP_TOKEN,
-      SLACK_API_URL: slack.apiUrl,
-      PORT: String(port),
-      REDIS_URL: testRedis.url,
-      CTRB_REDIS_PREFIX: prefix,
-      CTRB_ALARM_CHANNELS: ALARM_CHANNEL,
-      CTRB_ALARM_BOT_IDS: ALARM_BOT,
-      CTRB_RUNBOOKS: RUNBOOKS_DIR,
-      CTRB_SHUTDOWN_TIMEOUT: '5s',
-      LOG_LEVEL: 'silent',
-    },
-    { role: 'bot' },
-  );
-  const bot = await startBot(config, { logger: pino({ level: 'silent' }) });
-  const queueOptions = { connection: { url: testRedis.url }, prefix: queuePrefix(config.redis) };
-  const runs = new Queue<RunJobData>(RUNS_QUEUE, queueOptions);
-  const remediations = new Queue<RemediationJobData>(REMEDIATIONS_QUEUE, queueOptions);
-  return {
-    bot,
-    slack,
-    session: await slack.socketMode.waitForSession(),
-    port,
-    runs,
-    remediations,
-    approvals: new ApprovalStore(testRedis.connect(), { prefix, logger: pino({ level: 'silent' }) }),
-    async stop() {
-      await bot.stop();
-      await Promise.all([runs.close(), remediations.close()]);
-      await slack.close();
-    },
-  };
-}
-
-/** A free TCP port for the health endpoint (Bolt's Socket Mode receiver does not report the one it took). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Socket Mode carries the payloads of the HTTP requests, unsigned, as JSON. */
-function payloadOf(request: SignedRequest): Record<string, unknown> {
-  if (request.headers['content-type'] === 'application/json') return JSON.parse(request.body) as Record<string, unknown>;
-  return Object.fromEntries(new URLSearchParams(request.body));
-}
 
 const NO_SECRET = '';
 const slashCommand = (text: string, user: string = PEOPLE.alice, channel = 'C0SECOPS') =>
