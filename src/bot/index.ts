@@ -127,6 +127,14 @@ export async function runBot(config: Config): Promise<void> {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  // Bolt's Socket Mode client reconnects on a timer and leaves a reconnection Slack refuses for
+  // good (a revoked app token, say) as an unhandled rejection. Say what it was, once, and exit
+  // non-zero so that the supervisor restarts the bot and the start says what is wrong.
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ err: reason }, 'the bot stopped on an error it cannot recover from');
+    process.stderr.write(`error the bot stopped: ${reason instanceof Error ? reason.message : String(reason)}\n`);
+    process.exit(1);
+  });
   const starting = startBot(config, { logger });
   const first = await Promise.race([starting.then((bot) => ({ bot }), (error: unknown) => ({ error })), signalled.then((signal) => ({ signal }))]);
   if ('error' in first) {

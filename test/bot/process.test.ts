@@ -126,6 +126,30 @@ describe('ctrb bot', () => {
     }
   });
 
+  it('exits 1 saying why when Slack refuses to let it reconnect (Socket Mode, app token revoked)', async () => {
+    const own = await FakeSlackApi.start();
+    try {
+      const bot = ctrb(['bot'], {
+        SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+        SLACK_APP_TOKEN: FAKE_APP_TOKEN,
+        SLACK_API_URL: own.apiUrl,
+        REDIS_URL: redis.url,
+        CTRB_REDIS_PREFIX: redis.prefix(),
+        CTRB_RUNBOOKS: RUNBOOKS_DIR,
+        PORT: String(await freePort()),
+      });
+      const first = await own.socketMode.waitForSession(1, 20_000);
+      // The token is revoked, then Slack recycles the connection: the reconnection is refused.
+      own.failWith('apps.connections.open', 'invalid_auth', 100);
+      own.socketMode.requestDisconnect('refresh_requested', first);
+      expect(await exitWithin(bot, 40_000)).toBe(1);
+      expect(bot.err()).toContain('error the bot stopped: An API error occurred: invalid_auth');
+      expect(bot.out()).toContain('"msg":"the bot stopped on an error it cannot recover from"');
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
+
   it('refuses to start on a bad environment, listing every problem in one message, exit code 2', async () => {
     const bot = ctrb(['bot'], { SLACK_BOT_TOKEN: 'xoxp-not-a-bot-token', REDIS_URL: 'http://localhost' });
     expect(await bot.exited).toBe(2);
