@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { ENGINE_NAMES, type EngineName } from './query/engine.js';
 import { parseRoleMap, roleTemplateProblem } from './aws/roles.js';
 import { RETRY_MODES, type RetryMode, type RoleSource } from './aws/settings.js';
-import { protectedPatternProblem } from './remediation/protected.js';
+import { parseProtectedPatterns } from './remediation/protected.js';
 import { parseDuration } from './runbook/duration.js';
 import { BUILTIN_RUNBOOK_DIR } from './runbook/library.js';
 import { BUNDLED_SAMPLE_DIR } from './terminal/logs.js';
@@ -383,8 +383,7 @@ function variablesSchema(ctx: SchemaContext) {
     CTRB_PROTECTED_PRINCIPALS: z
       .string()
       .transform((s, c) => {
-        const patterns = [...new Set(s.split(',').map((p) => p.trim()).filter((p) => p !== ''))];
-        const problems = patterns.map(protectedPatternProblem).filter((p): p is string => p !== undefined);
+        const { patterns, problems } = parseProtectedPatterns(s);
         return problems.length > 0 ? fail(c, problems.join('; ')) : patterns;
       })
       .default([]),

@@ -21,4 +21,4 @@ export { catalogPermissions, checkRemediateSpec, getAction, listActions, remedia
 export { describeTarget, executeRemediation, planUndo, undoRemediation } from './execute.js';
 export { IAM_OPERATIONS } from './iam/commands.js';
 export { planRemediation, type PlanRemediationOptions } from './plan.js';
-export { ProtectedPrincipals, protectedPatternProblem, protectedPrincipalsOf, type PrincipalKind, type PrincipalRef } from './protected.js';
+export { parseProtectedPatterns, ProtectedPrincipals, protectedPatternProblem, protectedPrincipalsOf, type PrincipalKind, type PrincipalRef } from './protected.js';

@@ -71,6 +71,15 @@ export class ProtectedPrincipals {
 const KIND_NOUN: Record<PrincipalKind, string> = { user: 'IAM user', role: 'IAM role', group: 'IAM group' };
 
 /** Whether a pattern is well formed; the configuration reports the ones that are not. */
+/**
+ * `CTRB_PROTECTED_PRINCIPALS` as written: comma-separated patterns, blanks and repeats dropped.
+ * The problems name each pattern that is not one (an empty list when all are).
+ */
+export function parseProtectedPatterns(text: string): { patterns: string[]; problems: string[] } {
+  const patterns = [...new Set(text.split(',').map((p) => p.trim()).filter((p) => p !== ''))];
+  return { patterns, problems: patterns.map(protectedPatternProblem).filter((p): p is string => p !== undefined) };
+}
+
 export function protectedPatternProblem(source: string): string | undefined {
   if (source.startsWith('arn:') && !ARN.test(source)) {
     return `"${source}" is not an IAM user, role or group ARN (arn:aws:iam::<account>:role/<name>)`;

@@ -61,6 +61,24 @@ describe('ctrb run on the bundled sample', () => {
     expect(text.stdout).toContain('iam:UpdateAccessKey');
   });
 
+  it('refuses, in the plan, a target CTRB_PROTECTED_PRINCIPALS protects, as the bot would', async () => {
+    const incident = incidentOf('compromised-credentials');
+    const args = Object.entries(incident.params).map(([k, v]) => `${k}=${v}`);
+    const out = await ctrb(['run', 'compromised-credentials', ...args, '--json'], { CTRB_PROTECTED_PRINCIPALS: 'role/break-glass, user/ci-*' });
+    const result = JSON.parse(out.stdout) as RunResult;
+    const refused = result.steps.find((s) => s.stepId === 'deactivate-key');
+    expect(refused?.status).toBe('failed');
+    expect(refused?.reason).toContain('IAM user ci-deploy is protected (CTRB_PROTECTED_PRINCIPALS: "user/ci-*")');
+    expect(result.steps.filter((s) => s.status === 'gated')).toEqual([]);
+  });
+
+  it('names a malformed CTRB_PROTECTED_PRINCIPALS and runs nothing', async () => {
+    const out = await ctrb(['run', 'root-activity'], { CTRB_PROTECTED_PRINCIPALS: 'arn:aws:s3:::bucket' });
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('CTRB_PROTECTED_PRINCIPALS: "arn:aws:s3:::bucket" is not an IAM user, role or group ARN');
+    expect(out.stdout).toBe('');
+  });
+
   it('--fail-on exits 3 when a finding of that severity or worse is raised', async () => {
     expect((await ctrb(['run', 'root-activity', '--fail-on', 'high'])).code).toBe(3);
   });

@@ -6,9 +6,10 @@ import { parseKeyValues, resolveParams } from '../../runbook/params.js';
 import type { Severity } from '../../runbook/schema.js';
 import { newRunContext } from '../../run/context.js';
 import { prepareRunbook } from '../../run/prepare.js';
+import { parseProtectedPatterns, protectedPrincipalsOf, type ProtectedPrincipals } from '../../remediation/index.js';
 import { runRunbook } from '../../run/runner.js';
 import type { RunResult } from '../../run/types.js';
-import { isUserErrorName } from '../errors.js';
+import { isUserErrorName, UsageError } from '../errors.js';
 import { resolveLogSource } from '../logs.js';
 import { createJsonReporter, createTerminalReporter } from '../reporter.js';
 import { SEVERITY_RANK } from '../severity.js';
@@ -28,6 +29,7 @@ export async function runCommand(dir: string, name: string, args: string[], opts
   const prepared = prepareRunbook(runbook, file);
   // Parameters are checked before the logs are even looked at: bad input changes nothing.
   const input = parseKeyValues(args);
+  const protectedPrincipals = protectedFromEnvironment(process.env);
   const source = resolveLogSource(opts.logs);
   const { params, window } = resolveParams(runbook, input, { now: source.now });
   if (!opts.json) process.stderr.write(`${source.description}\n`);
@@ -35,7 +37,7 @@ export async function runCommand(dir: string, name: string, args: string[], opts
   const ctx = newRunContext({ runbookId: runbook.id, params, window, requestedBy: `terminal:${safeUser()}`, source: 'terminal' });
   const reporter = opts.json ? createJsonReporter() : createTerminalReporter({ maxRows: opts.maxRows });
   const engine = createDuckDbEngine({ logsDir: source.dir, ...(opts.cache === false ? { cache: false } : {}) });
-  const result = await runRunbook(prepared, ctx, { engine, reporter, gates: 'plan' });
+  const result = await runRunbook(prepared, ctx, { engine, reporter, gates: 'plan', protectedPrincipals });
   process.exitCode = exitCodeForRun(result, opts.failOn);
   return result;
 }
@@ -49,6 +51,16 @@ export function exitCodeForRun(result: Pick<RunResult, 'status' | 'steps' | 'fin
   }
   if (failOn && findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn])) return 3;
   return 0;
+}
+
+/**
+ * The deployment's `CTRB_PROTECTED_PRINCIPALS`, so that a plan made here refuses the same
+ * targets the bot's would (its own roles aside: the terminal assumes none).
+ */
+function protectedFromEnvironment(env: NodeJS.ProcessEnv): ProtectedPrincipals {
+  const { patterns, problems } = parseProtectedPatterns(env.CTRB_PROTECTED_PRINCIPALS ?? '');
+  if (problems.length > 0) throw new UsageError(`CTRB_PROTECTED_PRINCIPALS: ${problems.join('; ')}`);
+  return protectedPrincipalsOf(patterns, []);
 }
 
 function safeUser(): string {
