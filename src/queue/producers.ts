@@ -96,8 +96,16 @@ export async function enqueueContinuation(queues: Pick<RunQueues, 'runs'>, data:
 }
 
 /** Executes one approved remediation; however often it is called, one job exists per approval. */
+/**
+ * A remediation job's action runs once whatever happens (the approval's state machine sees to
+ * it); its retries only report it: the approval message, the result in the thread, the run
+ * going on. Those wait for Slack, so they are retried for longer than a run's steps: ten
+ * attempts, 2 s doubling to about 17 min, ride out a Slack outage of half an hour.
+ */
+export const REMEDIATION_JOB_ATTEMPTS = 10;
+
 export async function enqueueRemediation(queues: Pick<RunQueues, 'remediations'>, approvalId: string): Promise<string> {
   const jobId = jobIds.remediation(approvalId);
-  await queues.remediations.add(REMEDIATION_JOB_NAME, { approvalId }, { jobId });
+  await queues.remediations.add(REMEDIATION_JOB_NAME, { approvalId }, { jobId, attempts: REMEDIATION_JOB_ATTEMPTS });
   return jobId;
 }

@@ -4,9 +4,10 @@
  * so, and the thread is told if Slack takes the message (Slack may be what failed).
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { RunJobData } from '../queue/jobs.js';
+import type { RemediationJobData, RunJobData } from '../queue/jobs.js';
 import { renderRefusal } from '../slack/render/index.js';
 import type { WorkerContext } from './context.js';
+import { recordGateDecision } from './gate.js';
 
 export function isFinalFailure(job: Job, error: Error): boolean {
   return error instanceof UnrecoverableError || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
@@ -30,4 +31,20 @@ export async function giveUpRun(w: Pick<WorkerContext, 'runs' | 'slack' | 'logge
       ]),
     })
     .catch((e: unknown) => w.logger.warn({ runId, err: (e as Error).message }, 'could not tell the thread that the run stopped'));
+}
+
+/**
+ * A remediation job that failed for good after its action ran (Slack down past every retry):
+ * the run must not wait at a gate that is already decided. Its gate is closed with the
+ * outcome, and the run goes on; its own job tells the thread, or fails in turn if Slack is
+ * still away. The approval message stays as it was, which the log says.
+ */
+export async function giveUpRemediationReport(w: Pick<WorkerContext, 'approvals' | 'runs' | 'queues' | 'logger'>, job: Job<RemediationJobData>, error: Error): Promise<void> {
+  const approval = await w.approvals.getApproval(job.data.approvalId);
+  const log = w.logger.child({ approvalId: job.data.approvalId, runId: approval?.runId });
+  log.error({ err: error.message, attempts: job.attemptsMade, state: approval?.state }, 'the remediation could not be reported in Slack');
+  // An undo has no gate; an approval not yet executed is not a decided gate.
+  if (!approval || approval.plan.undoOf !== undefined) return;
+  if (approval.state !== 'executed' && approval.state !== 'failed') return;
+  await recordGateDecision({ runs: w.runs, queues: w.queues, logger: log }, approval);
 }

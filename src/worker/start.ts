@@ -26,7 +26,7 @@ import type { SlackPoster } from '../slack/reporter.js';
 import { singleEngine } from '../query/engines/index.js';
 import { awsAccessOf, type IamClientFactory } from './aws-access.js';
 import { engineFactory, libraryLoader, type WorkerContext } from './context.js';
-import { giveUpRun, isFinalFailure } from './give-up.js';
+import { giveUpRemediationReport, giveUpRun, isFinalFailure } from './give-up.js';
 import { processRemediationJob, type RemediationJobOutcome } from './remediation-job.js';
 import { processRunJob, type RunJobOutcome } from './run-job.js';
 import { createSlackClient } from './slack-client.js';
@@ -99,6 +99,12 @@ export async function startWorker(config: Config, deps: WorkerDeps = {}): Promis
   runs.on('failed', (job, error) => {
     if (!job || !isFinalFailure(job, error)) return;
     giveUpRun(context, job, error).catch((e: unknown) => logger.warn({ runId: job.data.runId, err: (e as Error).message }, 'could not mark the run failed'));
+  });
+  remediations.on('failed', (job, error) => {
+    if (!job || !isFinalFailure(job, error)) return;
+    giveUpRemediationReport(context, job, error).catch((e: unknown) =>
+      logger.warn({ approvalId: job.data.approvalId, err: (e as Error).message }, 'could not continue the run after its remediation'),
+    );
   });
   await Promise.all([runs.waitUntilReady(), remediations.waitUntilReady()]);
   for (const worker of [runs, remediations]) {

@@ -135,6 +135,32 @@ describe('a run at a remediation gate', () => {
     expect((await w.approvals.getApproval(approval.id))?.state).toBe('executed');
   });
 
+  it('is retried for as long as a Slack outage lasts: ten attempts, backing off from 2 s', async () => {
+    const w = scope();
+    const jobId = await enqueueRemediation(w.queues, 'an-approval-id');
+    expect((await w.queues.remediations.getJob(jobId))?.opts).toMatchObject({ attempts: 10, backoff: { type: 'exponential', delay: 2_000 } });
+  });
+
+  it('lets the run go on when Slack stays down past the remediation job\'s last attempt', async () => {
+    const w = scope();
+    const { runId, approval } = await runToGate(w);
+    expect((await w.approvals.decide(approval.id, APPROVER, 'approve')).outcome).toBe('approved');
+    const updatesBefore = w.slack.message(approval.message!.channel, approval.message!.ts)!.updates;
+    // Slack refuses the approval message's update on the job's one (and last) attempt.
+    w.slack.failWith('chat.update', 'internal_error');
+    await w.queues.remediations.add('remediation', { approvalId: approval.id }, { jobId: approval.id, attempts: 1 });
+
+    // The action ran once; its report could not be posted; the gate is closed and the run goes on.
+    await w.waitForStatus(runId, 'completed');
+    expect((await w.queues.remediations.getJob(approval.id))?.failedReason).toContain('internal_error');
+    expect((await w.approvals.getApproval(approval.id))?.state).toBe('executed');
+    const steps = await w.runs.loadSteps(runId);
+    expect(steps.find((s) => s.stepId === 'remove')).toMatchObject({ status: 'ok', note: expect.stringMatching(/^executed \(dry run\)/) });
+    const { replies } = await w.thread(runId);
+    expect(replies.map(stepIdOf).filter(Boolean)).toEqual(['users', 'remove', 'remove', 'after']);
+    expect(w.slack.message(approval.message!.channel, approval.message!.ts)!.updates).toBe(updatesBefore);
+  });
+
   it('stops the run when the remediation fails, and says so in the thread', async () => {
     const w = scope();
     const { runId, approval } = await runToGate(w);
