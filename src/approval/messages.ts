@@ -24,7 +24,8 @@ export function refusalMessage(code: RefusalCode, ctx: RefusalContext): string {
     case 'expired': {
       const at = ctx.approval?.policy.expires_at;
       const when = at ? ` at ${formatUtc(new Date(at), ctx.now)}` : '';
-      return `This approval expired${when}. Start the runbook again to request a new one.`;
+      const again = ctx.approval?.plan.undoOf !== undefined ? 'Click Undo on the remediation again' : 'Start the runbook again';
+      return `This approval expired${when}. ${again} to request a new one.`;
     }
     case 'already_decided': {
       const missing = Math.max(0, (ctx.needed ?? 0) - (ctx.votes ?? 0));

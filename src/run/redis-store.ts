@@ -85,6 +85,14 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[3]) end
 return 1`;
 
+// Moves a gate's claim from one approval to another, only if the first still holds it.
+// KEYS: gates, record, steps, reported. ARGV: gate, from id, to id, ttl.
+const RECLAIM_GATE = `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+for i = 1, #KEYS do redis.call('PEXPIRE', KEYS[i], ARGV[4]) end
+return 1`;
+
 export class RedisRunStore implements RunStore, RunRecordStore {
   readonly prefix: string;
   private readonly retentionMs: number;
@@ -186,6 +194,16 @@ export class RedisRunStore implements RunStore, RunRecordStore {
     const keys = this.keys(runId);
     const results = await this.exec(this.redis.multi().hsetnx(keys.gates, stepId, approvalId), keys, `recording the approval of run ${runId}`);
     return results[0] === 1;
+  }
+
+  /**
+   * Hands a gate from one approval (closed without effect) to a new one; false when another
+   * caller moved it first, so one of several at once wins.
+   */
+  async reclaimGate(runId: string, stepId: string, fromApprovalId: string, toApprovalId: string): Promise<boolean> {
+    const keys = this.keys(runId);
+    const moved = await this.redis.eval(RECLAIM_GATE, 4, keys.gates, keys.record, keys.steps, keys.reported, stepId, fromApprovalId, toApprovalId, this.retentionMs);
+    return moved === 1;
   }
 
   async gateApproval(runId: string, stepId: string): Promise<string | undefined> {

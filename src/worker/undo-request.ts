@@ -2,7 +2,10 @@
  * Asking to undo an executed remediation (the Undo button): a new approval whose plan is the
  * undo plan, with the original step's approvers, quorum and self-approval rule and a fresh
  * expiry. It is claimed for the original approval atomically, so however many people click,
- * one undo approval exists; its execution runs `undo` and verifies (perform-remediation.ts).
+ * one undo approval is open at a time; its execution runs `undo` and verifies
+ * (perform-remediation.ts). An undo approval that closed without undoing anything (denied,
+ * expired, or its undo failed) can be asked for again: a new approval takes its place, and
+ * the audit keeps both.
  */
 import type { ApprovalStore } from '../approval/store.js';
 import type { Approval } from '../approval/types.js';
@@ -13,14 +16,17 @@ import { executionOf } from './perform-remediation.js';
 export type UndoRequest =
   /** The undo approval was made by this request: post its message. */
   | { outcome: 'created'; approval: Approval }
-  /** Someone asked already: this is their undo approval. */
+  /** Someone asked already and it is still open, or it undid the remediation: this is it. */
   | { outcome: 'exists'; approval: Approval }
   | { outcome: 'refused'; message: string };
 
 export interface UndoRequestDeps {
   approvals: Pick<ApprovalStore, 'getApproval' | 'createApproval'>;
-  runs: Pick<RedisRunStore, 'claimGate' | 'gateApproval'>;
+  runs: Pick<RedisRunStore, 'claimGate' | 'reclaimGate' | 'gateApproval'>;
 }
+
+/** Undo approvals that ended without undoing anything: a new one may be asked for. */
+const CLOSED_WITHOUT_EFFECT = new Set<Approval['state']>(['denied', 'expired', 'failed']);
 
 /** The run-store gate under which the undo of an approval is claimed, beside the run's own gates. */
 export const undoGate = (approvalId: string): string => `undo:${approvalId}`;
@@ -36,7 +42,7 @@ export async function requestUndo(deps: UndoRequestDeps, originalId: string, use
   }
 
   const existing = await existingUndo(deps, original);
-  if (existing) return { outcome: 'exists', approval: existing };
+  if (existing && !CLOSED_WITHOUT_EFFECT.has(existing.state)) return { outcome: 'exists', approval: existing };
 
   const { expires_at: _expiresAt, ...policy } = original.policy;
   const created = await deps.approvals.createApproval({
@@ -48,7 +54,11 @@ export async function requestUndo(deps: UndoRequestDeps, originalId: string, use
     requestedBy: user,
     now,
   });
-  if (await deps.runs.claimGate(original.runId, undoGate(original.id), created.id)) return { outcome: 'created', approval: created };
+  const gate = undoGate(original.id);
+  const claimed = existing
+    ? await deps.runs.reclaimGate(original.runId, gate, existing.id, created.id)
+    : await deps.runs.claimGate(original.runId, gate, created.id);
+  if (claimed) return { outcome: 'created', approval: created };
   // Another click won; this approval is never shown and expires unseen.
   const winner = await existingUndo(deps, original);
   if (!winner) throw new Error(`the undo approval of ${original.id} vanished`);

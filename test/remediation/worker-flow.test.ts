@@ -273,10 +273,25 @@ describe('an approved remediation', () => {
     await click(UNDO_ACTION_ID, approval.id, APPROVER, { channel: CHANNEL, ts: result!.ts });
     await eventually(() => slack.ephemerals.find((m) => text(m).includes('An undo was already asked for')), 'the second asker is told');
 
-    // Approved: the undo runs and verifies; the key is Active again.
+    // Nobody decides within the hour: it expires. Asking again (several at once) makes one new undo approval.
+    expect((await approvals.expireDue(new Date(Date.parse(undo.policy.expires_at) + 1_000))).map((a) => a.id)).toEqual([undo.id]);
+    await Promise.all([REQUESTER, APPROVER, SECOND, REQUESTER].map((who) => click(UNDO_ACTION_ID, approval.id, who, { channel: CHANNEL, ts: result!.ts })));
+    const askedAgain = await eventually(
+      () => slack.threadReplies(CHANNEL, done.slack.threadTs!).filter((m) => text(m).includes('Approval needed: undo iam.deactivate-access-key'))[1],
+      'a second undo approval is posted in the thread',
+    );
+    const again = (await approvals.getApproval(buttons(askedAgain)[0]!.value))!;
+    expect(again).toMatchObject({ state: 'pending', requestedBy: REQUESTER, plan: { undoOf: approval.id } });
+    expect(again.id).not.toBe(undo.id);
+    // The expired one stays expired; its buttons are not the ones that count.
     await click(APPROVE_ACTION_ID, undo.id, APPROVER, undoMessage!);
+    await eventually(() => slack.ephemerals.find((m) => text(m).includes('Click Undo on the remediation again to request a new one')), 'the late approver is told');
+    expect((await approvals.getApproval(undo.id))!.state).toBe('expired');
+
+    // Approved: the undo runs and verifies; the key is Active again.
+    await click(APPROVE_ACTION_ID, again.id, APPROVER, askedAgain);
     const undone = await eventually(async () => {
-      const a = await approvals.getApproval(undo.id);
+      const a = await approvals.getApproval(again.id);
       return a?.state === 'executed' || a?.state === 'failed' ? a : undefined;
     }, 'the undo is executed');
     expect(undone.state).toBe('executed');
@@ -288,6 +303,10 @@ describe('an approved remediation', () => {
     );
     expect(text(undoResult)).toContain(`access key ${KEY} of IAM user alice is Active`);
     expect(buttons(undoResult)).toEqual([]);
+    // Once undone, asking again is answered, not granted.
+    await click(UNDO_ACTION_ID, approval.id, REQUESTER, { channel: CHANNEL, ts: result!.ts });
+    await eventually(() => slack.ephemerals.find((m) => text(m).includes('Already undone')), 'the asker is told it is undone');
+    expect(slack.threadReplies(CHANNEL, done.slack.threadTs!).filter((m) => text(m).includes('Approval needed: undo'))).toHaveLength(2);
     // The run is untouched by its undo.
     expect((await runs.getRecord(runId))!.status).toBe('completed');
   });

@@ -15,6 +15,16 @@ import type { ListenerDeps } from './deps.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
+/**
+ * Longer than a click takes to post the approval it made (Slack's own retries included).
+ * Wall-clock time, not `deps.now()`, which is the runs' clock (the sample's end in a demo).
+ */
+const POSTING_GRACE_MS = 30_000;
+
+function unposted(approval: Approval, now: Date): boolean {
+  return !approval.message && now.getTime() - Date.parse(approval.createdAt) > POSTING_GRACE_MS;
+}
+
 export function registerUndoListener(app: App, deps: ListenerDeps): void {
   app.action<BlockButtonAction>(UNDO_ACTION_ID, async ({ ack, body, action, client }: ButtonArgs) => {
     await ack();
@@ -41,9 +51,14 @@ export function registerUndoListener(app: App, deps: ListenerDeps): void {
         await tell(result.message);
         return;
       case 'exists': {
-        // A request whose message never got posted (the bot stopped in between) is posted now.
-        if (!result.approval.message) await postUndoApproval(deps, client, result.approval, channel);
-        await tell(`An undo was already asked for by <@${result.approval.requestedBy}>: its approval is in the thread (${result.approval.state}).`);
+        // A request whose message never got posted (the bot stopped in between) is posted now;
+        // one made a moment ago is being posted by the click that made it.
+        if (unposted(result.approval, new Date())) await postUndoApproval(deps, client, result.approval, channel);
+        await tell(
+          result.approval.state === 'executed'
+            ? `Already undone: the undo asked for by <@${result.approval.requestedBy}> was executed (its result is in the thread).`
+            : `An undo was already asked for by <@${result.approval.requestedBy}>: its approval is in the thread (${result.approval.state}).`,
+        );
         return;
       }
       case 'created': {
