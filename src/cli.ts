@@ -5,7 +5,7 @@
  * Exit codes: 0 done; 1 a run failed; 2 bad input (unknown runbook, bad parameter,
  * invalid runbook file, no logs); 3 `--fail-on` threshold reached.
  */
-import { Command, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_RUNBOOK_DIR } from './runbook/library.js';
 import { exitCodeFor, printError } from './terminal/errors.js';
 import { listCommand, showCommand, schemaCommand } from './terminal/commands/catalogue.js';
@@ -23,7 +23,19 @@ const program = new Command()
   .name('ctrb')
   .description('CloudTrail query runbooks: investigate, check, and plan remediation')
   .option('--runbooks <dir>', 'runbook directory', process.env.CTRB_RUNBOOKS ?? BUILTIN_RUNBOOK_DIR)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Commander's own refusals (an unknown option, a value not among the choices) throw, so
+  // that they exit 2 like every other bad input; subcommands inherit this.
+  .exitOverride();
+
+/** A whole number of at least `min`, for numeric options; anything else is refused, naming the option. */
+const wholeNumber =
+  (min: number) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`Must be a whole number of at least ${min}.`);
+    return n;
+  };
 
 const runbooksDir = (): string => program.opts<{ runbooks: string }>().runbooks;
 const failOn = new Option('--fail-on <severity>', 'exit 3 when a finding of this severity or worse is raised').choices(SEVERITIES);
@@ -53,7 +65,7 @@ program
   .argument('[params...]', 'parameters as key=value, e.g. since=24h user=alice')
   .option('--logs <dir>', 'CloudTrail logs: an S3-layout tree, .json files, or lookup-events output')
   .option('--json', 'print one machine-readable result')
-  .option('--max-rows <n>', 'rows shown per query step', (v) => Number.parseInt(v, 10), 20)
+  .option('--max-rows <n>', 'rows shown per query step', wholeNumber(1), 20)
   .option('--no-cache', 'parse the logs again: neither read nor fill the cache of parsed events')
   .addOption(failOn)
   .action(async (name, params, o) => void (await runCommand(runbooksDir(), name, params, o)));
@@ -87,10 +99,11 @@ program
   .command('sample')
   .description('generate a CloudTrail log tree (S3 layout) with background traffic and planted incidents')
   .requiredOption('--out <dir>', 'output directory')
-  .option('--events <n>', 'number of events', (v) => Number.parseInt(v, 10), 100_000)
-  .option('--days <n>', 'days covered', (v) => Number.parseInt(v, 10), 2)
-  .option('--seed <n>', 'random seed (same seed, same bytes)', (v) => Number.parseInt(v, 10), 1)
-  .option('--end <time>', 'end of the generated span (ISO 8601)')
+  .option('--events <n>', 'number of events', wholeNumber(1000), 100_000)
+  .option('--days <n>', 'days covered', wholeNumber(1), 2)
+  .option('--seed <n>', 'random seed (same seed, same bytes)', wholeNumber(0), 1)
+  .option('--end <time>', 'end of the generated span (ISO 8601); default now, rounded down to the hour')
+  .option('--overwrite', 'replace the logs already in --out')
   .action((o) => sampleCommand(o));
 
 program
@@ -112,6 +125,11 @@ program
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
-  printError(e);
-  process.exitCode = exitCodeFor(e);
+  if (e instanceof CommanderError) {
+    // Commander has printed its message (and the usage); --help and --version end with 0.
+    process.exitCode = e.exitCode === 0 ? 0 : 2;
+  } else {
+    printError(e);
+    process.exitCode = exitCodeFor(e);
+  }
 }

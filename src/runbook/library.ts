@@ -23,6 +23,14 @@ export class UnknownRunbookError extends Error {
   }
 }
 
+/** `--runbooks` or CTRB_RUNBOOKS names a folder that is not there: the user's to fix. */
+export class RunbookDirectoryNotFoundError extends Error {
+  override name = 'RunbookDirectoryNotFoundError';
+  constructor(readonly dir: string) {
+    super(`runbook directory not found: ${dir} (set by --runbooks or CTRB_RUNBOOKS)`);
+  }
+}
+
 export class RunbookLibrary {
   private readonly byId: Map<string, LoadedRunbook>;
 
@@ -31,7 +39,7 @@ export class RunbookLibrary {
   }
 
   static async load(dir = BUILTIN_RUNBOOK_DIR): Promise<RunbookLibrary> {
-    if (!existsSync(dir)) throw new Error(`runbook directory not found: ${dir}`);
+    if (!existsSync(dir)) throw new RunbookDirectoryNotFoundError(dir);
     return new RunbookLibrary(dir, await loadRunbookDir(dir));
   }
 

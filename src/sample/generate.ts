@@ -163,13 +163,21 @@ export async function generateTree(opts: TreeOptions, sink: TreeSink): Promise<S
   return manifest;
 }
 
+/** The output folder already holds logs, and replacing them was not asked for. */
+export class OutputExistsError extends Error {
+  override name = 'OutputExistsError';
+  constructor(readonly path: string) {
+    super(`${path} already exists: replace it with --overwrite, or choose another --out`);
+  }
+}
+
 async function prepareOutDir(outDir: string, overwrite: boolean): Promise<void> {
   const logs = join(outDir, 'AWSLogs');
   const exists = await stat(logs).then(
     () => true,
     () => false,
   );
-  if (exists && !overwrite) throw new Error(`${logs} already exists: pass overwrite to replace it`);
+  if (exists && !overwrite) throw new OutputExistsError(logs);
   if (exists) await rm(logs, { recursive: true, force: true });
   await rm(join(outDir, MANIFEST_FILE), { force: true });
   await mkdir(outDir, { recursive: true });

@@ -27,6 +27,8 @@ const USER_ERRORS = new Set([
   'UnknownActionError',
   'CelCompileError',
   'RemediationPlanError',
+  'RunbookDirectoryNotFoundError',
+  'OutputExistsError',
 ]);
 
 export class UsageError extends Error {

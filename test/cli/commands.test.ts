@@ -120,8 +120,43 @@ describe('ctrb explain', () => {
 
   it('refuses an engine it does not know', async () => {
     const out = await ctrb(['explain', 'root-activity', '--engine', 'bigquery']);
-    expect(out.code).not.toBe(0);
-    expect(out.stderr).toContain('bigquery');
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain("option '--engine <engine>' argument 'bigquery' is invalid. Allowed choices are duckdb, athena, lake, lookup.");
+  });
+});
+
+describe('bad options exit 2 with the option named, and nothing runs', () => {
+  it.each([
+    [['run', 'root-activity', '--max-rows', 'abc'], "option '--max-rows <n>' argument 'abc' is invalid. Must be a whole number of at least 1."],
+    [['run', 'root-activity', '--max-rows', '0'], "option '--max-rows <n>' argument '0' is invalid. Must be a whole number of at least 1."],
+    [['run', 'root-activity', '--fail-on', 'severe'], "option '--fail-on <severity>' argument 'severe' is invalid. Allowed choices are info, low, medium, high, critical."],
+    [['run', 'root-activity', '--bogus'], "unknown option '--bogus'"],
+    [['sample', '--out', 'unused', '--events', '12'], "option '--events <n>' argument '12' is invalid. Must be a whole number of at least 1000."],
+    [['--runbooks', '/nonexistent/runbooks', 'list'], 'runbook directory not found: /nonexistent/runbooks (set by --runbooks or CTRB_RUNBOOKS)'],
+  ])('ctrb %j', async (args, message) => {
+    const out = await ctrb(args);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(message);
+    expect(out.stderr).not.toContain('    at ');
+    expect(out.stdout).toBe('');
+  });
+});
+
+describe('ctrb sample', () => {
+  it('refuses to replace logs already in --out unless --overwrite is given', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'ctrb-sample-'));
+    const args = ['sample', '--out', out, '--events', '1000', '--days', '1', '--end', '2026-11-02T00:00:00Z'];
+    expect((await ctrb(args)).code).toBe(0);
+    const manifest = await readFile(join(out, '.manifest.json'), 'utf8');
+
+    const again = await ctrb(args);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`${join(out, 'AWSLogs')} already exists: replace it with --overwrite, or choose another --out`);
+    expect(await readFile(join(out, '.manifest.json'), 'utf8')).toBe(manifest);
+
+    const replaced = await ctrb([...args, '--seed', '2', '--overwrite']);
+    expect(replaced.code).toBe(0);
+    expect(JSON.parse(await readFile(join(out, '.manifest.json'), 'utf8')).seed).toBe('2');
   });
 });
 

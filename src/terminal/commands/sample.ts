@@ -11,6 +11,8 @@ export interface SampleOptions {
   seed: number;
   /** End of the span; default: now rounded down to the hour, so `ctrb run --logs DIR` finds it. */
   end?: string;
+  /** Replace logs already in `out`. */
+  overwrite?: boolean;
 }
 
 const HOUR = 3_600_000;
@@ -28,6 +30,7 @@ export async function sampleCommand(opts: SampleOptions): Promise<void> {
     days: opts.days,
     events: opts.events,
     seed: opts.seed,
+    overwrite: opts.overwrite ?? false,
     onProgress: tty ? (p) => process.stderr.write(`\r\x1b[K${p.events.toLocaleString('en-US')} events, ${p.files} files`) : undefined,
   });
   if (tty) process.stderr.write('\r\x1b[K');
