@@ -4,11 +4,12 @@
  * posts are posted once when Slack delivers a post again).
  *
  * Keys, under the deployment's prefix:
- *   <prefix>alarm:thread:<channel>:<alarm name>   the ALARM post's ts, kept 30 days
+ *   <prefix>alarm:thread:<channel>:<account>:<region>:<alarm name>   the ALARM post's ts, kept 30 days
+ *     (account `-` when the post does not say it)
  *   <prefix>alarm:seen:<channel>:<post ts>        set on a post's first delivery, kept 1 day
  */
 import type { Redis } from 'ioredis';
-import type { AlarmThreads } from '../slack/listeners/index.js';
+import type { AlarmIdentity, AlarmThreads } from '../slack/listeners/index.js';
 
 const THREAD_TTL_SECONDS = 30 * 86_400;
 /** Slack retries a delivery for minutes, not days. */
@@ -20,12 +21,12 @@ export class RedisAlarmThreads implements AlarmThreads {
     private readonly prefix: string,
   ) {}
 
-  async remember(channel: string, alarmName: string, threadTs: string): Promise<void> {
-    await this.redis.set(this.threadKey(channel, alarmName), threadTs, 'EX', THREAD_TTL_SECONDS);
+  async remember(channel: string, alarm: AlarmIdentity, threadTs: string): Promise<void> {
+    await this.redis.set(this.threadKey(channel, alarm), threadTs, 'EX', THREAD_TTL_SECONDS);
   }
 
-  async find(channel: string, alarmName: string): Promise<string | undefined> {
-    return (await this.redis.get(this.threadKey(channel, alarmName))) ?? undefined;
+  async find(channel: string, alarm: AlarmIdentity): Promise<string | undefined> {
+    return (await this.redis.get(this.threadKey(channel, alarm))) ?? undefined;
   }
 
   async firstDelivery(channel: string, messageTs: string): Promise<boolean> {
@@ -33,7 +34,7 @@ export class RedisAlarmThreads implements AlarmThreads {
     return set === 'OK';
   }
 
-  private threadKey(channel: string, alarmName: string): string {
-    return `${this.prefix}alarm:thread:${channel}:${alarmName}`;
+  private threadKey(channel: string, alarm: AlarmIdentity): string {
+    return `${this.prefix}alarm:thread:${channel}:${alarm.accountId ?? '-'}:${alarm.region}:${alarm.alarmName}`;
   }
 }

@@ -93,4 +93,26 @@ describe('alarm posts', () => {
     // Nothing new runs on recovery.
     expect((await h.runs.getJobs(['waiting'])).filter((j) => j.data.alarm?.name === 'eu-RootLogin')).toHaveLength(1);
   });
+
+  it('keeps the threads of same-named alarms in other accounts and regions apart', async () => {
+    // One alarm name, deployed in two accounts (and a second region) posting to one channel.
+    const places = [
+      { account: '111111111111', region: 'us-east-1', ts: '1793621700.000700' },
+      { account: '222222222222', region: 'us-east-1', ts: '1793621760.000800' },
+      { account: '111111111111', region: 'eu-west-1', ts: '1793621820.000900' },
+    ];
+    for (const p of places) {
+      h.slack.messages.set(`${ALARM_CHANNEL}:${p.ts}`, { channel: ALARM_CHANNEL, ts: p.ts, text: 'alarm', updates: 0 });
+      await h.event(alarmPost({ name: 'org-RootLogin', state: 'ALARM', ts: p.ts, changedAt: '2026-11-02T12:00:00Z', account: p.account, region: p.region }));
+      await eventually(() => h.runs.getJob(`alarm-${ALARM_CHANNEL}-${p.ts.replace('.', '_')}-root-logins`));
+    }
+    h.slack.clearCalls();
+
+    // The first account's us-east-1 alarm recovers: its note goes into its own thread only.
+    await h.event(alarmPost({ name: 'org-RootLogin', state: 'OK', ts: '1793622000.001000', changedAt: '2026-11-02T12:10:00Z', account: '111111111111', region: 'us-east-1' }));
+    const note = await h.slack.waitForCall('chat.postMessage');
+    expect(note.args).toMatchObject({ channel: ALARM_CHANNEL, thread_ts: places[0]!.ts });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
+  });
 });

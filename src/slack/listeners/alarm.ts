@@ -38,7 +38,7 @@ async function startAlarmRuns(deps: ListenerDeps, client: webApi.WebClient, post
     log.debug('alarm matches no runbook; ignored');
     return;
   }
-  await deps.alarmThreads.remember(post.channel, post.alarm.alarmName, post.ts);
+  await deps.alarmThreads.remember(post.channel, post.alarm, post.ts);
   // Notes go into the thread once, even when Slack delivers the post again; jobs dedupe by id.
   const first = await deps.alarmThreads.firstDelivery(post.channel, post.ts);
   const now = deps.now();
@@ -63,7 +63,7 @@ async function startAlarmRuns(deps: ListenerDeps, client: webApi.WebClient, post
 }
 
 async function noteRecovery(deps: ListenerDeps, client: webApi.WebClient, post: AlarmPost): Promise<void> {
-  const threadTs = await deps.alarmThreads.find(post.channel, post.alarm.alarmName);
+  const threadTs = await deps.alarmThreads.find(post.channel, post.alarm);
   if (!threadTs) return;
   if (!(await deps.alarmThreads.firstDelivery(post.channel, post.ts))) return;
   await postInThread(client, { ...post, ts: threadTs }, renderAlarmRecovered(post.alarm));

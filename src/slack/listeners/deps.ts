@@ -29,9 +29,19 @@ export interface RunLookup {
 }
 
 /** The thread under each alarm's latest ALARM post, so its OK post can note the recovery there. */
+/**
+ * Which alarm a post is about: its name is not enough, as the same alarm (a CIS metric filter
+ * deployed by StackSets, say) exists in many accounts and regions posting to one channel.
+ */
+export interface AlarmIdentity {
+  alarmName: string;
+  accountId?: string;
+  region: string;
+}
+
 export interface AlarmThreads {
-  remember(channel: string, alarmName: string, threadTs: string): Promise<void>;
-  find(channel: string, alarmName: string): Promise<string | undefined>;
+  remember(channel: string, alarm: AlarmIdentity, threadTs: string): Promise<void>;
+  find(channel: string, alarm: AlarmIdentity): Promise<string | undefined>;
   /** True the first time a given post is seen (Slack may deliver a post more than once). */
   firstDelivery(channel: string, messageTs: string): Promise<boolean>;
 }

@@ -16,6 +16,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   registerUndoListener(app, deps);
 }
 
-export type { AlarmThreads, ListenerDeps, RunLookup, RunQueue, UndoRequests } from './deps.js';
+export type { AlarmIdentity, AlarmThreads, ListenerDeps, RunLookup, RunQueue, UndoRequests } from './deps.js';
 export { INVESTIGATE_COMMAND } from './investigate.js';
 export { ALARM_WINDOW_AFTER_MS, alarmRunInput } from './alarm-run.js';
