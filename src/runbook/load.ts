@@ -117,6 +117,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   }
+  // zod says "expected object, received undefined" of a field that is simply not there.
+  if (issue.code === 'invalid_type' && issue.input === undefined) return `required (${issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`})`;
   return issue.message;
 }
 

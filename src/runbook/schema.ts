@@ -98,12 +98,33 @@ export const approvalPolicySchema = z
   .strict();
 export type ApprovalPolicy = z.infer<typeof approvalPolicySchema>;
 
+/**
+ * A gate nobody can open only ever expires: say so when the runbook is read, not at 3 a.m.
+ * (The approval store takes any policy; a click on such a gate is refused, naming why.)
+ */
+function approvableByPeopleNamed(policy: ApprovalPolicy, ctx: z.RefinementCtx): void {
+  if (policy.approvers.length === 0) {
+    ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'name at least one approver (a Slack user id U…, or a user group @handle or S…): nobody could approve this step' });
+    return;
+  }
+  const people = new Set(policy.approvers);
+  const groups = policy.approvers.some((a) => a.startsWith('@') || a.startsWith('S'));
+  if (!groups && policy.min_approvals > people.size) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['min_approvals'],
+      message: `${policy.min_approvals} distinct approvals are needed but only ${people.size} approver${people.size === 1 ? ' is' : 's are'} named: the step could never be approved`,
+    });
+  }
+}
+
 export const remediateSchema = z
   .object({
     action: z.string().regex(/^[a-z0-9]+\.[a-z0-9-]+$/, 'an action name such as iam.deactivate-access-key'),
     for_each: id.optional().describe('one target per distinct inputs over this step\'s rows'),
     inputs: z.record(z.string(), z.string()).describe('input name → CEL expression over row / params'),
-    approval: approvalPolicySchema.default({ approvers: [], min_approvals: 1, expires_in: '1h', allow_self_approval: false }),
+    // Required: a remediation nobody is named to approve could only ever expire.
+    approval: approvalPolicySchema.superRefine(approvableByPeopleNamed).describe('who approves, how many, for how long (default 1h), and whether the requester may'),
   })
   .strict();
 export type RemediateSpec = z.infer<typeof remediateSchema>;

@@ -91,6 +91,26 @@ describe('ctrb validate', () => {
     expect(out.stdout).toMatch(/badfield\.yaml:8:\d+ {2}steps\[0\]\.query\.where\.eventNam: .*eventNam/);
   });
 
+  it('refuses a remediation nobody could approve, and names a missing field as required', async () => {
+    const remediate = (id: string, approval: string) =>
+      GOOD.replace('id: good', `id: ${id}`) +
+      `  - id: lock\n    remediate:\n      action: iam.quarantine-user\n      for_each: logins\n      inputs: { user_name: row.userName }\n${approval}`;
+    const dir = await runbookDir({
+      'quorum.yaml': remediate('quorum', '      approval: { approvers: [U0ONE, U0TWO], min_approvals: 3 }\n'),
+      'nobody.yaml': remediate('nobody', '      approval: { approvers: [] }\n'),
+      'missing.yaml': remediate('missing', ''),
+      'groups.yaml': remediate('groups', '      approval: { approvers: [U0ONE, "@ir-team"], min_approvals: 3 }\n'),
+    });
+    const out = await ctrb(['validate', ...['quorum', 'nobody', 'missing', 'groups'].map((n) => join(dir, `${n}.yaml`))]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toContain('1 valid, 3 invalid');
+    expect(out.stdout).toMatch(/quorum\.yaml:\d+:\d+ {2}steps\[2\]\.remediate\.approval\.min_approvals: 3 distinct approvals are needed but only 2 approvers are named: the step could never be approved/);
+    expect(out.stdout).toMatch(/nobody\.yaml:\d+:\d+ {2}steps\[2\]\.remediate\.approval\.approvers: name at least one approver/);
+    expect(out.stdout).toMatch(/missing\.yaml:\d+:\d+ {2}steps\[2\]\.remediate\.approval: required \(a mapping\)/);
+    // A user group may hold enough people: that is for Slack to say when someone clicks.
+    expect(out.stdout).toMatch(/ok +\S*groups\.yaml/);
+  });
+
   it('refuses a runbook whose id does not match its file name', async () => {
     const dir = await runbookDir({ 'other-name.yaml': GOOD });
     const out = await ctrb(['validate', join(dir, 'other-name.yaml')]);

@@ -16,8 +16,9 @@ const KEYS: Row[] = [
   { userName: 'bob', accessKeyId: 'AKIABBBBBBBBBBBBBBBB', eventID: 'e3' },
 ];
 
+/** A remediate step as a runbook writes it (the approval policy is not what these tests are about). */
 function spec(fields: object): RemediateSpec {
-  return remediateSchema.parse(fields);
+  return remediateSchema.parse({ approval: { approvers: ['@security-oncall'] }, ...fields });
 }
 
 function problems(run: () => unknown): string[] {
@@ -86,7 +87,7 @@ describe('planRemediation', () => {
       severity: 'high',
       steps: [
         { id: 'keys', query: { where: { eventName: 'CreateAccessKey' } } },
-        { id: 'lock', remediate: { action: 'iam.remove-user-from-group', for_each: 'keys', inputs: { user_name: 'row.userName', group_name: '"admins"' } } },
+        { id: 'lock', remediate: { action: 'iam.remove-user-from-group', for_each: 'keys', inputs: { user_name: 'row.userName', group_name: '"admins"' }, approval: { approvers: ['@security-oncall'] } } },
       ],
     });
     const compiled = compileChecks(runbook).steps.get('lock')!.inputs!;

@@ -242,7 +242,7 @@ describe('compileChecks', () => {
       runbook([
         ...QUERY_STEPS,
         { id: 'checks', when: 'steps.logins.count > 0', check: [{ for_each: 'logins', when: 'true', severity: 'low', message: '{{row.userName}}' }] },
-        { id: 'lock', remediate: { action: 'iam.quarantine-user', for_each: 'logins', inputs: { user_name: 'row.userName' } } },
+        { id: 'lock', remediate: { action: 'iam.quarantine-user', for_each: 'logins', inputs: { user_name: 'row.userName' }, approval: { approvers: ['U0LEAD'] } } },
         { id: 'next', note: 'Look at {{ params.user }}' },
       ]),
     );
@@ -270,7 +270,7 @@ describe('compileChecks', () => {
             ],
           },
           { id: 'next', note: 'Look at {{ params.user' },
-          { id: 'lock', remediate: { action: 'iam.quarantine-user', inputs: { user_name: 'row.userName' } } },
+          { id: 'lock', remediate: { action: 'iam.quarantine-user', inputs: { user_name: 'row.userName' }, approval: { approvers: ['U0LEAD'] } } },
         ]),
       );
     } catch (e) {
