@@ -30,7 +30,7 @@ export interface PlanContext {
   partition: string;
   /** Principals never to restrict; refused here and again at execution. */
   protectedPrincipals?: ProtectedPrincipals;
-  /** The account acted on, when the run knows it (a single `account` parameter, an alarm's account). */
+  /** The account acted on, when known (see account.ts): protected principals may be scoped to accounts. */
   accountId?: string;
 }
 
@@ -144,7 +144,7 @@ export interface UndoDefinition {
   check(target: Record<string, string>, before: TargetState, now: TargetState, ctx: { partition: string }): VerificationReport;
 }
 
-export type RemediationProblemKind = 'unknown-action' | 'root-user' | 'protected-principal' | 'invalid-input' | 'evaluation';
+export type RemediationProblemKind = 'unknown-action' | 'root-user' | 'protected-principal' | 'invalid-input' | 'evaluation' | 'account';
 
 export interface RemediationProblem {
   kind: RemediationProblemKind;

@@ -21,4 +21,5 @@ export { catalogPermissions, checkRemediateSpec, getAction, listActions, remedia
 export { describeTarget, executeRemediation, planUndo, undoRemediation } from './execute.js';
 export { IAM_OPERATIONS } from './iam/commands.js';
 export { planRemediation, type PlanRemediationOptions } from './plan.js';
+export { ACCOUNT_COLUMN, describeAccountSource, type RunAccount } from './account.js';
 export { parseProtectedPatterns, ProtectedPrincipals, protectedPatternProblem, protectedPrincipalsOf, type PrincipalKind, type PrincipalRef } from './protected.js';

@@ -2,6 +2,7 @@
  * From a runbook's `remediate` step to one plan: the step's `inputs` expressions are
  * evaluated per row of `for_each` (or once), the same target found on many rows is planned
  * once, every target is validated by the action, and every problem is reported together.
+ * The plan names the one account it acts in (account.ts).
  */
 import type { CelInput, CelValue } from '@bufbuild/cel';
 import type { Row } from '../query/engine.js';
@@ -11,8 +12,16 @@ import { rowToCel } from '../runbook/cel-env.js';
 import type { RemediateSpec } from '../runbook/schema.js';
 import { RemediationPlanError, type PlanContext, type RemediationAction, type RemediationProblem } from './action.js';
 import { getAction } from './catalogue.js';
+import { leftOutSentence, scopeToAccount, type AccountScope, type RunAccount } from './account.js';
 
-export interface PlanRemediationOptions extends Partial<PlanContext> {
+export interface PlanRemediationOptions extends Omit<Partial<PlanContext>, 'accountId'> {
+  /** The run's own account (the alarm's, or its `account` parameter); else the rows' `account` column decides. */
+  runAccount?: RunAccount;
+  /**
+   * Whether this deployment can act in the account found (undefined: none found): a sentence
+   * saying why not refuses the plan now, before anyone approves it. Without it, any will do.
+   */
+  accountProblem?: (accountId: string | undefined) => string | undefined;
   /** The step's inputs as `compileChecks` compiled them; compiled here when absent. */
   compiledInputs?: Record<string, CelExpression>;
   /** For error locations. */
@@ -29,12 +38,13 @@ export function planRemediation(
   const action = getAction(spec.action);
   const inputs = options.compiledInputs ?? compileInputs(spec, options);
   const problems: RemediationProblem[] = [];
+  const scope = scopeToAccount(spec.for_each === undefined ? [] : rows, options.runAccount, action.name, spec.for_each);
 
   // One evaluation per row under for_each, else one with no row.
   const evaluations: Array<{ row?: number; bindings: Record<string, CelInput> }> =
     spec.for_each === undefined
       ? [{ bindings: { ...vars } }]
-      : rows.map((row, index) => ({ row: index, bindings: { ...vars, row: rowToCel(row) } }));
+      : scope.rows.map(({ index, row }) => ({ row: index, bindings: { ...vars, row: rowToCel(row) } }));
 
   const targets = new Map<string, { row?: number; inputs: Record<string, string> }>();
   for (const { row, bindings } of evaluations) {
@@ -49,7 +59,7 @@ export function planRemediation(
     now: options.now ?? new Date(),
     partition: options.partition ?? 'aws',
     ...(options.protectedPrincipals ? { protectedPrincipals: options.protectedPrincipals } : {}),
-    ...(options.accountId ? { accountId: options.accountId } : {}),
+    ...(scope.accountId ? { accountId: scope.accountId } : {}),
   };
   const plans: RemediationPlan[] = [];
   for (const { row, inputs: target } of targets.values()) {
@@ -60,8 +70,29 @@ export function planRemediation(
       problems.push(...e.problems.map((p) => (row === undefined ? p : { ...p, row })));
     }
   }
+  if (problems.length === 0 && plans.length > 0) {
+    const refused = options.accountProblem?.(scope.accountId);
+    if (refused) problems.push({ kind: 'account', action: action.name, message: accountRefusal(refused, scope, spec.for_each) });
+  }
   if (problems.length > 0) throw new RemediationPlanError(dedupe(problems));
-  return mergePlans(action, plans, spec.for_each);
+  return withAccount(mergePlans(action, plans, spec.for_each), scope, spec.for_each);
+}
+
+/** The plan with its account, and the rows left out for naming another account, said in it. */
+function withAccount(plan: RemediationPlan, scope: AccountScope, forEach: string | undefined): RemediationPlan {
+  const leftOut = leftOutSentence(scope, forEach);
+  return {
+    ...plan,
+    ...(plan.targets.length === 0 && leftOut ? { summary: `${plan.action}: nothing to do in account ${scope.accountId}: ${leftOut}` } : {}),
+    ...(leftOut && plan.targets.length > 0 ? { warnings: [...plan.warnings, leftOut] } : {}),
+    ...(scope.accountId ? { accountId: scope.accountId, accountFrom: scope.accountFrom! } : {}),
+  };
+}
+
+function accountRefusal(why: string, scope: AccountScope, forEach: string | undefined): string {
+  if (scope.accountId) return why;
+  const rows = forEach ? `the rows of ${forEach} name none in an \`account\` column` : 'the step has no rows to name one';
+  return `no account to act in: ${rows} and the run names none (no alarm account, no account parameter), but ${why}. Run the runbook again with account=<12-digit account id>`;
 }
 
 function compileInputs(spec: RemediateSpec, options: PlanRemediationOptions): Record<string, CelExpression> {

@@ -13,7 +13,7 @@ import { windowOf } from './window.js';
 import { MemoryRunStore, type RunStore } from './store.js';
 import type { Finding, Reporter, RunContext, RunResult, RunStatus, StepResult } from './types.js';
 import { celVariables, evaluateChecks, evaluateWhen, renderTemplate } from '../runbook/cel.js';
-import { planRemediation, type ProtectedPrincipals } from '../remediation/index.js';
+import { planRemediation, type ProtectedPrincipals, type RunAccount } from '../remediation/index.js';
 import { runVerifyAccess, type AccessSimulator } from '../verify/index.js';
 
 export interface RunnerOptions {
@@ -32,6 +32,13 @@ export interface RunnerOptions {
   access?: AccessSimulator;
   /** Principals remediation plans must not name (refused at planning, again at execution). */
   protectedPrincipals?: ProtectedPrincipals;
+  /** The alarm's account, for a run an alarm started: remediations act there (src/remediation/account.ts). */
+  alarmAccountId?: string;
+  /**
+   * Why this deployment cannot remediate in an account (undefined: none known), or undefined
+   * when it can: the worker's remediation roles. Refuses the plan before anyone approves it.
+   */
+  remediationAccountProblem?: (accountId: string | undefined) => string | undefined;
 }
 
 export async function runRunbook(prepared: PreparedRunbook, ctx: RunContext, opts: RunnerOptions): Promise<RunResult> {
@@ -141,17 +148,16 @@ async function runStep(
       case 'remediate': {
         const spec = step.remediate!;
         const rows = spec.for_each ? (rowsOf(finished)(spec.for_each) ?? []) : [];
-        const accountId = runAccount(ctx);
+        const account = runAccount(ctx, opts);
         const plan = planRemediation(spec, rows, vars, {
           compiledInputs: step.inputs,
           runbookId: ctx.runbookId,
           stepId: step.spec.id,
           ...(opts.protectedPrincipals ? { protectedPrincipals: opts.protectedPrincipals } : {}),
-          ...(accountId ? { accountId } : {}),
+          ...(account ? { runAccount: account } : {}),
+          ...(opts.remediationAccountProblem ? { accountProblem: opts.remediationAccountProblem } : {}),
         });
-        if (plan.targets.length === 0) {
-          return done({ status: 'skipped', reason: 'nothing to remediate: no targets in the earlier results', plan });
-        }
+        if (plan.targets.length === 0) return done({ status: 'skipped', reason: plan.summary, plan });
         return done({ status: 'gated', plan });
       }
       case 'verify_access': {
@@ -168,10 +174,11 @@ async function runStep(
   }
 }
 
-/** The account the run is about, when it names one (an `account` parameter, set from the alarm for alarm runs). */
-function runAccount(ctx: RunContext): string | undefined {
+/** The account the run itself is about: the alarm's, else a single `account` parameter. */
+function runAccount(ctx: RunContext, opts: Pick<RunnerOptions, 'alarmAccountId'>): RunAccount | undefined {
+  if (opts.alarmAccountId) return { id: opts.alarmAccountId, from: 'alarm' };
   const account = ctx.params.account;
-  return typeof account === 'string' && /^\d{12}$/.test(account) ? account : undefined;
+  return typeof account === 'string' && /^\d{12}$/.test(account) ? { id: account, from: 'parameter' } : undefined;
 }
 
 function rowsOf(finished: Map<string, StepResult>): (stepId: string) => Row[] | undefined {

@@ -42,7 +42,16 @@ export interface RemediationPlan {
   warnings: string[];
   /** On the plan of an undo: the approval whose executed remediation it puts back. */
   undoOf?: string;
+  /**
+   * The account the remediation acts in, decided at planning (src/remediation/account.ts) so
+   * the approvers read it and the worker executes there. Absent when nothing named one.
+   */
+  accountId?: string;
+  /** Where `accountId` came from: the alarm, the run's `account` parameter, or the rows acted on. */
+  accountFrom?: PlanAccountSource;
 }
+
+export type PlanAccountSource = 'alarm' | 'parameter' | 'rows';
 
 /** What IAM's policy simulator said of one (caller, action, resource); see src/verify/. */
 export type AccessDecision = 'allowed' | 'explicitDeny' | 'implicitDeny' | 'not-simulated' | 'error';

@@ -86,7 +86,7 @@ export function createTerminalReporter(opts: TerminalReporterOptions = {}): Repo
       }
       if (r.plan) {
         const p = r.plan;
-        print(`  ${c.yellow('remediation planned, not executed:')} ${p.action}: ${p.summary}`);
+        print(`  ${c.yellow('remediation planned, not executed:')} ${p.action}${p.accountId ? ` in account ${p.accountId}` : ''}: ${p.summary}`);
         if (!p.reversible) print(`  ${c.red('not reversible')}`);
         for (const w of p.warnings) print(`  ${c.yellow('!')} ${w}`);
         for (const call of p.calls) print(`    ${call.service}:${call.operation} ${JSON.stringify(call.params)}`);

@@ -6,7 +6,7 @@
  * used to change IAM.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
-import { awsClientConfig, awsSettingsOf, hasRoles, roleArnFor, type CredentialScope } from '../aws/index.js';
+import { awsClientConfig, awsSettingsOf, hasRoles, NoRoleForAccountError, roleArnFor, type CredentialScope } from '../aws/index.js';
 import type { Config } from '../config.js';
 import { protectedPrincipalsOf, type ProtectedPrincipals } from '../remediation/index.js';
 import type { AccessSimulator } from '../verify/index.js';
@@ -29,6 +29,12 @@ export interface AwsAccess {
   protectedPrincipals: ProtectedPrincipals;
   /** The partition of the account acted on (`aws`, `aws-us-gov`, `aws-cn`), from its remediation role. */
   partitionFor(accountId: string | undefined): string;
+  /**
+   * Why no remediation role applies to this account (undefined: none named), or undefined
+   * when one does or remediations are a dry run: asked at planning, so a plan that could
+   * never execute is refused before anyone approves it.
+   */
+  remediationAccountProblem(accountId: string | undefined): string | undefined;
 }
 
 export function awsAccessOf(config: Config, injected?: IamClientFactory): AwsAccess {
@@ -49,6 +55,18 @@ export function awsAccessOf(config: Config, injected?: IamClientFactory): AwsAcc
         return /^arn:([^:]+):/.exec(arn ?? '')?.[1] ?? 'aws';
       } catch {
         return 'aws';
+      }
+    },
+    remediationAccountProblem(accountId) {
+      if (!configured) return undefined;
+      try {
+        roleArnFor(accountId, roles.remediation, 'remediation');
+        return undefined;
+      } catch (e) {
+        if (!(e instanceof NoRoleForAccountError)) throw e;
+        return accountId === undefined
+          ? 'this deployment remediates through a role per account (CTRB_REMEDIATION_ROLES or CTRB_REMEDIATION_ROLE_ARN_TEMPLATE), with no single role to fall back on'
+          : e.message;
       }
     },
   };

@@ -29,7 +29,8 @@ export async function performRemediation(w: Deps, approval: Approval, now: Date 
     return { ok: true, result: { summary: `${dry.summary} (${w.aws.dryRunReason ?? 'dry run'})`, dryRun: true, details: { calls: dry.calls } } };
   }
 
-  const accountId = await runAccount(w, approval.runId);
+  // The account the approved plan names, which its approvers read; a plan naming none acts in the run's.
+  const accountId = approval.plan.accountId ?? (await runAccount(w, approval.runId));
   let iam;
   try {
     iam = w.aws.iam({ runId: approval.runId, purpose: 'remediation', ...(accountId ? { accountId } : {}) });

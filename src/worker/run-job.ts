@@ -107,6 +107,8 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
     signal,
     ...(simulator ? { access: simulator } : {}),
     protectedPrincipals: w.aws.protectedPrincipals,
+    ...(data.alarm?.accountId ? { alarmAccountId: data.alarm.accountId } : {}),
+    remediationAccountProblem: (accountId) => w.aws.remediationAccountProblem(accountId),
   }).finally(() => simulator?.close());
 
   if (result.status === 'waiting_approval') {

@@ -11,6 +11,7 @@ import type { ApprovalStore } from '../approval/store.js';
 import type { Approval } from '../approval/types.js';
 import { getAction, planUndo } from '../remediation/index.js';
 import type { RedisRunStore } from '../run/redis-store.js';
+import type { RemediationPlan } from '../run/types.js';
 import { executionOf } from './perform-remediation.js';
 
 export type UndoRequest =
@@ -49,7 +50,8 @@ export async function requestUndo(deps: UndoRequestDeps, originalId: string, use
     runId: original.runId,
     runbookId: original.runbookId,
     stepId: original.stepId,
-    plan: { ...planUndo(report), undoOf: original.id },
+    // The undo acts where the remediation did.
+    plan: { ...planUndo(report), undoOf: original.id, ...accountOf(original.plan) },
     policy,
     requestedBy: user,
     now,
@@ -63,6 +65,10 @@ export async function requestUndo(deps: UndoRequestDeps, originalId: string, use
   const winner = await existingUndo(deps, original);
   if (!winner) throw new Error(`the undo approval of ${original.id} vanished`);
   return { outcome: 'exists', approval: winner };
+}
+
+function accountOf(plan: RemediationPlan): Pick<RemediationPlan, 'accountId' | 'accountFrom'> {
+  return plan.accountId ? { accountId: plan.accountId, ...(plan.accountFrom ? { accountFrom: plan.accountFrom } : {}) } : {};
 }
 
 async function existingUndo(deps: UndoRequestDeps, original: Approval): Promise<Approval | undefined> {

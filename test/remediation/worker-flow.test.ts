@@ -1,35 +1,19 @@
 /**
- * A remediation from approval to undo, as production runs it: the real bot (signed clicks
- * through Bolt), a real worker (BullMQ, Redis, DuckDB on a small log folder), the fake Slack
- * Web API, and AWS through the SDK's own configuration: the worker's identity from the
- * environment assumes the remediation role at the STS fake (external id, session name with the
- * run id), and the IAM fake sees the calls signed with that role's credentials.
+ * A remediation from approval to undo, as production runs it (test/support/remediation-flow.ts):
+ * the worker's identity assumes the remediation role at the STS fake (external id, session name
+ * with the run id), and the IAM fake sees the calls signed with that role's credentials.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApprovalStore } from '../../src/approval/store.js';
-import { startBot, type RunningBot } from '../../src/bot/index.js';
-import { loadConfig } from '../../src/config.js';
-import { createQueues, enqueueRun, type RunQueues } from '../../src/queue/producers.js';
-import { RedisRunStore } from '../../src/run/redis-store.js';
+import { describe, expect, it } from 'vitest';
+import { enqueueRun } from '../../src/queue/producers.js';
 import { APPROVE_ACTION_ID, UNDO_ACTION_ID } from '../../src/slack/render/index.js';
-import { startWorker, type RunningWorker } from '../../src/worker/start.js';
-import { FakeIam } from '../fakes/aws/iam.js';
-import { FakeSts } from '../fakes/aws/sts.js';
-import { FAKE_BOT_TOKEN, FakeSlackApi, type StoredMessage } from '../fakes/slack-api.js';
-import { blockActionPayload, interactivityRequest, send } from '../fakes/slack-signing.js';
 import { useTestRedis } from '../support/redis.js';
+import { buttons, eventually, EXTERNAL_ID, text, useRemediationFlow, WORKER_KEY } from '../support/remediation-flow.js';
 
 const ACCOUNT = '111122223333';
 const KEY = 'AKIAIOSFODNN7EXAMPLE';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/ctrb-remediation`;
 const QUERY_ROLE = `arn:aws:iam::${ACCOUNT}:role/ctrb-query`;
-const EXTERNAL_ID = 'ctrb-test-external-id';
-const SIGNING_SECRET = 'abcdef0123456789abcdef0123456789';
 const CHANNEL = 'C0INCIDENTS';
 const APPROVER = 'U0APPROVER';
 const SECOND = 'U0SECOND';
@@ -86,103 +70,22 @@ function cloudTrailEvent(i: number): Record<string, unknown> {
 }
 
 const redis = useTestRedis();
-let dir: string;
-let slack: FakeSlackApi;
-let iam: FakeIam;
-let sts: FakeSts;
-let bot: RunningBot;
-let worker: RunningWorker;
-let queues: RunQueues;
-let runs: RedisRunStore;
-let approvals: ApprovalStore;
-let botUrl: string;
-const savedEnv: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ctrb-remediation-flow-'));
-  const runbooks = join(dir, 'runbooks');
-  const logs = join(dir, 'logs');
-  for (const d of [runbooks, logs]) mkdirSync(d);
-  writeFileSync(join(runbooks, 'leaked-key.yaml'), RUNBOOK);
-  writeFileSync(join(logs, 'events.json'), JSON.stringify({ Records: [0, 1, 2].map(cloudTrailEvent) }));
-
-  slack = await FakeSlackApi.start({ users: [APPROVER, SECOND, REQUESTER, OUTSIDER].map((id) => ({ id })) });
-  iam = await FakeIam.start({ users: [{ name: 'alice', accessKeys: [{ id: KEY }] }] });
-  sts = await FakeSts.start({ [ROLE]: { externalId: EXTERNAL_ID }, [QUERY_ROLE]: { externalId: EXTERNAL_ID } });
-  iam.simulate.answer({ policySourceArn: `arn:aws:iam::${ACCOUNT}:user/alice`, decision: 'allowed', matchedStatements: [{ sourcePolicyId: 'alice-s3-read', sourcePolicyType: 'user' }] });
-
-  // What the SDK reads in a deployment: the worker's own identity and, here, the endpoints.
-  const aws = { AWS_ACCESS_KEY_ID: 'AKIAWORKERIDENTITY01', AWS_SECRET_ACCESS_KEY: 'worker-secret', AWS_ENDPOINT_URL_STS: sts.url, AWS_ENDPOINT_URL_IAM: iam.url };
-  for (const [k, v] of Object.entries(aws)) {
-    savedEnv[k] = process.env[k];
-    process.env[k] = v;
-  }
-
-  const prefix = redis.prefix();
-  const env = {
-    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: slack.apiUrl,
-    REDIS_URL: redis.url,
-    CTRB_REDIS_PREFIX: prefix,
-    CTRB_RUNBOOKS: runbooks,
-    CTRB_LOGS_DIR: logs,
+const flow = useRemediationFlow(redis, {
+  runbooks: { 'leaked-key.yaml': RUNBOOK },
+  records: [0, 1, 2].map(cloudTrailEvent),
+  users: [APPROVER, SECOND, REQUESTER, OUTSIDER],
+  iam: { users: [{ name: 'alice', accessKeys: [{ id: KEY }] }] },
+  roles: { [ROLE]: { externalId: EXTERNAL_ID }, [QUERY_ROLE]: { externalId: EXTERNAL_ID } },
+  env: {
     CTRB_QUERY_ROLE_ARN_TEMPLATE: 'arn:aws:iam::{account}:role/ctrb-query',
     CTRB_REMEDIATION_ROLE_ARN_TEMPLATE: 'arn:aws:iam::{account}:role/ctrb-remediation',
-    CTRB_ROLE_EXTERNAL_ID: EXTERNAL_ID,
-    AWS_MAX_ATTEMPTS: '2',
-    CTRB_APPROVAL_EXPIRY_SWEEP: '1s',
-    CTRB_SHUTDOWN_TIMEOUT: '5s',
-    LOG_LEVEL: 'silent',
-  };
-  const botConfig = loadConfig(env, { role: 'bot' });
-  bot = await startBot({ ...botConfig, slack: { ...botConfig.slack, port: 0 } }, { logger: pino({ level: 'silent' }) });
-  botUrl = `http://127.0.0.1:${bot.port}/slack/events`;
-  worker = await startWorker(loadConfig(env, { role: 'worker' }), { logger: pino({ level: 'silent' }) });
-  queues = createQueues(botConfig.redis);
-  const connection = redis.connect();
-  runs = new RedisRunStore(connection, { prefix });
-  approvals = new ApprovalStore(connection, { prefix, logger: pino({ level: 'silent' }) });
+  },
 });
-
-afterAll(async () => {
-  await worker?.close();
-  await bot?.stop();
-  await queues?.close();
-  await Promise.all([slack?.close(), iam?.close(), sts?.close()]);
-  for (const [k, v] of Object.entries(savedEnv)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-function click(actionId: string, value: string, user: string, message: { channel: string; ts: string }): Promise<Response> {
-  return send(botUrl, interactivityRequest(SIGNING_SECRET, blockActionPayload({ userId: user, actionId, value, channelId: message.channel, messageTs: message.ts })));
-}
-
-function text(message: StoredMessage | undefined): string {
-  return [message?.text ?? '', JSON.stringify(message?.blocks ?? [])].join('\n');
-}
-
-function buttons(message: StoredMessage | undefined): Array<{ action_id: string; value: string }> {
-  return ((message?.blocks ?? []) as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>)
-    .filter((b) => b.type === 'actions')
-    .flatMap((b) => b.elements ?? []);
-}
 
 describe('an approved remediation', () => {
   it('executes for real once with the remediation role, verifies in the thread, and its Undo goes through its own approval', async () => {
+    const { slack, iam, sts, queues, runs, approvals, click } = flow();
+    iam.simulate.answer({ policySourceArn: `arn:aws:iam::${ACCOUNT}:user/alice`, decision: 'allowed', matchedStatements: [{ sourcePolicyId: 'alice-s3-read', sourcePolicyType: 'user' }] });
     const runId = randomUUID();
     await enqueueRun(
       queues,
@@ -221,7 +124,7 @@ describe('an approved remediation', () => {
     expect(updates).toHaveLength(1);
     const assumed = sts.calls.filter((c) => c.outcome === 'ok' && c.params.RoleArn === ROLE);
     expect(assumed[0]!.params).toMatchObject({ RoleArn: ROLE, ExternalId: EXTERNAL_ID, RoleSessionName: `ctrb-${runId}` });
-    expect(assumed[0]!.accessKeyId).toBe('AKIAWORKERIDENTITY01');
+    expect(assumed[0]!.accessKeyId).toBe(WORKER_KEY);
     expect(assumed.map((c) => c.issued!.accessKeyId)).toContain(updates[0]!.accessKeyId);
     expect(iam.calls.every((c) => c.accessKeyId?.startsWith('ASIA'))).toBe(true);
     // The query role never changed anything, and the remediation role never asked the simulator.

@@ -9,6 +9,7 @@
  * approval record when a click arrives, so nothing in a payload can be tampered with.
  */
 import type { types } from '@slack/bolt';
+import { describeAccountSource } from '../../remediation/account.js';
 import type { ApiCall, RemediationPlan } from '../../run/types.js';
 import { contextLine, mrkdwnSection, packLines } from './layout.js';
 import { fitMessage, SLACK_LIMITS, type Block, type SlackMessage } from './limits.js';
@@ -70,6 +71,7 @@ export function renderApprovalMessage(view: ApprovalView): SlackMessage {
         { type: 'mrkdwn', text: `*Reversible*\n${plan.reversible ? 'yes' : '⚠️ *no*: this cannot be undone'}` },
         { type: 'mrkdwn', text: `*Run*\n${inlineCode(view.runId)} (${inlineCode(view.runbookId)}, step ${inlineCode(view.stepId)})` },
         { type: 'mrkdwn', text: `*Requested by*\n${requesterMrkdwn(view.requestedBy)}` },
+        { type: 'mrkdwn', text: `*Account*\n${accountMrkdwn(plan)}` },
       ],
     },
     ...listSection(`*Targets* (${plan.targets.length})`, plan.targets.map(targetLine), TARGETS_SHOWN, 'target'),
@@ -95,6 +97,12 @@ function listSection(title: string, lines: string[], shown: number, noun: string
   const omitted = packed.omitted + Math.max(0, lines.length - shown);
   const more = omitted > 0 ? `\n… ${plural(omitted, `more ${noun}`)}` : '';
   return [mrkdwnSection(`${packed.texts[0] ?? title}${more}`)];
+}
+
+/** Where it acts, and why there: an approver must see the account before approving. */
+function accountMrkdwn(plan: RemediationPlan): string {
+  if (!plan.accountId) return 'not named: the remediation role of this deployment decides';
+  return `${inlineCode(plan.accountId)}${plan.accountFrom ? ` (${describeAccountSource(plan.accountFrom)})` : ''}`;
 }
 
 function targetLine(target: Record<string, string>): string {
@@ -179,7 +187,8 @@ function buttons(view: ApprovalView): types.ActionsBlock {
 }
 
 function fallbackText(view: ApprovalView): string {
-  const what = escapeMrkdwn(`${view.plan.action} on ${plural(view.plan.targets.length, 'target')} (run ${view.runId})`);
+  const where = view.plan.accountId ? ` in account ${view.plan.accountId}` : '';
+  const what = escapeMrkdwn(`${view.plan.action} on ${plural(view.plan.targets.length, 'target')}${where} (run ${view.runId})`);
   switch (view.status) {
     case 'pending':
       return `Approval needed: ${what}, expires ${escapeMrkdwn(utcTime(view.expiresAt))}`;

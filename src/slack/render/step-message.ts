@@ -113,7 +113,8 @@ export function findingLine(f: Finding): string {
 
 function planBlock(step: StepResult): Block {
   const plan = step.plan as RemediationPlan;
-  const what = `${inlineCode(plan.action)} ${escapeMrkdwn(plan.summary)} (${plural(plan.targets.length, 'target')})`;
+  const where = plan.accountId ? ` in account ${inlineCode(plan.accountId)}` : '';
+  const what = `${inlineCode(plan.action)} ${escapeMrkdwn(plan.summary)} (${plural(plan.targets.length, 'target')}${where})`;
   if (step.status === 'gated') return mrkdwnSection(`*Remediation proposed:* ${what}\nApproval requested in the next message; nothing runs until it is approved.`);
   return mrkdwnSection(`*Remediation:* ${what}`);
 }
