@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { distance } from 'fastest-levenshtein';
-import { loadRunbookDir, type LoadedRunbook } from './load.js';
+import { loadRunbookDir, RunbookError, type LoadedRunbook, type RunbookIssue } from './load.js';
 
 /** The repository root, wherever the code runs from (src/ with tsx, dist/ when built). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,8 +34,22 @@ export class RunbookDirectoryNotFoundError extends Error {
 export class RunbookLibrary {
   private readonly byId: Map<string, LoadedRunbook>;
 
+  /** Alias → the runbook it names. */
+  private readonly byAlias: Map<string, LoadedRunbook>;
+
   constructor(readonly dir: string, entries: LoadedRunbook[]) {
     this.byId = new Map(entries.map((e) => [e.runbook.id, e]));
+    this.byAlias = new Map();
+    const issues: RunbookIssue[] = [];
+    for (const entry of entries) {
+      for (const alias of entry.runbook.aliases) {
+        const taken = this.byId.get(alias) ?? this.byAlias.get(alias);
+        if (taken && taken !== entry) issues.push({ file: entry.file, path: 'aliases', message: `"${alias}" already names ${taken.runbook.id}` });
+        else this.byAlias.set(alias, entry);
+      }
+    }
+    // A name that could mean two runbooks must not quietly start either.
+    if (issues.length > 0) throw new RunbookError(issues);
   }
 
   static async load(dir = BUILTIN_RUNBOOK_DIR): Promise<RunbookLibrary> {
@@ -47,20 +61,22 @@ export class RunbookLibrary {
     return [...this.byId.values()].sort((a, b) => a.runbook.id.localeCompare(b.runbook.id));
   }
 
+  /** A runbook by id or alias. */
   get(name: string): LoadedRunbook {
-    const found = this.byId.get(name);
+    const found = this.byId.get(name) ?? this.byAlias.get(name);
     if (found) return found;
     throw new UnknownRunbookError(name, this.suggest(name));
   }
 
-  /** Closest ids: by edit distance, and ids that contain the name or share a word with it. */
+  /** Closest ids: by edit distance, and ids that contain the name or share a word with it (aliases count as their runbook). */
   suggest(name: string, max = 3): string[] {
     const words = name.toLowerCase().split(/[-_\s]+/).filter((w) => w.length > 2);
-    return [...this.byId.keys()]
-      .map((id) => {
-        const shared = words.filter((w) => id.includes(w)).length;
-        return { id, score: distance(name.toLowerCase(), id) - shared * 4 - (id.includes(name) ? 6 : 0) };
-      })
+    const score = (candidate: string): number => {
+      const shared = words.filter((w) => candidate.includes(w)).length;
+      return distance(name.toLowerCase(), candidate) - shared * 4 - (candidate.includes(name) ? 6 : 0);
+    };
+    return [...this.byId.values()]
+      .map(({ runbook }) => ({ id: runbook.id, score: Math.min(...[runbook.id, ...runbook.aliases].map(score)) }))
       .filter((s) => s.score <= Math.max(3, name.length / 2))
       .sort((a, b) => a.score - b.score || a.id.localeCompare(b.id))
       .slice(0, max)

@@ -174,6 +174,7 @@ export const runbookSchema = z
   .object({
     $schema: z.string().optional(),
     id,
+    aliases: z.array(id).default([]).describe('other names it answers to (`root-login` for root-activity), in the terminal and in Slack'),
     title: z.string().min(1),
     summary: z.string().min(1),
     severity: z.enum(SEVERITIES),

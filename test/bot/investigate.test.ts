@@ -68,6 +68,13 @@ describe('/investigate', () => {
     expect(await waitingRunJobs()).toHaveLength(before);
   });
 
+  it('starts a runbook by one of its aliases, under its own id', async () => {
+    const answer = await h.slash('leaked-key access_key_id=AKIAIOSFODNN7EXAMPLE', { user: PEOPLE.alice, channel: 'C0SECOPS' });
+    const runId = /run `([0-9a-f-]{36})`/.exec(textOf(answer.body))?.[1];
+    expect(runId, textOf(answer.body)).toBeDefined();
+    expect((await h.runs.getJob(`run-${runId}`))?.data).toMatchObject({ runbookId: 'key-usage', params: { access_key_id: 'AKIAIOSFODNN7EXAMPLE' } });
+  });
+
   it('names every bad parameter at once and enqueues nothing', async () => {
     const before = (await waitingRunJobs()).length;
     const answer = await h.slash('root-logins account=12345 sinse=2h');

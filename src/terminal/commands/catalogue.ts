@@ -30,7 +30,9 @@ export function stepKind(step: StepSpec): 'query' | 'raw' | 'check' | 'remediate
 export function describeRunbook(r: Runbook, color = false): string {
   const c = pc.createColors(color);
   const lines: string[] = [];
-  lines.push(c.bold(`${r.id}: ${r.title}`), `severity: ${r.severity}`, '', r.summary.trim(), '');
+  lines.push(c.bold(`${r.id}: ${r.title}`), `severity: ${r.severity}`);
+  if (r.aliases.length > 0) lines.push(`also answers to: ${r.aliases.join(', ')}`);
+  lines.push('', r.summary.trim(), '');
   if (r.references.length) {
     lines.push(c.bold('references'));
     for (const ref of r.references) {
