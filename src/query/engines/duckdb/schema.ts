@@ -9,7 +9,12 @@
  */
 import { EVENTS_COLUMNS, type EventColumn } from './table.js';
 
-/** A SQL string literal. Only ever used on our own constants (types, names). */
+/**
+ * A SQL string literal, for what DuckDB takes only as literal text: our own constants (types,
+ * column names) and the cache's own file paths in `COPY … TO` (which takes no parameter; the
+ * folder is the operator's CTRB_CACHE_DIR, never anything a Slack user or a log file says).
+ * Values from runbooks, parameters and rows are always bound instead.
+ */
 export function sqlLiteral(text: string): string {
   return `'${text.replaceAll("'", "''")}'`;
 }
