@@ -68,16 +68,21 @@ export class RunbookLibrary {
     throw new UnknownRunbookError(name, this.suggest(name));
   }
 
-  /** Closest ids: by edit distance, and ids that contain the name or share a word with it (aliases count as their runbook). */
+  /**
+   * Closest ids (aliases count as their runbook): those sharing a whole word with the name
+   * (`login` → the console-login runbooks, `s3` → the s3 ones), then those within a few typos.
+   */
   suggest(name: string, max = 3): string[] {
-    const words = name.toLowerCase().split(/[-_\s]+/).filter((w) => w.length > 2);
+    const wanted = name.toLowerCase();
+    const words = wanted.split(/[-_\s]+/).filter((w) => w.length >= 2);
     const score = (candidate: string): number => {
-      const shared = words.filter((w) => candidate.includes(w)).length;
-      return distance(name.toLowerCase(), candidate) - shared * 4 - (candidate.includes(name) ? 6 : 0);
+      const shared = words.filter((w) => candidate.split('-').includes(w)).length;
+      // A shared word puts a name ahead of any near miss; fewer typos break ties.
+      return shared > 0 ? -100 * shared + distance(wanted, candidate) / 100 : distance(wanted, candidate);
     };
     return [...this.byId.values()]
       .map(({ runbook }) => ({ id: runbook.id, score: Math.min(...[runbook.id, ...runbook.aliases].map(score)) }))
-      .filter((s) => s.score <= Math.max(3, name.length / 2))
+      .filter((s) => s.score < 0 || s.score <= Math.max(3, wanted.length / 3))
       .sort((a, b) => a.score - b.score || a.id.localeCompare(b.id))
       .slice(0, max)
       .map((s) => s.id);

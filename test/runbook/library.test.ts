@@ -42,6 +42,20 @@ describe('the runbook library', () => {
     expect((error as UnknownRunbookError).suggestions[0]).toBe('root-activity');
   });
 
+  it('suggests the runbooks sharing a word with an unknown name, then near misses', async () => {
+    const lib = await library({
+      'console-login-without-mfa': runbook('console-login-without-mfa'),
+      'console-login-unusual-source': runbook('console-login-unusual-source'),
+      's3-deletions': runbook('s3-deletions'),
+      's3-exposure': runbook('s3-exposure'),
+      'iam-persistence': runbook('iam-persistence'),
+    });
+    expect(lib.suggest('login')).toEqual(['console-login-without-mfa', 'console-login-unusual-source']);
+    expect(lib.suggest('s3')).toEqual(['s3-exposure', 's3-deletions']);
+    expect(lib.suggest('iam-persistance')).toEqual(['iam-persistence']);
+    expect(lib.suggest('xyz')).toEqual([]);
+  });
+
   it('refuses a library where an alias is another runbook\'s id or alias, naming the file', async () => {
     const load = library({
       'root-activity': runbook('root-activity', ['root-login']),
