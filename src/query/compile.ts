@@ -13,7 +13,7 @@ import { lakeDialect } from './dialects/lake.js';
 import { compileSql } from './sql-compiler.js';
 import { compileRaw } from './raw.js';
 import { compileLookup } from './lookup.js';
-import { QueryValueError } from './errors.js';
+import { EngineCannotAnswerError, QueryValueError } from './errors.js';
 
 export const SQL_DIALECTS: Readonly<Record<SqlEngine, SqlDialect>> = {
   duckdb: duckdbDialect,
@@ -28,7 +28,11 @@ export function isRawQuery(query: PortableQuery | RawQuery): query is RawQuery {
 export function compileQuery(query: PortableQuery | RawQuery, engine: EngineName, ctx: CompileContext): CompiledQuery {
   if (engine === 'lookup') {
     if (isRawQuery(query)) {
-      throw new QueryValueError('raw SQL has no LookupEvents form: run this step on duckdb, athena or lake, or write it as a portable query');
+      throw new EngineCannotAnswerError(
+        'raw SQL has no LookupEvents form: run this step on duckdb, athena or lake, or write it as a portable query',
+        Object.keys(query.sql) as EngineName[],
+        'step',
+      );
     }
     return compileLookup(query, ctx);
   }

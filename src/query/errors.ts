@@ -1,3 +1,5 @@
+import type { EngineName } from './engine.js';
+
 /**
  * Errors a runbook author or an operator sees. Each names where the problem is and says
  * what was expected, because it is read in a terminal or a Slack thread, not a debugger.
@@ -24,6 +26,23 @@ export class QueryValueError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'QueryValueError';
+  }
+}
+
+/**
+ * The engine cannot answer this query: LookupEvents asked for data events or raw SQL (`limit`
+ * `step`: this step as written needs another engine, the run's other steps are unaffected, so a
+ * runner skips it and goes on), or for a window older than it keeps (`window`: every step is
+ * affected, so it stays a failure). `engines` could answer it.
+ */
+export class EngineCannotAnswerError extends QueryValueError {
+  constructor(
+    message: string,
+    readonly engines: readonly EngineName[],
+    readonly limit: 'step' | 'window',
+  ) {
+    super(message);
+    this.name = 'EngineCannotAnswerError';
   }
 }
 

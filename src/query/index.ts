@@ -37,7 +37,7 @@ export { evaluateQuery, type CloudTrailEvent, type EvaluateContext, type Evaluat
 export { outputColumns } from './shape.js';
 export { describeCondition, describeValue } from './describe.js';
 export { athenaExecutionParameters, lakeLiteral, sqlStringLiteral } from './escape.js';
-export { QueryDefinitionError, QueryValueError, UnsafeLiteralError } from './errors.js';
+export { EngineCannotAnswerError, QueryDefinitionError, QueryValueError, UnsafeLiteralError } from './errors.js';
 export { UnknownFieldError, resolveField } from './fields.js';
 export { LOOKUP_ATTRIBUTES } from './lookup.js';
 export type {

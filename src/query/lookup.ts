@@ -8,7 +8,7 @@
 import type { Condition, PortableQuery, ValueRef } from './definition.js';
 import type { BoundParam, CompiledQuery, LookupPlan } from './engine.js';
 import type { CompileContext, ValueContext } from './context.js';
-import { QueryValueError } from './errors.js';
+import { EngineCannotAnswerError } from './errors.js';
 import { fieldInfo } from './field-kinds.js';
 import { checkBooleanTexts, resolveCidrs, resolveText, resolveTextList, resolveTime, sourceOf } from './values.js';
 import { checkedWindow } from './sql-compiler.js';
@@ -114,13 +114,21 @@ function conjunction(items: Condition[]): Condition {
 
 export function compileLookup(query: PortableQuery, ctx: CompileContext): CompiledQuery {
   if (query.dataEvents) {
-    throw new QueryValueError('LookupEvents returns management events only and this query needs data events (data_events: true): run it on athena, lake or duckdb');
+    throw new EngineCannotAnswerError(
+      'LookupEvents returns management events only and this query needs data events (data_events: true): run it on athena, lake or duckdb',
+      ['athena', 'lake', 'duckdb'],
+      'step',
+    );
   }
   const window = checkedWindow(ctx);
   const now = ctx.now ?? new Date();
   const horizon = new Date(now.getTime() - LOOKUP_HORIZON_DAYS * 24 * 3600 * 1000);
   if (window.start < horizon) {
-    throw new QueryValueError(`LookupEvents only sees the last ${LOOKUP_HORIZON_DAYS} days, and this window starts at ${formatEventTime(window.start)}: shorten the window or use athena or lake`);
+    throw new EngineCannotAnswerError(
+      `LookupEvents only sees the last ${LOOKUP_HORIZON_DAYS} days, and this window starts at ${formatEventTime(window.start)}: shorten the window or use athena or lake`,
+      ['athena', 'lake'],
+      'window',
+    );
   }
 
   const where = inlineCondition(query.where, ctx);

@@ -5,11 +5,15 @@
  * Gates: a remediation step produces a plan. With `gates: 'plan'` (the terminal) the plan is
  * recorded and the run goes on; nothing is executed. With `gates: 'pause'` (the workers)
  * the run stops at the gate with status `waiting_approval`; an approval resumes it later.
+ *
+ * A query step the deployment's engines cannot answer as written (LookupEvents and data
+ * events) is skipped, not failed, and so are the steps that read its rows (engine-skips.ts).
  */
 import type { EngineHooks, EngineName, EngineSession, QueryEngine, Row, TimeWindow } from '../query/engine.js';
 import type { CompileSettings, PortableQuery, RawQuery } from '../query/index.js';
 import { columnsRead, compileStepQuery, type PreparedRunbook, type PreparedStep } from './prepare.js';
 import { windowOf } from './window.js';
+import { dependentSkip, engineSkip, skippedSource, uncheckedChecks } from './engine-skips.js';
 import { MemoryRunStore, type RunStore } from './store.js';
 import type { Finding, Reporter, RunContext, RunResult, RunStatus, StepResult } from './types.js';
 import { celVariables, evaluateChecks, evaluateWhen, renderTemplate } from '../runbook/cel.js';
@@ -116,6 +120,9 @@ async function runStep(
     ...fields,
   });
   try {
+    // Before its condition: `steps.x.count > 0` is false for a step that could not look, which is not "nothing found".
+    const source = skippedSource(step, finished);
+    if (source) return done({ status: 'skipped', ...dependentSkip(source) });
     const vars = celVariables(ctx, finished);
     if (step.when && !evaluateWhen(step.when, vars)) {
       return done({ status: 'skipped', reason: `condition not met: ${step.spec.when}` });
@@ -139,10 +146,12 @@ async function runStep(
         });
       }
       case 'check': {
+        const unchecked = uncheckedChecks(step, finished);
+        if (unchecked.all) return done({ status: 'skipped', reason: unchecked.warnings.join('; '), needsEngine: unchecked.needsEngine });
         const evaluation = evaluateChecks(step.checks!, step.spec.id, vars, rowsOf(finished));
         // A check that cannot be evaluated on some rows must be visible, but it must not
         // hide the findings the other checks raised, nor stop the steps after it.
-        const warnings = evaluation.errors.map((e) => e.toString());
+        const warnings = [...unchecked.warnings, ...evaluation.errors.map((e) => e.toString())];
         return done({ status: 'ok', findings: evaluation.findings, ...(warnings.length ? { warnings } : {}) });
       }
       case 'remediate': {
@@ -169,6 +178,8 @@ async function runStep(
         return done({ status: 'ok', note: step.note ? renderTemplate(step.note, vars) : '' });
     }
   } catch (e) {
+    const skip = engineSkip(e);
+    if (skip) return done({ status: 'skipped', ...skip });
     const error = e instanceof Error ? e : new Error(String(e));
     return done({ status: 'failed', reason: error.message, errorName: error.name });
   }

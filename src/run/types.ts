@@ -112,6 +112,11 @@ export interface StepResult {
   reason?: string;
   /** How a remediation gate was closed without executing, for reporters that name people. */
   decision?: { state: 'denied' | 'expired'; by?: string; reason?: string };
+  /**
+   * On a step skipped because the deployment's engines cannot answer it (or read the rows of
+   * one that was): the engines that could (src/run/engine-skips.ts).
+   */
+  needsEngine?: EngineName[];
   /** The error class behind a failure (e.g. NoCloudTrailFilesError), so callers can tell bad input from a fault. */
   errorName?: string;
   /** Problems that did not stop the step, e.g. a check that could not be evaluated on some rows. */

@@ -6,6 +6,7 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import type { CellValue, LoadProgress } from '../query/engine.js';
+import { engineSkipSummary } from '../run/engine-skips.js';
 import type { Reporter, RunContext, RunResult, StepResult } from '../run/types.js';
 import type { Severity } from '../runbook/schema.js';
 import { describeAccessCheck } from '../verify/index.js';
@@ -104,7 +105,8 @@ export function createTerminalReporter(opts: TerminalReporterOptions = {}): Repo
       const parts = order.filter((s) => counts.get(s)).map((s) => `${counts.get(s)} ${s}`);
       const findings = result.findings.length === 0 ? 'no findings' : `${result.findings.length} finding${result.findings.length === 1 ? '' : 's'} (${parts.join(', ')})`;
       const gates = result.steps.filter((s) => s.status === 'gated').length;
-      const tail = gates ? ` · ${gates} remediation${gates === 1 ? '' : 's'} awaiting approval (planned only)` : '';
+      const skipped = engineSkipSummary(result.steps);
+      const tail = `${gates ? ` · ${gates} remediation${gates === 1 ? '' : 's'} awaiting approval (planned only)` : ''}${skipped ? ` · ${skipped}` : ''}`;
       const failed = result.steps.find((s) => s.status === 'failed');
       if (result.status === 'failed' && failed) {
         print(`${c.bold(c.red('failed'))} at step ${failed.stepId}${result.findings.length ? ` (${findings} before it)` : ''}`);

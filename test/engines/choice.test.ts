@@ -64,6 +64,20 @@ describe('chooseEngine', () => {
     );
     expect(() => chooseEngine(lakeOnlySql, DAY, ['athena'], 'athena', NOW)).toThrow(/raw SQL written for lake, not athena, .*This step can run on lake/);
   });
+
+  it('says whether the step itself (a runner skips it) or the run\'s window is what no engine here can answer', () => {
+    const refusal = (run: () => unknown): NoEngineError => {
+      try {
+        run();
+      } catch (e) {
+        return e as NoEngineError;
+      }
+      throw new Error('expected a refusal');
+    };
+    expect(refusal(() => chooseEngine(dataEvents, DAY, ['lookup'], 'lookup', NOW))).toMatchObject({ limit: 'step', engines: ['athena', 'lake', 'duckdb'] });
+    expect(refusal(() => chooseEngine(lakeOnlySql, DAY, ['athena'], 'athena', NOW))).toMatchObject({ limit: 'step', engines: ['lake'] });
+    expect(refusal(() => chooseEngine(management, HALF_YEAR, ['lookup'], 'lookup', NOW))).toMatchObject({ limit: 'window' });
+  });
 });
 
 const RUNBOOK = `

@@ -1,6 +1,6 @@
 /** LookupEvents: which attribute is chosen, what is left to filter, and what it cannot do. */
 import { describe, expect, it } from 'vitest';
-import { compileQuery, evaluateQuery, parsePortableQuery, QueryValueError, type CompileContext } from '../../src/query/index.js';
+import { compileQuery, EngineCannotAnswerError, evaluateQuery, parsePortableQuery, type CompileContext } from '../../src/query/index.js';
 import { EVENTS, NOW, WINDOW } from './support/events.js';
 
 const ctx: CompileContext = { params: { user: 'alice', ro: 'true' }, window: WINDOW, now: NOW };
@@ -57,14 +57,26 @@ describe('the plan is self-contained for the engine', () => {
 });
 
 describe('what LookupEvents cannot answer', () => {
-  it('data events', () => {
-    expect(() => compileQuery(parsePortableQuery({ data_events: true }), 'lookup', ctx)).toThrow(/management events only/);
+  const refusal = (run: () => unknown): EngineCannotAnswerError => {
+    try {
+      run();
+    } catch (e) {
+      expect(e).toBeInstanceOf(EngineCannotAnswerError);
+      return e as EngineCannotAnswerError;
+    }
+    throw new Error('expected a refusal');
+  };
+
+  it('data events: this step needs another engine', () => {
+    const e = refusal(() => compileQuery(parsePortableQuery({ data_events: true }), 'lookup', ctx));
+    expect(e.message).toMatch(/management events only/);
+    expect(e).toMatchObject({ limit: 'step', engines: ['athena', 'lake', 'duckdb'] });
   });
 
-  it('windows older than 90 days', () => {
+  it('windows older than 90 days: the whole run does', () => {
     const old = { start: new Date('2024-01-01T00:00:00Z'), end: WINDOW.end };
-    expect(() => compileQuery(parsePortableQuery({}), 'lookup', { ...ctx, window: old })).toThrow(
-      new QueryValueError('LookupEvents only sees the last 90 days, and this window starts at 2024-01-01T00:00:00Z: shorten the window or use athena or lake'),
-    );
+    const e = refusal(() => compileQuery(parsePortableQuery({}), 'lookup', { ...ctx, window: old }));
+    expect(e.message).toBe('LookupEvents only sees the last 90 days, and this window starts at 2024-01-01T00:00:00Z: shorten the window or use athena or lake');
+    expect(e).toMatchObject({ limit: 'window', engines: ['athena', 'lake'] });
   });
 });

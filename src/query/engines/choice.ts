@@ -12,7 +12,7 @@
  */
 import type { PortableQuery, RawQuery } from '../definition.js';
 import type { EngineName, TimeWindow } from '../engine.js';
-import { QueryValueError } from '../errors.js';
+import { EngineCannotAnswerError } from '../errors.js';
 import { LOOKUP_HORIZON_DAYS } from '../lookup.js';
 import { formatEventTime } from '../time.js';
 
@@ -22,9 +22,17 @@ export interface EngineChoice {
   reason: string;
 }
 
-/** No configured engine can answer the step; the message names those that could. */
-export class NoEngineError extends QueryValueError {
+/**
+ * No configured engine can answer the step; the message names those that could. Its `limit`
+ * says whether the step as written is the reason (a runner skips it) or the run's window.
+ */
+export class NoEngineError extends EngineCannotAnswerError {
   override name = 'NoEngineError';
+}
+
+interface Limitation {
+  reason: string;
+  limit: EngineCannotAnswerError['limit'];
 }
 
 /** Where a step goes when LookupEvents cannot answer it, in order of preference. */
@@ -43,11 +51,15 @@ function isRaw(query: PortableQuery | RawQuery): query is RawQuery {
 
 /** Why LookupEvents cannot answer this query, or undefined when it can. */
 export function lookupLimitation(query: PortableQuery | RawQuery, window: TimeWindow, now: Date): string | undefined {
-  if (isRaw(query)) return 'raw SQL: LookupEvents runs no SQL';
-  if (query.dataEvents) return 'data events: LookupEvents returns management events only';
+  return lookupLimit(query, window, now)?.reason;
+}
+
+function lookupLimit(query: PortableQuery | RawQuery, window: TimeWindow, now: Date): Limitation | undefined {
+  if (isRaw(query)) return { reason: 'raw SQL: LookupEvents runs no SQL', limit: 'step' };
+  if (query.dataEvents) return { reason: 'data events: LookupEvents returns management events only', limit: 'step' };
   const horizon = new Date(now.getTime() - LOOKUP_HORIZON_DAYS * 24 * 3600 * 1000);
   if (window.start < horizon) {
-    return `the window starts ${formatEventTime(window.start)}, beyond the ${LOOKUP_HORIZON_DAYS} days LookupEvents keeps`;
+    return { reason: `the window starts ${formatEventTime(window.start)}, beyond the ${LOOKUP_HORIZON_DAYS} days LookupEvents keeps`, limit: 'window' };
   }
   return undefined;
 }
@@ -75,20 +87,22 @@ export function chooseEngine(
     return { engine: preferred, reason: `the default engine${preferred === 'lookup' ? '; management events of the last 90 days suffice' : ''}` };
   }
   const fallback = FALLBACK_ORDER.find((e) => e !== preferred && available.includes(e) && canAnswer(e, query, window, now));
-  if (fallback) return { engine: fallback, reason: why };
+  if (fallback) return { engine: fallback, reason: why.reason };
   const could = FALLBACK_ORDER.filter((e) => e !== preferred && canAnswer(e, query, window, now));
   throw new NoEngineError(
-    `${why}, and no other engine is configured here. ` +
+    `${why.reason}, and no other engine is configured here. ` +
       (could.length > 0 ? `This step can run on ${could.map((e) => HOW_TO_ENABLE[e]).join(', or ')}.` : 'No engine can run this step as written.'),
+    could,
+    why.limit,
   );
 }
 
 /** Why `engine` cannot answer the query, or undefined when it can. */
-function whyNot(engine: EngineName, query: PortableQuery | RawQuery, window: TimeWindow, now: Date): string | undefined {
-  if (engine === 'lookup') return lookupLimitation(query, window, now);
+function whyNot(engine: EngineName, query: PortableQuery | RawQuery, window: TimeWindow, now: Date): Limitation | undefined {
+  if (engine === 'lookup') return lookupLimit(query, window, now);
   if (isRaw(query) && query.sql[engine] === undefined) {
     const written = Object.keys(query.sql).join(', ') || 'no engine';
-    return `raw SQL written for ${written}, not ${engine}`;
+    return { reason: `raw SQL written for ${written}, not ${engine}`, limit: 'step' };
   }
   return undefined;
 }

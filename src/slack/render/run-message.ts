@@ -3,6 +3,7 @@
  * Posted when the run starts and updated in place when it finishes; each step's result goes in
  * the thread beneath it.
  */
+import { engineSkipSummary } from '../../run/engine-skips.js';
 import type { RunContext, RunResult, RunStatus } from '../../run/types.js';
 import { fitMessage, type Block, type SlackMessage } from './limits.js';
 import { escapeMrkdwn, inlineCode, requesterMrkdwn, slackTime } from './mrkdwn.js';
@@ -54,7 +55,8 @@ export function renderRunMessage(input: RunMessageInput): SlackMessage {
     ],
   });
 
-  const summary = result ? `: ${findingsSummary(result.findings)}` : '';
+  const skipped = result ? engineSkipSummary(result.steps) : undefined;
+  const summary = result ? `: ${findingsSummary(result.findings)}${skipped ? ` · ${skipped}` : ''}` : '';
   return fitMessage({ text: `${escapeMrkdwn(title)}: ${RUN_STATUS_LABEL[status]}${summary}`, blocks });
 }
 
@@ -65,7 +67,9 @@ function parametersMrkdwn(ctx: RunContext): string {
 }
 
 function outcomeMrkdwn(result: RunResult): string {
-  const findings = `*Findings:* ${findingsSummary(result.findings)}`;
+  const skipped = engineSkipSummary(result.steps);
+  // What could not be looked at stands beside the findings: "no findings" must not read as "nothing there".
+  const findings = `*Findings:* ${findingsSummary(result.findings)}${skipped ? `\n⏭️ ${escapeMrkdwn(skipped)}: the thread says which and why` : ''}`;
   if (result.status === 'failed') {
     const failed = result.steps.find((s) => s.status === 'failed');
     const where = failed ? ` at *${escapeMrkdwn(failed.title)}*: ${escapeMrkdwn(failed.reason ?? 'unknown error')}` : '';

@@ -5,6 +5,7 @@
  * failed. What does not fit is counted in the message, and a query result that was cut comes
  * with its full CSV for the caller to upload into the thread.
  */
+import { engineNames } from '../../run/engine-skips.js';
 import type { Finding, RemediationPlan, RunContext, StepResult, StepStatus } from '../../run/types.js';
 import { stepResultCsv, type CsvFile } from './csv.js';
 import { contextLine, mrkdwnSection, packLines, splitParagraphs } from './layout.js';
@@ -36,7 +37,8 @@ export function renderStepReply(ctx: RunContext, step: StepResult): StepReply {
   const blocks: Block[] = [mrkdwnSection(`${STEP_STATUS_ICON[step.status]} *${escapeMrkdwn(step.title)}*  ${inlineCode(step.stepId)}`)];
   let csv: CsvFile | undefined;
 
-  if (step.status === 'skipped') blocks.push(contextLine(`Skipped: ${skipReason(step)}`));
+  if (step.status === 'skipped') blocks.push(contextLine(`Skipped${step.needsEngine ? ` (needs ${engineNames(step.needsEngine)})` : ''}: ${skipReason(step)}`));
+  for (const warning of step.warnings ?? []) blocks.push(contextLine(`⚠️ ${escapeMrkdwn(warning)}`));
   if (step.status === 'failed') blocks.push(mrkdwnSection(`*Failed:* ${escapeMrkdwn(step.reason ?? 'unknown error')}`));
 
   if (step.query) {
@@ -121,7 +123,7 @@ function planBlock(step: StepResult): Block {
 
 function fallbackText(step: StepResult): string {
   const head = `${STEP_STATUS_ICON[step.status]} ${escapeMrkdwn(step.title)}`;
-  if (step.status === 'skipped') return `${head}: skipped`;
+  if (step.status === 'skipped') return `${head}: skipped${step.needsEngine ? ` (needs ${engineNames(step.needsEngine)})` : ''}`;
   if (step.status === 'failed') return `${head}: failed`;
   if (step.query) return `${head}: ${plural(step.query.rows.length, 'row')}`;
   if (step.findings) return `${head}: ${findingsSummary(step.findings)}`;
