@@ -117,7 +117,7 @@ describe('ctrb explain: which engine answers each step, and why', () => {
 
   it('says when no engine here can answer a step', () => {
     const text = explainRunbook(prepared, ctxOf(DAY), { engine: 'lookup', available: [], now: NOW });
-    expect(text).toContain('-- engine: none. data events: LookupEvents returns management events only, and no other engine is configured here.');
+    expect(text).toContain('-- engine: none: a run skips this step (and the steps reading its rows). data events: LookupEvents returns management events only, and no other engine is configured here.');
   });
 });
 

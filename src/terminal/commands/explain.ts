@@ -60,7 +60,7 @@ function explainStep(step: PreparedStep, ctx: Pick<RunContext, 'params' | 'windo
     try {
       choice = chooseEngine(step.query, windowOf(ctx), explainAvailable(opts), opts.engine, opts.now);
     } catch (e) {
-      if (e instanceof NoEngineError) return [`-- engine: none. ${e.message}`];
+      if (e instanceof NoEngineError) return [`-- engine: none: a run skips this step (and the steps reading its rows). ${e.message}`];
       throw e;
     }
     const compiled = compileStepQuery(step, choice.engine, ctx, undefined, explainSettings(opts), opts.now);
