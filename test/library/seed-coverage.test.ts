@@ -397,6 +397,38 @@ const SCENARIOS: Scenario[] = [
     text: 'HOW: Look for GetObject events in your buckets during unusual hours.',
     answer: { kind: 'check', runbook: 's3-data-access', step: 'findings', forEach: 'readers', when: [/hour\(/, /weekday\(/] },
   },
+  {
+    doc: '001_966c895c801e95ee.txt',
+    item: 'API calls (not only console sign-ins) from outside the trusted IP ranges, by any principal',
+    text:
+      'Detecting Unauthorized Access. WHAT: Query for API calls from unexpected IP ranges or geolocations. WHY: Helps you spot potential compromises ' +
+      'before they escalate. HOW: Use a query to filter by SourceIPAddress and compare with known trusted IP blocks.',
+    answer: {
+      kind: 'query',
+      runbook: 'console-login-unusual-source',
+      steps: ['untrusted_calls'],
+      fields: ['sourceIPAddress'],
+      matches: [
+        { sourceIPAddress: UNTRUSTED_IP },
+        { userIdentity: OTHER_USER, eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', sourceIPAddress: OTHER_UNTRUSTED_IP },
+        { userIdentity: APP_ROLE_SESSION, eventSource: 's3.amazonaws.com', eventName: 'GetObject', eventCategory: 'Data', sourceIPAddress: UNTRUSTED_IP },
+        { ...CONSOLE_LOGIN, sourceIPAddress: UNTRUSTED_IP },
+        { userIdentity: ROOT, eventSource: 'iam.amazonaws.com', eventName: 'CreateAccessKey', readOnly: false, sourceIPAddress: '2001:db8::66' },
+      ],
+      rejects: [
+        { sourceIPAddress: TRUSTED_IP },
+        { userIdentity: OTHER_USER, eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', sourceIPAddress: '203.0.113.20' },
+        // Calls AWS services make on your behalf: the source is the service, not an address.
+        { 'userIdentity.invokedBy': 'cloudformation.amazonaws.com', eventName: 'RunInstances', readOnly: false, sourceIPAddress: 'cloudformation.amazonaws.com' },
+        { userIdentity: { type: 'AWSService', invokedBy: 'ec2.amazonaws.com' }, eventSource: 'sts.amazonaws.com', eventName: 'AssumeRole', sourceIPAddress: 'ec2.amazonaws.com' },
+        { userIdentity: { type: 'AWSService', invokedBy: 'lambda.amazonaws.com' }, eventSource: 'kms.amazonaws.com', eventName: 'Decrypt', sourceIPAddress: UNTRUSTED_IP },
+        { sourceIPAddress: 'AWS Internal' },
+      ],
+      // By principal (a role's sessions under the role, a user by name) and address, with counts and first and last seen.
+      groupBy: ['userIdentity.sessionContext.sessionIssuer.arn', 'userIdentity.userName', 'sourceIPAddress'],
+      columns: ['eventTime'],
+    },
+  },
 
   // ------------------------------------------------ 002: IAST runbooks
   {
@@ -472,6 +504,33 @@ const SCENARIOS: Scenario[] = [
       matches: [{ eventName: 'GetCallerIdentity', eventSource: 'sts.amazonaws.com' }],
       rejects: [{ userIdentity: OTHER_USER }],
     },
+  },
+  {
+    doc: '002_240401cd6e7005fb.txt',
+    item: 'Activity from known attacker IP ranges',
+    text: 'Leverage lookups against known attacker IP ranges or compromised credentials.',
+    answer: {
+      kind: 'query',
+      runbook: 'console-login-unusual-source',
+      steps: ['attacker_calls'],
+      // The ranges are the run's: none by default (the step is then skipped, and would select nothing).
+      params: { attacker_cidrs: '192.0.2.0/24' },
+      fields: ['sourceIPAddress'],
+      matches: [
+        { sourceIPAddress: UNTRUSTED_IP },
+        { userIdentity: OTHER_USER, eventSource: 's3.amazonaws.com', eventName: 'GetObject', sourceIPAddress: '192.0.2.77' },
+        { ...CONSOLE_LOGIN, 'responseElements.ConsoleLogin': 'Failure', sourceIPAddress: '192.0.2.200' },
+        { userIdentity: APP_ROLE_SESSION, errorCode: 'AccessDenied', sourceIPAddress: '192.0.2.140' },
+      ],
+      rejects: [{ sourceIPAddress: OTHER_UNTRUSTED_IP }, { sourceIPAddress: TRUSTED_IP }, { sourceIPAddress: 's3.amazonaws.com' }],
+      groupBy: ['userIdentity.arn'],
+    },
+  },
+  {
+    doc: '002_240401cd6e7005fb.txt',
+    item: 'Activity from known attacker IP ranges: a finding for each principal seen from them',
+    text: 'Leverage lookups against known attacker IP ranges or compromised credentials.',
+    answer: { kind: 'check', runbook: 'console-login-unusual-source', step: 'findings', forEach: 'attacker_calls', when: [/^true$/] },
   },
 
   // ------------------------------------------------ 003: aws-cloudtrail (metric filters)
@@ -775,6 +834,55 @@ const SCENARIOS: Scenario[] = [
     text: "Snippet 3: Check for Access Denied Events. def check_access_denied(event): if event.get('errorCode') == 'AccessDenied': return True",
     answer: { kind: 'check', runbook: 'external-access', step: 'findings', forEach: 'external_calls', when: [/row\.errorCode != null/, /row\.errorCode == null/] },
   },
+  {
+    doc: '004_db142de70d360b48.txt',
+    item: 'Events on one resource, by event-name prefix (LookupEvents by ResourceName and EventName)',
+    text:
+      "Snippet 1: Fetch CloudTrail Events for a Specific Resource. This snippet retrieves CloudTrail events filtered by resource and event type. LookupAttributes=[{'AttributeKey': " +
+      "'ResourceName', 'AttributeValue': resource_arn}, {'AttributeKey': 'EventName', 'AttributeValue': event_name_prefix}]; resource_arn = \"arn:aws:s3:::my-secure-bucket\"; event_prefix = \"s3:Get\"",
+    // Every call on the buckets, grouped by event name: the Get* rows are the prefix's answer.
+    answer: {
+      kind: 'query',
+      runbook: 's3-data-access',
+      steps: ['bucket_calls'],
+      fields: ['requestParameters.bucketName'],
+      base: { ...S3_EVENT, 'requestParameters.bucketName': 'acme-finance-reports' },
+      matches: [
+        { eventName: 'GetBucketPolicy' },
+        { eventName: 'GetObjectAcl', eventCategory: 'Data' },
+        { eventName: 'GetObject', eventCategory: 'Data' },
+        { eventName: 'PutBucketPolicy', readOnly: false },
+        { eventName: 'DeleteObject', eventCategory: 'Data', readOnly: false, userIdentity: APP_ROLE_SESSION },
+      ],
+      rejects: [{ 'requestParameters.bucketName': 'acme-public-assets', eventName: 'GetBucketPolicy' }, { 'requestParameters.bucketName': null, eventName: 'ListBuckets' }],
+      groupBy: ['eventName', 'userIdentity.arn'],
+    },
+  },
+  {
+    doc: '004_db142de70d360b48.txt',
+    item: 'Events from regions other than your own',
+    text:
+      'This code provides a basic extraction of cloudtrail logs, this can be used to filter by other parameters or look for different errors, like access-denied events, ' +
+      'or those that originate from different regions than your own.',
+    answer: {
+      kind: 'query',
+      runbook: 'external-access',
+      steps: ['other_regions'],
+      params: { own_accounts: ACCOUNT, own_regions: 'us-east-1' },
+      fields: ['awsRegion'],
+      matches: [
+        { awsRegion: 'ap-southeast-3', eventName: 'RunInstances', readOnly: false },
+        { awsRegion: 'sa-east-1', userIdentity: OTHER_USER },
+        { awsRegion: 'eu-central-1', userIdentity: APP_ROLE_SESSION, eventSource: 'lambda.amazonaws.com', eventName: 'CreateFunction20150331', readOnly: false },
+      ],
+      rejects: [
+        { awsRegion: 'us-east-1', eventName: 'RunInstances', readOnly: false },
+        { awsRegion: 'us-east-1', userIdentity: OTHER_USER },
+        { awsRegion: 'us-east-1', eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', readOnly: false },
+      ],
+      groupBy: ['awsRegion', 'eventName'],
+    },
+  },
 ];
 
 // ---------------------------------------------------------------- known gaps
@@ -796,27 +904,28 @@ interface KnownGap {
 }
 
 const KNOWN_GAPS: KnownGap[] = [
-  {
-    doc: '001_966c895c801e95ee.txt',
-    item: 'API calls (not only console sign-ins) from outside the trusted IP ranges, by any principal',
-    text:
-      'Detecting Unauthorized Access. WHAT: Query for API calls from unexpected IP ranges or geolocations. WHY: Helps you spot potential compromises ' +
-      'before they escalate. HOW: Use a query to filter by SourceIPAddress and compare with known trusted IP blocks.',
-    belongsIn:
-      'console-login-unusual-source (a step over every call: sourceIPAddress { not_in_cidr: $trusted_cidrs }, grouped by principal and address), or a runbook of its own',
-    matches: [
-      { sourceIPAddress: UNTRUSTED_IP },
-      { userIdentity: OTHER_USER, eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', sourceIPAddress: OTHER_UNTRUSTED_IP },
-    ],
-    rejects: [{ sourceIPAddress: TRUSTED_IP }, { userIdentity: OTHER_USER, eventSource: 's3.amazonaws.com', eventName: 'ListBuckets', sourceIPAddress: '203.0.113.20' }],
-  },
+  // No engine ctrb runs on can read an Insights event, so a step selecting them (eventType
+  // AwsCloudTrailInsight) would compile everywhere and always come back empty: "no insight"
+  // where nothing was looked at. It stays a gap until an engine reads them:
+  // - local logs (DuckDB): CloudTrail delivers Insights events under CloudTrail-Insight/, a
+  //   folder the reader skips (NOT_EVENT_FOLDERS in src/query/engines/duckdb/discover.ts);
+  // - Athena: the CloudTrail table (deploy/athena/*.sql) is over the CloudTrail/ prefix and
+  //   has no insightDetails column;
+  // - CloudTrail Lake: Insights events go to an event data store of their own, and the Lake
+  //   engine queries the one CTRB_LAKE_EVENT_DATA_STORE names, the store of the trail's events;
+  // - LookupEvents: the lookup engine never asks for EventCategory=insight, so it gets
+  //   management events only;
+  // - and insightDetails is no field of the portable query (src/query/fields.ts), so no step
+  //   can name the insight's event source and name, nor state and type.
   {
     doc: '001_966c895c801e95ee.txt',
     item: 'CloudTrail Insights events: the queries to run when an insight is raised',
     text:
       'Insight Events: Detect unusual activity or deviations from baseline user behavior. A robust query runbook can process each of these event types [...] ' +
       'Automate Where Possible: Integrate runbooks with alerting systems like AWS CloudWatch or third-party tools. For instance, run specific queries whenever an insight flag is raised.',
-    belongsIn: 'a runbook of its own (e.g. insight-events: eventType AwsCloudTrailInsight, then the calls behind the insight by insightDetails.eventName)',
+    belongsIn:
+      'a runbook of its own (e.g. insight-events: eventType AwsCloudTrailInsight, then the calls behind the insight by insightDetails.eventName), ' +
+      'once an engine reads Insights events and insightDetails is a query field (see the comment above)',
     matches: [
       {
         userIdentity: null,
@@ -830,47 +939,16 @@ const KNOWN_GAPS: KnownGap[] = [
       },
     ],
     rejects: [{ eventName: 'RunInstances', readOnly: false }],
-  },
-  {
-    doc: '002_240401cd6e7005fb.txt',
-    item: 'Activity from known attacker IP ranges',
-    text: 'Leverage lookups against known attacker IP ranges or compromised credentials.',
-    belongsIn: 'a runbook of its own taking the ranges as a cidr list parameter (sourceIPAddress { in_cidr: $cidrs }), or a step in principal-activity',
-    matches: [{ sourceIPAddress: UNTRUSTED_IP }, { userIdentity: OTHER_USER, eventSource: 's3.amazonaws.com', eventName: 'GetObject', sourceIPAddress: '192.0.2.77' }],
-    rejects: [{ sourceIPAddress: OTHER_UNTRUSTED_IP }, { sourceIPAddress: TRUSTED_IP }],
-    samples: { cidr: '192.0.2.0/24', ip: UNTRUSTED_IP },
     closedBy: {
-      what: 'a condition selecting sourceIPAddress values (eq, in, in_cidr)',
-      test: (where) => compares(where).some((c) => c.field === 'sourceIPAddress' && ['eq', 'in', 'in_cidr'].includes(c.op)),
+      what: 'a condition selecting Insights events (eventType AwsCloudTrailInsight or eventCategory Insight)',
+      test: (where) =>
+        compares(where).some(
+          (c) =>
+            ['eq', 'in'].includes(c.op) &&
+            c.value.kind === 'literal' &&
+            ((c.field === 'eventType' && [c.value.value].flat().includes('AwsCloudTrailInsight')) || (c.field === 'eventCategory' && [c.value.value].flat().includes('Insight'))),
+        ),
     },
-  },
-  {
-    doc: '004_db142de70d360b48.txt',
-    item: 'Events on one resource, by event-name prefix (LookupEvents by ResourceName and EventName)',
-    text:
-      "Snippet 1: Fetch CloudTrail Events for a Specific Resource. This snippet retrieves CloudTrail events filtered by resource and event type. LookupAttributes=[{'AttributeKey': " +
-      "'ResourceName', 'AttributeValue': resource_arn}, {'AttributeKey': 'EventName', 'AttributeValue': event_name_prefix}]; resource_arn = \"arn:aws:s3:::my-secure-bucket\"; event_prefix = \"s3:Get\"",
-    belongsIn: 's3-data-access (a step over every call on $buckets, not only GetObject), or a runbook of its own taking a resource',
-    matches: [
-      { ...S3_EVENT, 'requestParameters.bucketName': 'acme-finance-reports', eventName: 'GetBucketPolicy' },
-      { ...S3_EVENT, 'requestParameters.bucketName': 'acme-finance-reports', eventName: 'GetObjectAcl', eventCategory: 'Data' },
-      { ...S3_EVENT, 'requestParameters.bucketName': 'acme-finance-reports', eventName: 'GetObject', eventCategory: 'Data' },
-    ],
-    // A step over every call on the resource answers it too (the name prefix narrows what it shows).
-    rejects: [{ ...S3_EVENT, 'requestParameters.bucketName': 'acme-public-assets', eventName: 'GetBucketPolicy' }],
-    samples: { string: 'acme-finance-reports', arn: 'arn:aws:s3:::acme-finance-reports' },
-  },
-  {
-    doc: '004_db142de70d360b48.txt',
-    item: 'Events from regions other than your own',
-    text:
-      'This code provides a basic extraction of cloudtrail logs, this can be used to filter by other parameters or look for different errors, like access-denied events, ' +
-      'or those that originate from different regions than your own.',
-    belongsIn: 'external-access or principal-activity (a step with awsRegion { not_in: $regions }), or a runbook of its own',
-    matches: [{ awsRegion: 'ap-southeast-3', eventName: 'RunInstances', readOnly: false }, { awsRegion: 'sa-east-1', userIdentity: OTHER_USER }],
-    rejects: [{ awsRegion: 'us-east-1', eventName: 'RunInstances', readOnly: false }, { awsRegion: 'us-east-1', userIdentity: OTHER_USER }],
-    samples: { region: 'us-east-1' },
-    closedBy: { what: 'a condition on awsRegion', test: (where) => compares(where).some((c) => c.field === 'awsRegion') },
   },
 ];
 
