@@ -57,6 +57,21 @@ function expectOneUrlPerConnectionAndNoStrayAcks(s: SocketModeBot, connections: 
   for (const session of s.slack.socketMode.sessions) expect(session.strayMessages).toEqual([]);
 }
 
+/**
+ * Answers on the first connection, ends it with `cut`, then answers on the second: and the
+ * old connection is let go (Slack counts an app's open connections against a limit).
+ */
+async function answersAgainAfter(s: SocketModeBot, cut: (first: SocketModeSession) => void | Promise<void>): Promise<void> {
+  const first = await s.slack.socketMode.waitForSession(1);
+  await investigateOn(s, first);
+  await cut(first);
+  const second = await s.slack.socketMode.waitForSession(2, RECONNECT_TIMEOUT_MS);
+  await investigateOn(s, second);
+  await first.connection.whenClosed(RECONNECT_TIMEOUT_MS);
+  expect(await runJobs(s)).toHaveLength(2);
+  expectOneUrlPerConnectionAndNoStrayAcks(s, 2);
+}
+
 /** Runs `test` against a bot of its own, stopped afterwards whatever happens. */
 function withBot(test: (s: SocketModeBot) => Promise<void>): () => Promise<void> {
   return async () => {
@@ -132,54 +147,29 @@ describe.concurrent('Socket Mode: Slack ending the connection', () => {
 
   it(
     'reconnects after the TCP connection drops without a close frame, and answers on the new connection',
-    withBot(async (s) => {
-      const first = await s.slack.socketMode.waitForSession(1);
-      await investigateOn(s, first);
-
-      first.connection.terminate();
-      expect(await first.connection.whenClosed()).toMatchObject({ clean: false, initiatedBy: 'none' });
-
-      const second = await s.slack.socketMode.waitForSession(2, RECONNECT_TIMEOUT_MS);
-      await investigateOn(s, second);
-      expect(await runJobs(s)).toHaveLength(2);
-      expectOneUrlPerConnectionAndNoStrayAcks(s, 2);
-    }),
+    withBot((s) =>
+      answersAgainAfter(s, async (first) => {
+        first.connection.terminate();
+        expect(await first.connection.whenClosed()).toMatchObject({ clean: false, initiatedBy: 'none' });
+      }),
+    ),
     SLOW_TEST_TIMEOUT_MS,
   );
 
   it(
     'reconnects on refresh_requested when Slack answers the close frame but leaves the TCP connection open, and drops the old one',
-    withBot(async (s) => {
-      const first = await s.slack.socketMode.waitForSession(1);
-      await investigateOn(s, first);
-
-      first.connection.keepTcpOpenAfterClosing = true;
-      s.slack.socketMode.requestDisconnect('refresh_requested', first);
-
-      const second = await s.slack.socketMode.waitForSession(2, RECONNECT_TIMEOUT_MS);
-      await investigateOn(s, second);
-      // Not left holding the old connection (Slack counts an app's open connections against a limit).
-      await first.connection.whenClosed(RECONNECT_TIMEOUT_MS);
-      expect(await runJobs(s)).toHaveLength(2);
-      expectOneUrlPerConnectionAndNoStrayAcks(s, 2);
-    }),
+    withBot((s) =>
+      answersAgainAfter(s, (first) => {
+        first.connection.keepTcpOpenAfterClosing = true;
+        s.slack.socketMode.requestDisconnect('refresh_requested', first);
+      }),
+    ),
     SLOW_TEST_TIMEOUT_MS,
   );
 
   it(
     'reconnects when the connection goes silent (no pong, no close, no FIN), and answers on the new connection',
-    withBot(async (s) => {
-      const first = await s.slack.socketMode.waitForSession(1);
-      await investigateOn(s, first);
-
-      first.connection.goSilent();
-
-      const second = await s.slack.socketMode.waitForSession(2, RECONNECT_TIMEOUT_MS);
-      await investigateOn(s, second);
-      await first.connection.whenClosed(RECONNECT_TIMEOUT_MS);
-      expect(await runJobs(s)).toHaveLength(2);
-      expectOneUrlPerConnectionAndNoStrayAcks(s, 2);
-    }),
+    withBot((s) => answersAgainAfter(s, (first) => first.connection.goSilent())),
     SLOW_TEST_TIMEOUT_MS,
   );
 
