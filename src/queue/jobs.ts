@@ -62,6 +62,18 @@ export interface RunRecord {
 }
 
 /** The job that continues a stored run (after an approval decision), from its record. */
+/** The run's context as its job carries it (the inverse of runJobDataOf's, less Slack). */
+export function runContextOf(data: RunJobData): RunContext {
+  return {
+    runId: data.runId,
+    runbookId: data.runbookId,
+    params: data.params,
+    window: data.window,
+    requestedBy: data.requestedBy,
+    source: data.source,
+  };
+}
+
 export function runJobDataOf(record: RunRecord): RunJobData {
   const { context: ctx, slack } = record;
   return {

@@ -9,7 +9,7 @@
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { RunRecordStore } from '../run/redis-store.js';
 import { queueConnection, queuePrefix, type ConnectionChoice, type RedisSettings } from './connection.js';
-import { jobIds, REMEDIATIONS_QUEUE, RUNS_QUEUE, type RemediationJobData, type RunJobData } from './jobs.js';
+import { jobIds, REMEDIATIONS_QUEUE, RUNS_QUEUE, runContextOf, type RemediationJobData, type RunJobData } from './jobs.js';
 
 export const RUN_JOB_NAME = 'run';
 export const REMEDIATION_JOB_NAME = 'remediation';
@@ -71,14 +71,7 @@ export async function enqueueRun(queues: Pick<RunQueues, 'runs'>, data: RunJobDa
   const duplicate = stored !== undefined && stored.data.runId !== data.runId;
   if (!duplicate && options.records) {
     await options.records.createRecord({
-      context: {
-        runId: data.runId,
-        runbookId: data.runbookId,
-        params: data.params,
-        window: data.window,
-        requestedBy: data.requestedBy,
-        source: data.source,
-      },
+      context: runContextOf(data),
       status: 'queued',
       slack: { ...data.slack },
       ...(data.alarm ? { alarm: data.alarm } : {}),

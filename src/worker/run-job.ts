@@ -12,7 +12,7 @@
  */
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { RunJobData, RunRecord } from '../queue/jobs.js';
+import { runContextOf, type RunJobData, type RunRecord } from '../queue/jobs.js';
 import { prepareRunbook, type PreparedRunbook } from '../run/prepare.js';
 import { runRunbook } from '../run/runner.js';
 import type { RunStore } from '../run/store.js';
@@ -176,15 +176,4 @@ function engineScopeOf(data: RunJobData): EngineScope {
   const accountId = data.alarm?.accountId ?? param('account');
   const region = data.alarm?.region ?? param('region');
   return { runId: data.runId, ...(accountId ? { accountId } : {}), ...(region ? { region } : {}) };
-}
-
-function runContextOf(data: RunJobData): RunContext {
-  return {
-    runId: data.runId,
-    runbookId: data.runbookId,
-    params: data.params,
-    window: data.window,
-    requestedBy: data.requestedBy,
-    source: data.source,
-  };
 }

@@ -140,22 +140,7 @@ export async function startBotHarness(redis: TestRedis, env: Record<string, stri
       return worker;
     },
     async postApproval(request) {
-      const approval = await approvals.createApproval({
-        runId: 'run-under-test',
-        runbookId: 'key-usage',
-        stepId: 'deactivate',
-        plan: {
-          action: 'iam.deactivate-access-key',
-          summary: 'Deactivate access key AKIAIOSFODNN7EXAMPLE of user ci-deploy',
-          targets: [{ user_name: 'ci-deploy', access_key_id: 'AKIAIOSFODNN7EXAMPLE' }],
-          calls: [{ service: 'iam', operation: 'UpdateAccessKey', params: { UserName: 'ci-deploy', AccessKeyId: 'AKIAIOSFODNN7EXAMPLE', Status: 'Inactive' } }],
-          reversible: true,
-          warnings: [],
-        },
-        policy: { approvers: [PEOPLE.alice, '@ir-team'], min_approvals: 1 },
-        requestedBy: PEOPLE.requester,
-        ...request,
-      });
+      const approval = await approvals.createApproval(keyDeactivationRequest(request));
       const message = renderApprovalMessage(approvalViewOf(approval));
       const posted = await fetch(`${slack.apiUrl}chat.postMessage`, {
         method: 'POST',
@@ -176,6 +161,26 @@ export async function startBotHarness(redis: TestRedis, env: Record<string, stri
 }
 
 /** An SNS alarm notification as an SNS-to-Slack relay posts it in the alarm channel. */
+/** The approval a worker asks for before deactivating ci-deploy's key: alice or @ir-team approve. */
+export function keyDeactivationRequest(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
+  return {
+    runId: 'run-under-test',
+    runbookId: 'key-usage',
+    stepId: 'deactivate',
+    plan: {
+      action: 'iam.deactivate-access-key',
+      summary: 'Deactivate access key AKIAIOSFODNN7EXAMPLE of user ci-deploy',
+      targets: [{ user_name: 'ci-deploy', access_key_id: 'AKIAIOSFODNN7EXAMPLE' }],
+      calls: [{ service: 'iam', operation: 'UpdateAccessKey', params: { UserName: 'ci-deploy', AccessKeyId: 'AKIAIOSFODNN7EXAMPLE', Status: 'Inactive' } }],
+      reversible: true,
+      warnings: [],
+    },
+    policy: { approvers: [PEOPLE.alice, '@ir-team'], min_approvals: 1 },
+    requestedBy: PEOPLE.requester,
+    ...overrides,
+  };
+}
+
 export function alarmPost(fields: { name: string; state: 'ALARM' | 'OK'; ts: string; changedAt: string; account?: string; region?: string }): Record<string, unknown> {
   const region = fields.region ?? 'us-east-1';
   const account = fields.account ?? '123456789012';

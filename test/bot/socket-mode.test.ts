@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalViewOf, renderApprovalMessage } from '../../src/slack/render/index.js';
 import { blockActionPayload, eventCallbackRequest, slashCommandRequest } from '../fakes/slack-signing.js';
 import { useTestRedis } from '../support/redis.js';
-import { ALARM_CHANNEL, alarmPost, eventually, PEOPLE, textOf } from './harness.js';
+import { ALARM_CHANNEL, alarmPost, eventually, keyDeactivationRequest, PEOPLE, textOf } from './harness.js';
 import { payloadOf, startSocketModeBot, type SocketModeBot } from './socket-mode-harness.js';
 
 const redis = useTestRedis();
@@ -92,21 +92,7 @@ describe('Socket Mode', () => {
   });
 
   it('refuses an Approve click from a non-approver with an ephemeral reason, and changes nothing', async () => {
-    const approval = await s.approvals.createApproval({
-      runId: 'run-under-test',
-      runbookId: 'key-usage',
-      stepId: 'deactivate',
-      plan: {
-        action: 'iam.deactivate-access-key',
-        summary: 'Deactivate access key AKIAIOSFODNN7EXAMPLE of user ci-deploy',
-        targets: [{ user_name: 'ci-deploy', access_key_id: 'AKIAIOSFODNN7EXAMPLE' }],
-        calls: [{ service: 'iam', operation: 'UpdateAccessKey', params: { UserName: 'ci-deploy', AccessKeyId: 'AKIAIOSFODNN7EXAMPLE', Status: 'Inactive' } }],
-        reversible: true,
-        warnings: [],
-      },
-      policy: { approvers: [PEOPLE.alice, '@ir-team'], min_approvals: 1 },
-      requestedBy: PEOPLE.requester,
-    });
+    const approval = await s.approvals.createApproval(keyDeactivationRequest());
     const message = { channel: 'C0SECOPS', ts: '1793620000.000100' };
     s.slack.messages.set(`${message.channel}:${message.ts}`, { ...message, ...renderApprovalMessage(approvalViewOf(approval)), updates: 0 });
     await s.approvals.attachMessage(approval.id, message);
