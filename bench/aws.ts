@@ -22,7 +22,8 @@ import { DEFAULT_POLL_SCHEDULE, simulatedClock, type PollSchedule } from '../src
 import { createAthenaEngine } from '../src/query/engines/athena/index.js';
 import { createLookupEngine, lookupLimiterKey, redisRateLimiter } from '../src/query/engines/lookup/index.js';
 import { compileQuery, parsePortableQuery } from '../src/query/index.js';
-import type { CompiledQuery, TimeWindow } from '../src/query/engine.js';
+import type { CompiledQuery } from '../src/query/engine.js';
+import type { TimeWindow } from '../src/model/query.js';
 import { FakeAthena } from '../test/fakes/aws/athena.js';
 import { FakeCloudTrail, type CloudTrailRecord } from '../test/fakes/aws/cloudtrail.js';
 import { FAKE_BASE_CREDENTIALS } from '../test/fakes/aws/http.js';

@@ -14,8 +14,8 @@ import { runCommand } from './terminal/commands/run.js';
 import { explainCommand } from './terminal/commands/explain.js';
 import { sweepCommand } from './terminal/commands/sweep.js';
 import { sampleCommand } from './terminal/commands/sample.js';
-import { SEVERITIES } from './runbook/schema.js';
-import { ENGINE_NAMES } from './query/engine.js';
+import { SEVERITIES } from './model/severity.js';
+import { ENGINE_NAMES } from './model/query.js';
 import { workerCommand } from './worker/command.js';
 import { auditCliCommand, botCommand } from './bot/commands.js';
 

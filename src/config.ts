@@ -10,7 +10,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { ENGINE_NAMES, type EngineName } from './query/engine.js';
+import { ENGINE_NAMES, type EngineName } from './model/query.js';
 import { parseRoleMap, roleTemplateProblem } from './aws/roles.js';
 import { RETRY_MODES, type RetryMode, type RoleSource } from './aws/settings.js';
 import { parseProtectedPatterns } from './remediation/protected.js';

@@ -2,7 +2,7 @@
  * The approval gate's vocabulary: an approval record, the decisions on it, and what a
  * decision attempt tells its caller.
  */
-import type { RemediationPlan } from '../run/types.js';
+import type { RemediationPlan } from '../model/run.js';
 import type { ApprovalPolicy } from '../runbook/schema.js';
 
 /**

@@ -4,7 +4,8 @@
  * has its own planner (./lookup.ts); raw SQL is bound per engine (./raw.ts).
  */
 import type { PortableQuery, RawQuery } from './definition.js';
-import type { CompiledQuery, EngineName } from './engine.js';
+import type { CompiledQuery } from './engine.js';
+import type { EngineName } from '../model/query.js';
 import type { CompileContext } from './context.js';
 import type { SqlDialect, SqlEngine } from './dialects/dialect.js';
 import { duckdbDialect } from './dialects/duckdb.js';

@@ -2,7 +2,7 @@
  * What the compiler needs besides the query: the run's parameter values, earlier steps'
  * rows, the time window, and per-engine settings.
  */
-import type { CellValue, TimeWindow } from './engine.js';
+import type { CellValue, TimeWindow } from '../model/query.js';
 
 /** A resolved runbook parameter (same shape as the runner's ResolvedParams). */
 export type ParamValue = string | number | string[];

@@ -3,27 +3,8 @@
  * run's time window (so the embedded engine loads that window once), answers each query
  * step of the run, and is closed at the end.
  */
+import type { BoundParam, EngineName, LoadProgress, QueryStats, Row, TimeWindow } from '../model/query.js';
 import type { Condition, PortableQuery } from './definition.js';
-
-export const ENGINE_NAMES = ['duckdb', 'athena', 'lake', 'lookup'] as const;
-export type EngineName = (typeof ENGINE_NAMES)[number];
-
-export interface TimeWindow {
-  start: Date;
-  end: Date;
-}
-
-export type CellValue = string | number | boolean | null | string[];
-export type Row = Record<string, CellValue>;
-
-/** One bound value, in statement order, with where it came from (for `ctrb explain`). */
-export interface BoundParam {
-  /** `$1`, `?`, `:name`…: the placeholder as it appears in the text. */
-  placeholder: string;
-  value: unknown;
-  /** `literal`, `param:<name>`, `rows:<step>.<column>`, `window.start`, `window.end`. */
-  source: string;
-}
 
 /** For LookupEvents: the one lookup attribute and the rest of the filter, applied client-side. */
 export interface LookupPlan {
@@ -48,24 +29,10 @@ export interface CompiledQuery {
   lookup?: LookupPlan;
 }
 
-export interface QueryStats {
-  elapsedMs: number;
-  eventsScanned?: number;
-  bytesScanned?: number;
-  costUsd?: number;
-  engineQueryId?: string;
-}
-
 export interface QueryResult {
   columns: string[];
   rows: Row[];
   stats: QueryStats;
-}
-
-export interface LoadProgress {
-  filesRead: number;
-  filesTotal: number;
-  eventsRead: number;
 }
 
 export interface EngineHooks {

@@ -1,4 +1,4 @@
-import type { EngineName } from './engine.js';
+import type { EngineName } from '../model/query.js';
 
 /**
  * Errors a runbook author or an operator sees. Each names where the problem is and says

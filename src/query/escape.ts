@@ -13,7 +13,7 @@
  * value and that tools handle inconsistently (NUL, other control characters, unpaired
  * surrogates) are refused instead of being passed on.
  */
-import type { BoundParam } from './engine.js';
+import type { BoundParam } from '../model/query.js';
 
 export class UnsafeLiteralError extends Error {
   constructor(message: string) {

@@ -7,7 +7,7 @@
  * text (objects as JSON text), counts as numbers, eventIDs as a list.
  */
 import type { Aggregate, CompareOp, Condition, PortableQuery } from './definition.js';
-import type { CellValue, Row, TimeWindow } from './engine.js';
+import type { CellValue, Row, TimeWindow } from '../model/query.js';
 import type { ValueContext } from './context.js';
 import { fieldInfo, type FieldInfo } from './field-kinds.js';
 import { inAnyCidr, ipKey } from './cidr.js';

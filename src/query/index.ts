@@ -50,4 +50,5 @@ export type {
   ValueContext,
 } from './context.js';
 export type { Condition, PortableQuery, PortableQueryYaml, RawQuery, RawQueryYaml, SelectItem, ValueRef } from './definition.js';
-export type { BoundParam, CompiledQuery, EngineName, LookupPlan, Row, TimeWindow } from './engine.js';
+export type { CompiledQuery, LookupPlan } from './engine.js';
+export type { BoundParam, EngineName, Row, TimeWindow } from '../model/query.js';

@@ -6,7 +6,8 @@
  * resolved and validated, so the engine needs no parameters.
  */
 import type { Condition, PortableQuery, ValueRef } from './definition.js';
-import type { BoundParam, CompiledQuery, LookupPlan } from './engine.js';
+import type { CompiledQuery, LookupPlan } from './engine.js';
+import type { BoundParam } from '../model/query.js';
 import type { CompileContext, ValueContext } from './context.js';
 import { EngineCannotAnswerError } from './errors.js';
 import { fieldInfo } from './field-kinds.js';

@@ -6,7 +6,7 @@
  * a window starts at `now - 24h` with milliseconds.
  */
 import { formatEventTime } from './escape.js';
-import type { TimeWindow } from './engine.js';
+import type { TimeWindow } from '../model/query.js';
 
 /** ISO 8601 as runbooks and the CLI write it: a date, or a date-time with `Z` or an offset. */
 const ISO_TIME =

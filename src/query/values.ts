@@ -4,7 +4,7 @@
  * evaluator get their values here, so validation happens once, before any SQL exists.
  */
 import type { Scalar, ValueRef } from './definition.js';
-import type { CellValue } from './engine.js';
+import type { CellValue } from '../model/query.js';
 import type { ValueContext } from './context.js';
 import { QueryValueError } from './errors.js';
 import { parseCidr, type CidrRange } from './cidr.js';

@@ -7,17 +7,10 @@
  * - `remediations`: execute one approved remediation; jobId = approval id, so however many
  *   clicks or retries arrive, one job exists.
  */
-import type { ResolvedParams, RunContext } from '../run/types.js';
+import type { AlarmRef, ResolvedParams, RunContext, RunRecord, SlackTarget } from '../model/run.js';
 
 export const RUNS_QUEUE = 'runs';
 export const REMEDIATIONS_QUEUE = 'remediations';
-
-/** Where a run reports in Slack. */
-export interface SlackTarget {
-  channel: string;
-  /** The thread the run posts into: the alarm post for alarm runs; absent until the parent exists. */
-  threadTs?: string;
-}
 
 export interface RunJobData {
   runId: string;
@@ -27,7 +20,7 @@ export interface RunJobData {
   requestedBy: string;
   source: Extract<RunContext['source'], 'slash' | 'alarm'>;
   slack: SlackTarget;
-  alarm?: { name: string; region?: string; accountId?: string; stateChangeTime: string };
+  alarm?: AlarmRef;
 }
 
 export interface RemediationJobData {
@@ -46,22 +39,6 @@ export const jobIds = {
   remediation: (approvalId: string): string => approvalId,
 };
 
-/** The run's state as kept in Redis (for resuming, for `/investigate status`). */
-export interface RunRecord {
-  context: RunContext;
-  status: 'queued' | 'running' | 'completed' | 'failed' | 'waiting_approval';
-  slack: SlackTarget & {
-    /** The run's parent message (slash runs) — its ts is the thread the steps go into. */
-    parentTs?: string;
-  };
-  /** The approval the run waits on, when status is waiting_approval. */
-  approvalId?: string;
-  /** Alarm runs: the alarm that started the run (carried into the jobs that continue it). */
-  alarm?: RunJobData['alarm'];
-  updatedAt: string;
-}
-
-/** The job that continues a stored run (after an approval decision), from its record. */
 /** The run's context as its job carries it (the inverse of runJobDataOf's, less Slack). */
 export function runContextOf(data: RunJobData): RunContext {
   return {

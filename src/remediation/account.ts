@@ -11,8 +11,8 @@
  *    accounts are refused, naming them: the responder picks one with `account=`.
  * Rows that name no account (no such column, or an empty cell) are kept.
  */
-import type { Row } from '../query/engine.js';
-import type { PlanAccountSource } from '../run/types.js';
+import type { Row } from '../model/query.js';
+import type { PlanAccountSource } from '../model/run.js';
 import { RemediationPlanError } from './action.js';
 
 /** The column of a remediation's rows that names the account of each target. */

@@ -15,7 +15,7 @@
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { z } from 'zod';
-import type { ApiCall, RemediationPlan } from '../run/types.js';
+import type { ApiCall, RemediationPlan } from '../model/run.js';
 import { callOf, type IamCommand } from './iam/commands.js';
 import type { IamReader } from './iam/read.js';
 import { ProtectedPrincipals, type PrincipalRef } from './protected.js';

@@ -8,7 +8,7 @@
  * that fails does not stop the others: the approval was for all of them, and containing the
  * rest matters. Every outcome names the call that failed and what state it left.
  */
-import type { RemediationPlan } from '../run/types.js';
+import type { RemediationPlan } from '../model/run.js';
 import {
   RemediationPlanError,
   type CallOutcome,

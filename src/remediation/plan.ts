@@ -5,8 +5,8 @@
  * The plan names the one account it acts in (account.ts).
  */
 import type { CelInput, CelValue } from '@bufbuild/cel';
-import type { Row } from '../query/engine.js';
-import type { RemediationPlan } from '../run/types.js';
+import type { Row } from '../model/query.js';
+import type { RemediationPlan } from '../model/run.js';
 import { CelEvaluationError, CelExpression, type CelVariables } from '../runbook/cel.js';
 import { rowToCel } from '../runbook/cel-env.js';
 import type { RemediateSpec } from '../runbook/schema.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { TimeWindow } from '../query/engine.js';
-import type { ResolvedParams, RunContext } from './types.js';
+import type { TimeWindow } from '../model/query.js';
+import type { ResolvedParams, RunContext } from '../model/run.js';
 
 /** A run's identity and inputs, as stored and as carried in job data (ids and parameters only). */
 export function newRunContext(fields: {

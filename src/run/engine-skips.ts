@@ -9,10 +9,10 @@
  * Only that refusal becomes a skip; a window older than the engine keeps affects every step,
  * and real failures (throttling after retries, access denied, bad SQL) still fail the run.
  */
-import type { EngineName } from '../query/engine.js';
+import type { EngineName } from '../model/query.js';
 import { EngineCannotAnswerError, queryReferences } from '../query/index.js';
 import type { PreparedStep } from './prepare.js';
-import type { StepResult } from './types.js';
+import type { StepResult } from '../model/run.js';
 
 const ENGINE_NAMES: Record<EngineName, string> = {
   athena: 'Athena',

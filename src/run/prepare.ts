@@ -4,7 +4,8 @@
  * resolved, so that anything a runbook author got wrong is one error at load time
  * (with file, line and field), never a surprise in the middle of an incident.
  */
-import type { CellValue, CompiledQuery, EngineName } from '../query/engine.js';
+import type { CompiledQuery } from '../query/engine.js';
+import type { CellValue, EngineName } from '../model/query.js';
 import {
   compileQuery,
   isRawQuery,
@@ -26,7 +27,7 @@ import { WINDOW_PARAMS, type RemediateSpec, type Runbook, type StepSpec } from '
 import { checkRemediateSpec } from '../remediation/index.js';
 import { compileVerifyAccess, type CompiledVerifyAccess } from '../verify/index.js';
 import { windowOf } from './window.js';
-import type { RunContext, StepResult } from './types.js';
+import type { RunContext, StepResult } from '../model/run.js';
 
 export type StepKind = StepResult['kind'];
 

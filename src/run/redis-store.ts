@@ -15,11 +15,10 @@
  * at all, and every write renews the retention of all of the run's keys together.
  */
 import type { Redis } from 'ioredis';
-import type { RunRecord } from '../queue/jobs.js';
+import type { RunRecord } from '../model/run.js';
 import type { RunStore } from './store.js';
-import type { StepResult } from './types.js';
+import type { StepResult } from '../model/run.js';
 
-export type { RunRecord } from '../queue/jobs.js';
 
 /** How long a run stays readable after its last change (status, resume, the thread's links). */
 export const RUN_RETENTION_MS = 30 * 86_400_000;

@@ -9,13 +9,15 @@
  * A query step the deployment's engines cannot answer as written (LookupEvents and data
  * events) is skipped, not failed, and so are the steps that read its rows (engine-skips.ts).
  */
-import type { EngineHooks, EngineName, EngineSession, QueryEngine, Row, TimeWindow } from '../query/engine.js';
+import type { EngineHooks, EngineSession, QueryEngine } from '../query/engine.js';
+import type { EngineName, Row, TimeWindow } from '../model/query.js';
 import type { CompileSettings, PortableQuery, RawQuery } from '../query/index.js';
 import { columnsRead, compileStepQuery, type PreparedRunbook, type PreparedStep } from './prepare.js';
 import { windowOf } from './window.js';
 import { dependentSkip, engineSkip, skippedSource, uncheckedChecks } from './engine-skips.js';
 import { MemoryRunStore, type RunStore } from './store.js';
-import type { Finding, Reporter, RunContext, RunResult, RunStatus, StepResult } from './types.js';
+import type { Finding, RunContext, RunResult, RunStatus, StepResult } from '../model/run.js';
+import type { Reporter } from './reporter.js';
 import { celVariables, evaluateChecks, evaluateWhen, renderTemplate } from '../runbook/cel.js';
 import { planRemediation, type ProtectedPrincipals, type RunAccount } from '../remediation/index.js';
 import { runVerifyAccess, type AccessSimulator } from '../verify/index.js';

@@ -4,7 +4,8 @@
  * the hooks given here, so their `columns` must cover every run (the union of each run's
  * columnsRead); a run that reads a field outside them is refused when it opens.
  */
-import type { EngineHooks, EngineSession, QueryEngine, TimeWindow } from '../query/engine.js';
+import type { EngineHooks, EngineSession, QueryEngine } from '../query/engine.js';
+import type { TimeWindow } from '../model/query.js';
 
 export interface SharedEngine extends QueryEngine {
   close(): Promise<void>;

@@ -3,7 +3,7 @@
  * reports it, so a run picked up again (by another worker, after a crash) starts at the
  * first unfinished step and never repeats a finished one.
  */
-import type { StepResult } from './types.js';
+import type { StepResult } from '../model/run.js';
 
 export interface RunStore {
   loadSteps(runId: string): Promise<StepResult[]>;

@@ -18,8 +18,8 @@ import {
 } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
 import ipaddr from 'ipaddr.js';
-import type { CellValue, Row } from '../query/engine.js';
-import type { ResolvedParams, StepResult } from '../run/types.js';
+import type { CellValue, Row } from '../model/query.js';
+import type { ResolvedParams, StepResult } from '../model/run.js';
 import { parseIsoTime } from './duration.js';
 import { parseStrictCidr, parseStrictIp } from './param-types.js';
 

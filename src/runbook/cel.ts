@@ -8,8 +8,8 @@
  * and `row` in checks and remediations with `for_each`.
  */
 import type { CelInput } from '@bufbuild/cel';
-import type { Row } from '../query/engine.js';
-import type { Finding, ResolvedParams, StepResult } from '../run/types.js';
+import type { Row } from '../model/query.js';
+import type { Finding, ResolvedParams, StepResult } from '../model/run.js';
 import { paramsToCel, rowToCel, stepsToCel } from './cel-env.js';
 import {
   CelCompileError,

@@ -4,8 +4,8 @@
  * one error that lists every problem, before any query runs.
  */
 import { distance } from 'fastest-levenshtein';
-import type { TimeWindow } from '../query/engine.js';
-import type { ResolvedParams } from '../run/types.js';
+import type { TimeWindow } from '../model/query.js';
+import type { ResolvedParams } from '../model/run.js';
 import { MAX_DURATION_MS, parseDuration, parseIsoTime } from './duration.js';
 import { PARAM_TYPE_RULES } from './param-types.js';
 import { WINDOW_PARAMS, type ParamSpec, type Runbook } from './schema.js';

@@ -3,6 +3,7 @@
  * exported as JSON Schema (`ctrb schema`) so editors validate runbooks as they are typed.
  */
 import { z } from 'zod';
+import { SEVERITIES } from '../model/severity.js';
 import { portableQuerySchema, rawQuerySchema } from '../query/definition.js';
 
 export const PARAM_TYPES = [
@@ -19,9 +20,6 @@ export const PARAM_TYPES = [
   'string',
 ] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
-
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
 
 const id = z
   .string()

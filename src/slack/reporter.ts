@@ -16,10 +16,11 @@
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { LoadProgress } from '../query/engine.js';
-import type { RunRecord } from '../queue/jobs.js';
+import type { LoadProgress } from '../model/query.js';
+import type { RunRecord } from '../model/run.js';
 import type { RedisRunStore } from '../run/redis-store.js';
-import type { Reporter, RunContext, RunResult, StepResult } from '../run/types.js';
+import type { RunContext, RunResult, StepResult } from '../model/run.js';
+import type { Reporter } from '../run/reporter.js';
 import { uploadFileToThread, type FileUploadClient, type UploadOptions } from './files.js';
 import { escapeMrkdwn, fitMessage, renderRunMessage, renderStepReply, type SlackMessage } from './render/index.js';
 import { contextLine, mrkdwnSection } from './render/layout.js';

@@ -5,10 +5,11 @@
  */
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import type { CellValue, LoadProgress } from '../query/engine.js';
+import type { CellValue, LoadProgress } from '../model/query.js';
 import { engineSkipSummary } from '../run/engine-skips.js';
-import type { Reporter, RunContext, RunResult, StepResult } from '../run/types.js';
-import type { Severity } from '../runbook/schema.js';
+import type { RunContext, RunResult, StepResult } from '../model/run.js';
+import type { Reporter } from '../run/reporter.js';
+import type { Severity } from '../model/severity.js';
 import { describeAccessCheck } from '../verify/index.js';
 
 export interface TerminalReporterOptions {

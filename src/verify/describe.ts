@@ -2,7 +2,7 @@
  * Access answers in words, for the terminal (plain text). Slack renders the same content with
  * its own escaping (src/slack/render/access.ts).
  */
-import type { AccessAnswer, AccessCheck, MatchedStatement } from '../run/types.js';
+import type { AccessAnswer, AccessCheck, MatchedStatement } from '../model/run.js';
 
 export const DECISION_LABEL: Record<AccessAnswer['decision'], string> = {
   allowed: 'allowed',

@@ -4,8 +4,8 @@
  * same question from many rows asked once.
  */
 import type { CelInput, CelValue } from '@bufbuild/cel';
-import type { Row } from '../query/engine.js';
-import type { ApiCall } from '../run/types.js';
+import type { Row } from '../model/query.js';
+import type { ApiCall } from '../model/run.js';
 import { CelCompileError, CelEvaluationError, CelExpression, type CelVariables } from '../runbook/cel.js';
 import type { ExpressionLocation } from '../runbook/cel-expression.js';
 import { rowToCel } from '../runbook/cel-env.js';

@@ -5,7 +5,7 @@
  */
 import { SimulatePrincipalPolicyCommand, type EvaluationResult, type IAMClient, type SimulatePrincipalPolicyCommandInput } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../remediation/iam/errors.js';
-import type { AccessAnswer, AccessDecision, MatchedStatement } from '../run/types.js';
+import type { AccessAnswer, AccessDecision, MatchedStatement } from '../model/run.js';
 import type { AccessQuestion } from './questions.js';
 
 /** The answer to a question the simulator was not asked (no AWS access, or a caller it cannot simulate). */

@@ -7,8 +7,8 @@
  * this step informs the responder, it does not gate anything.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
-import type { Row } from '../query/engine.js';
-import type { AccessAnswer, AccessCheck, StepResult } from '../run/types.js';
+import type { Row } from '../model/query.js';
+import type { AccessAnswer, AccessCheck, StepResult } from '../model/run.js';
 import type { CelVariables } from '../runbook/cel.js';
 import { SIMULATOR_BLIND_SPOTS } from './blind-spots.js';
 import { accessQuestions, type CompiledVerifyAccess } from './questions.js';

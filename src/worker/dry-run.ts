@@ -5,7 +5,7 @@
  * against the action as this worker has it, the way execution will.
  */
 import { getAction } from '../remediation/index.js';
-import type { ApiCall, RemediationPlan } from '../run/types.js';
+import type { ApiCall, RemediationPlan } from '../model/run.js';
 
 export type DryRunOutcome = { ok: true; summary: string; calls: ApiCall[] } | { ok: false; error: string };
 

@@ -20,7 +20,7 @@ import type { Approval } from '../approval/types.js';
 import { runJobDataOf } from '../queue/jobs.js';
 import { enqueueContinuation, type RunQueues } from '../queue/producers.js';
 import type { RedisRunStore } from '../run/redis-store.js';
-import type { StepResult } from '../run/types.js';
+import type { StepResult } from '../model/run.js';
 
 export interface GateDeps {
   runs: Pick<RedisRunStore, 'getRecord' | 'loadSteps' | 'replaceGatedStep' | 'gateApproval'>;

@@ -11,7 +11,7 @@ import type { ApprovalStore } from '../approval/store.js';
 import type { Approval } from '../approval/types.js';
 import type { PreparedRunbook } from '../run/prepare.js';
 import type { RedisRunStore } from '../run/redis-store.js';
-import type { RunContext, StepResult } from '../run/types.js';
+import type { RunContext, StepResult } from '../model/run.js';
 import { approvalViewOf, renderApprovalMessage } from '../slack/render/index.js';
 import type { SlackReporter } from '../slack/reporter.js';
 

@@ -12,11 +12,12 @@
  */
 import { DelayedError, UnrecoverableError, WaitingError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { runContextOf, type RunJobData, type RunRecord } from '../queue/jobs.js';
+import { runContextOf, type RunJobData } from '../queue/jobs.js';
+import { type RunRecord } from '../model/run.js';
 import { prepareRunbook, type PreparedRunbook } from '../run/prepare.js';
 import { runRunbook } from '../run/runner.js';
 import type { RunStore } from '../run/store.js';
-import type { RunContext, RunResult, RunStatus, StepResult } from '../run/types.js';
+import type { RunContext, RunResult, RunStatus, StepResult } from '../model/run.js';
 import type { DeploymentEngines, EngineScope } from '../query/engines/index.js';
 import { resolveParams } from '../runbook/params.js';
 import type { Runbook } from '../runbook/schema.js';

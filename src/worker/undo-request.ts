@@ -11,7 +11,7 @@ import type { ApprovalStore } from '../approval/store.js';
 import type { Approval } from '../approval/types.js';
 import { getAction, planUndo } from '../remediation/index.js';
 import type { RedisRunStore } from '../run/redis-store.js';
-import type { RemediationPlan } from '../run/types.js';
+import type { RemediationPlan } from '../model/run.js';
 import { executionOf } from './perform-remediation.js';
 
 export type UndoRequest =

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { ApprovalStore } from '../../src/approval/store.js';
 import type { ApprovalRequest } from '../../src/approval/types.js';
-import type { RemediationPlan } from '../../src/run/types.js';
+import type { RemediationPlan } from '../../src/model/run.js';
 import type { TestRedis } from '../support/redis.js';
 
 export const PLAN: RemediationPlan = {

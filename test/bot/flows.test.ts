@@ -4,7 +4,7 @@
  * bundled sample logs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../src/queue/jobs.js';
+import type { RunRecord } from '../../src/model/run.js';
 import { stepIdOf } from '../support/worker.js';
 import { useTestRedis } from '../support/redis.js';
 import { ALARM_CHANNEL, alarmPost, eventually, PEOPLE, startBotHarness, textOf, type BotHarness } from './harness.js';

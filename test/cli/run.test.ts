@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ctrb } from './ctrb.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/model/run.js';
 
 const manifest = JSON.parse(await readFile(new URL('../../samples/cloudtrail/.manifest.json', import.meta.url), 'utf8')) as {
   incidents: { runbook: string; params: Record<string, string>; eventIDs: string[] }[];

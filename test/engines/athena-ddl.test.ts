@@ -15,7 +15,7 @@ import { BUILTIN_RUNBOOK_DIR, PACKAGE_ROOT } from '../../src/runbook/library.js'
 import { parseRunbook } from '../../src/runbook/load.js';
 import { exampleValue } from '../../src/runbook/param-examples.js';
 import type { AthenaPartitioning } from '../../src/query/index.js';
-import type { ResolvedParams } from '../../src/run/types.js';
+import type { ResolvedParams } from '../../src/model/run.js';
 
 const DIR = join(PACKAGE_ROOT, 'deploy', 'athena');
 const TABLES: Record<Exclude<AthenaPartitioning, 'none'>, string> = {

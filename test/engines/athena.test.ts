@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QueryTimeoutError, simulatedClock } from '../../src/aws/index.js';
 import { athenaScanCostUsd, createAthenaEngine, type AthenaEngineOptions } from '../../src/query/engines/athena/index.js';
 import { athenaExecutionParameters, compileQuery, parsePortableQuery } from '../../src/query/index.js';
-import type { CompiledQuery, EngineSession, TimeWindow } from '../../src/query/engine.js';
+import type { CompiledQuery, EngineSession } from '../../src/query/engine.js';
+import type { TimeWindow } from '../../src/model/query.js';
 import { FakeAthena } from '../fakes/aws/athena.js';
 import { FAKE_BASE_CREDENTIALS } from '../fakes/aws/http.js';
 

@@ -7,7 +7,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { BoundParam, CompiledQuery } from '../../src/query/engine.js';
+import type { CompiledQuery } from '../../src/query/engine.js';
+import type { BoundParam } from '../../src/model/query.js';
 
 export type CloudTrailEvent = Record<string, unknown> & { eventTime: string; eventID: string };
 

@@ -8,7 +8,8 @@ import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLakeEngine, selectItems } from '../../src/query/engines/lake/index.js';
 import { compileQuery, parsePortableQuery } from '../../src/query/index.js';
-import type { CompiledQuery, EngineSession, TimeWindow } from '../../src/query/engine.js';
+import type { CompiledQuery, EngineSession } from '../../src/query/engine.js';
+import type { TimeWindow } from '../../src/model/query.js';
 import { FakeCloudTrail } from '../fakes/aws/cloudtrail.js';
 import { FAKE_BASE_CREDENTIALS } from '../fakes/aws/http.js';
 

@@ -16,7 +16,8 @@ import {
   type RateLimiter,
 } from '../../src/query/engines/lookup/index.js';
 import { compileQuery, parsePortableQuery, type PortableQuery } from '../../src/query/index.js';
-import type { CompiledQuery, TimeWindow } from '../../src/query/engine.js';
+import type { CompiledQuery } from '../../src/query/engine.js';
+import type { TimeWindow } from '../../src/model/query.js';
 import { FakeCloudTrail, type CloudTrailRecord } from '../fakes/aws/cloudtrail.js';
 import { FAKE_BASE_CREDENTIALS } from '../fakes/aws/http.js';
 import { useTestRedis } from '../support/redis.js';

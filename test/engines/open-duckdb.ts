@@ -1,5 +1,6 @@
 /** Open a DuckDB engine session the way the runner does, recording what it reports. */
-import type { EngineSession, LoadProgress, TimeWindow } from '../../src/query/engine.js';
+import type { EngineSession } from '../../src/query/engine.js';
+import type { LoadProgress, TimeWindow } from '../../src/model/query.js';
 import { createDuckDbEngine, type DuckDbEngineOptions, type DuckDbSession, type LoadReport } from '../../src/query/engines/duckdb/index.js';
 import { duckdbQuery } from './cloudtrail-files.js';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TimeWindow } from '../../src/query/engine.js';
+import type { TimeWindow } from '../../src/model/query.js';
 import { createDuckDbEngine } from '../../src/query/engines/duckdb/index.js';
 import { BUILTIN_RUNBOOK_DIR } from '../../src/runbook/library.js';
 import { MANIFEST_FILE } from '../../src/sample/manifest.js';
@@ -16,7 +16,7 @@ import { newRunContext } from '../../src/run/context.js';
 import { prepareRunbook } from '../../src/run/prepare.js';
 import { runRunbook } from '../../src/run/runner.js';
 import { shareOneSession, type SharedEngine } from '../../src/run/shared-engine.js';
-import type { Reporter } from '../../src/run/types.js';
+import type { Reporter } from '../../src/run/reporter.js';
 import { BUNDLED_SAMPLE_DIR } from '../../src/sample/make-bundled-sample.js';
 import type { SampleManifest } from '../../src/sample/manifest.js';
 

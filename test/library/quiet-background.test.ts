@@ -16,7 +16,7 @@ import { newRunContext } from '../../src/run/context.js';
 import { prepareRunbook } from '../../src/run/prepare.js';
 import { runRunbook } from '../../src/run/runner.js';
 import { shareOneSession, type SharedEngine } from '../../src/run/shared-engine.js';
-import type { Reporter } from '../../src/run/types.js';
+import type { Reporter } from '../../src/run/reporter.js';
 import { DEFAULT_ACCOUNTS, VENDOR_ACCOUNT, buildTopology } from '../../src/sample/cast.js';
 import { generateCloudTrail } from '../../src/sample/generate.js';
 

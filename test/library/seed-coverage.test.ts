@@ -34,7 +34,7 @@ import { describe, expect, it } from 'vitest';
 import type { Condition, PortableQuery, ValueRef } from '../../src/query/definition.js';
 import { compilePredicate, type CloudTrailEvent } from '../../src/query/evaluate.js';
 import { parsePortableQuery, parseRawQuery } from '../../src/query/normalize.js';
-import type { ResolvedParams } from '../../src/run/types.js';
+import type { ResolvedParams } from '../../src/model/run.js';
 import { RunbookLibrary } from '../../src/runbook/library.js';
 import { ParamError, resolveParams } from '../../src/runbook/params.js';
 import type { ParamType, Runbook, StepSpec } from '../../src/runbook/schema.js';

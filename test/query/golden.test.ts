@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ENGINE_NAMES } from '../../src/query/engine.js';
+import { ENGINE_NAMES } from '../../src/model/query.js';
 import { CASES } from './support/cases.js';
 import { compileCase, renderCompiled } from './support/compile-case.js';
 

@@ -4,7 +4,7 @@
  * account refuses a plan without one before anyone approves it.
  */
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../src/query/engine.js';
+import type { Row } from '../../src/model/query.js';
 import { planRemediation, RemediationPlanError, type PlanRemediationOptions } from '../../src/remediation/index.js';
 import { celVariables } from '../../src/runbook/cel.js';
 import { remediateSchema } from '../../src/runbook/schema.js';

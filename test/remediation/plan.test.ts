@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../src/query/engine.js';
+import type { Row } from '../../src/model/query.js';
 import { planRemediation, RemediationPlanError } from '../../src/remediation/index.js';
 import { celVariables, compileChecks } from '../../src/runbook/cel.js';
 import { remediateSchema, runbookSchema, type RemediateSpec } from '../../src/runbook/schema.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../src/query/engine.js';
-import type { StepResult } from '../../src/run/types.js';
+import type { Row } from '../../src/model/query.js';
+import type { StepResult } from '../../src/model/run.js';
 import {
   CelCompileError,
   CelEvaluationError,

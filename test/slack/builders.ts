@@ -1,7 +1,7 @@
 /** Run results and approvals as the runner and the approval store produce them, for render tests. */
-import type { Row } from '../../src/query/engine.js';
-import type { Finding, RemediationPlan, RunContext, StepResult } from '../../src/run/types.js';
-import type { Severity } from '../../src/runbook/schema.js';
+import type { Row } from '../../src/model/query.js';
+import type { Finding, RemediationPlan, RunContext, StepResult } from '../../src/model/run.js';
+import type { Severity } from '../../src/model/severity.js';
 import type { ApprovalView } from '../../src/slack/render/index.js';
 
 export function runContext(overrides: Partial<RunContext> = {}): RunContext {

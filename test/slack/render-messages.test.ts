@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Approval } from '../../src/approval/types.js';
-import type { RunResult } from '../../src/run/types.js';
+import type { RunResult } from '../../src/model/run.js';
 import {
   APPROVE_ACTION_ID,
   approvalViewOf,

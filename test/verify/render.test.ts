@@ -4,7 +4,7 @@
  * many answers there are.
  */
 import { describe, expect, it } from 'vitest';
-import type { AccessAnswer, AccessCheck, StepResult } from '../../src/run/types.js';
+import type { AccessAnswer, AccessCheck, StepResult } from '../../src/model/run.js';
 import { renderStepReply } from '../../src/slack/render/index.js';
 import { SIMULATOR_BLIND_SPOTS } from '../../src/verify/index.js';
 import { blockKitProblems } from '../fakes/slack-api.js';

@@ -4,11 +4,13 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { QueryEngine, Row } from '../../src/query/engine.js';
+import type { QueryEngine } from '../../src/query/engine.js';
+import type { Row } from '../../src/model/query.js';
 import { newRunContext } from '../../src/run/context.js';
 import { prepareRunbook } from '../../src/run/prepare.js';
 import { runRunbook } from '../../src/run/runner.js';
-import type { Reporter, RunResult, StepResult } from '../../src/run/types.js';
+import type { RunResult, StepResult } from '../../src/model/run.js';
+import type { Reporter } from '../../src/run/reporter.js';
 import { parseRunbook } from '../../src/runbook/load.js';
 import { createTerminalReporter } from '../../src/terminal/reporter.js';
 import { iamActionOf, principalToSimulate, SIMULATOR_BLIND_SPOTS, type AccessSimulator } from '../../src/verify/index.js';

@@ -6,7 +6,7 @@
  * folder: the window's last day is taken one hour after its end. Nothing is delivered
  * before it happens, so the first day is the window start's own day.
  */
-import type { TimeWindow } from '../engine.js';
+import type { TimeWindow } from '../../model/query.js';
 
 export const DELIVERY_MARGIN_MS = 60 * 60 * 1000;
 

@@ -5,7 +5,7 @@
  * has no array parameters). The window also prunes the partition column(s), so a 24-hour
  * question reads one or two days of logs rather than the whole bucket.
  */
-import type { TimeWindow } from '../engine.js';
+import type { TimeWindow } from '../../model/query.js';
 import type { AthenaSettings, CompileContext } from '../context.js';
 import { QueryValueError } from '../errors.js';
 import type { Binder, SqlDialect } from './dialect.js';

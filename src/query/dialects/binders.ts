@@ -3,7 +3,7 @@
  * positional one (Athena `?`, one per value, in text order), or, where the engine has no
  * binding (CloudTrail Lake), a literal produced by the audited escape function.
  */
-import type { BoundParam } from '../engine.js';
+import type { BoundParam } from '../../model/query.js';
 import { lakeLiteral } from '../escape.js';
 import type { BindValue, Binder } from './dialect.js';
 

@@ -3,7 +3,7 @@
  * (../sql-compiler.ts) walks the query and asks the dialect how to spell each piece, the
  * way a pySigma backend is a shared converter plus a table of tokens and templates.
  */
-import type { BoundParam, TimeWindow } from '../engine.js';
+import type { BoundParam, TimeWindow } from '../../model/query.js';
 import type { CompileContext } from '../context.js';
 
 export type SqlEngine = 'duckdb' | 'athena' | 'lake';

@@ -11,7 +11,7 @@
  * The reason is part of the answer: `ctrb explain` prints it for every step.
  */
 import type { PortableQuery, RawQuery } from '../definition.js';
-import type { EngineName, TimeWindow } from '../engine.js';
+import type { EngineName, TimeWindow } from '../../model/query.js';
 import { EngineCannotAnswerError } from '../errors.js';
 import { LOOKUP_HORIZON_DAYS } from '../lookup.js';
 import { formatEventTime } from '../time.js';

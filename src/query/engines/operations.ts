@@ -6,7 +6,7 @@
  * Athena also reads, as the caller, the Glue table and the S3 objects behind it, and writes
  * its results: ATHENA_DATA_ACCESS lists those permissions (their resources are deployment's).
  */
-import type { EngineName } from '../engine.js';
+import type { EngineName } from '../../model/query.js';
 
 export const QUERY_ENGINE_ACTIONS: Readonly<Record<Exclude<EngineName, 'duckdb'>, readonly string[]>> = {
   athena: ['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution'],

@@ -30,7 +30,7 @@ import {
   RemoveUserFromGroupCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import type { ApiCall } from '../../run/types.js';
+import type { ApiCall } from '../../model/run.js';
 
 const OPERATIONS = {
   AddUserToGroup: AddUserToGroupCommand,

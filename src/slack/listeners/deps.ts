@@ -7,8 +7,9 @@ import type { Logger } from 'pino';
 import type { Approval } from '../../approval/types.js';
 import type { UndoRequest } from '../../worker/undo-request.js';
 import type { ApprovalStore, ApproverEligibility } from '../../approval/index.js';
-import type { RunJobData, RunRecord } from '../../queue/jobs.js';
-import type { StepResult } from '../../run/types.js';
+import type { RunJobData } from '../../queue/jobs.js';
+import type { RunRecord } from '../../model/run.js';
+import type { StepResult } from '../../model/run.js';
 import type { RunbookLibrary } from '../../runbook/library.js';
 import type { AlarmSources } from '../alarm/index.js';
 

@@ -2,7 +2,7 @@
  * `/investigate status <run-id>`: where a run is, from the run state in Redis (the record is
  * created `queued` when the run is enqueued; workers move it on and store each finished step).
  */
-import type { RunStatus } from '../../run/types.js';
+import type { RunStatus } from '../../model/run.js';
 import type { Runbook } from '../../runbook/schema.js';
 import { renderRunNotFound, renderRunStatus, type SlackMessage } from '../render/index.js';
 import type { ListenerDeps } from './deps.js';

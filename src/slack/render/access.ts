@@ -3,7 +3,7 @@
  * statements behind it and what the simulator lacked, then its blind spots. Principals,
  * resources and context values come from CloudTrail rows, so every one is escaped.
  */
-import type { AccessAnswer, AccessCheck } from '../../run/types.js';
+import type { AccessAnswer, AccessCheck } from '../../model/run.js';
 import { answerDetails, DECISION_LABEL } from '../../verify/index.js';
 import { contextLine, mrkdwnSection, packLines } from './layout.js';
 import { SLACK_LIMITS, type Block } from './limits.js';

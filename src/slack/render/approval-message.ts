@@ -10,7 +10,7 @@
  */
 import type { types } from '@slack/bolt';
 import { describeAccountSource } from '../../remediation/account.js';
-import type { ApiCall, RemediationPlan } from '../../run/types.js';
+import type { ApiCall, RemediationPlan } from '../../model/run.js';
 import { contextLine, mrkdwnSection, packLines } from './layout.js';
 import { fitMessage, SLACK_LIMITS, type Block, type SlackMessage } from './limits.js';
 import { approverMrkdwn, escapeMrkdwn, inlineCode, plural, requesterMrkdwn, slackTime, utcTime } from './mrkdwn.js';

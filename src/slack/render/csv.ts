@@ -8,8 +8,8 @@
  * written as they are.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { Row } from '../../query/engine.js';
-import type { RunContext, StepResult } from '../../run/types.js';
+import type { Row } from '../../model/query.js';
+import type { RunContext, StepResult } from '../../model/run.js';
 import { formatCell } from './table.js';
 
 export interface CsvFile {

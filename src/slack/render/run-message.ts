@@ -4,7 +4,7 @@
  * the thread beneath it.
  */
 import { engineSkipSummary } from '../../run/engine-skips.js';
-import type { RunContext, RunResult, RunStatus } from '../../run/types.js';
+import type { RunContext, RunResult, RunStatus } from '../../model/run.js';
 import { fitMessage, type Block, type SlackMessage } from './limits.js';
 import { escapeMrkdwn, inlineCode, requesterMrkdwn, slackTime } from './mrkdwn.js';
 import { findingsSummary } from './severity.js';

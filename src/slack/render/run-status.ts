@@ -1,7 +1,7 @@
 /**
  * `/investigate status <run-id>`: where a run is, step by step, shown to the person who asked.
  */
-import type { RunContext, RunStatus, StepResult } from '../../run/types.js';
+import type { RunContext, RunStatus, StepResult } from '../../model/run.js';
 import { contextLine, mrkdwnSection, packLines } from './layout.js';
 import { fitMessage, type Block, type SlackMessage } from './limits.js';
 import { escapeMrkdwn, inlineCode, plural, requesterMrkdwn, slackTime } from './mrkdwn.js';

@@ -2,8 +2,8 @@
  * Severities as a responder scans them: a coloured circle, worst first, and a one-line count.
  * Unicode emoji rather than `:shortcodes:` so they also show in notifications and plain text.
  */
-import type { Finding } from '../../run/types.js';
-import type { Severity } from '../../runbook/schema.js';
+import type { Finding } from '../../model/run.js';
+import type { Severity } from '../../model/severity.js';
 
 export const SEVERITY_EMOJI: Record<Severity, string> = {
   critical: '🔴',

@@ -6,7 +6,7 @@
  * with its full CSV for the caller to upload into the thread.
  */
 import { engineNames } from '../../run/engine-skips.js';
-import type { Finding, RemediationPlan, RunContext, StepResult, StepStatus } from '../../run/types.js';
+import type { Finding, RemediationPlan, RunContext, StepResult, StepStatus } from '../../model/run.js';
 import { stepResultCsv, type CsvFile } from './csv.js';
 import { contextLine, mrkdwnSection, packLines, splitParagraphs } from './layout.js';
 import { fitMessage, SLACK_LIMITS, type Block, type SlackMessage } from './limits.js';

@@ -3,7 +3,7 @@
  * limit: as many rows as fit, long cells shortened, and the caller told how many rows and
  * whether any cells were cut so it can say so and attach the full result.
  */
-import type { CellValue, Row } from '../../query/engine.js';
+import type { CellValue, Row } from '../../model/query.js';
 import { escapeMrkdwn } from './mrkdwn.js';
 
 export interface TableOptions {

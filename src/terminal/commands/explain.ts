@@ -4,13 +4,14 @@
  * Nothing runs.
  */
 import pc from 'picocolors';
-import type { BoundParam, CompiledQuery, EngineName } from '../../query/engine.js';
+import type { CompiledQuery } from '../../query/engine.js';
+import type { BoundParam, EngineName } from '../../model/query.js';
 import type { CompileSettings } from '../../query/index.js';
 import { chooseEngine, NoEngineError } from '../../query/engines/choice.js';
 import { RunbookLibrary } from '../../runbook/library.js';
 import { parseKeyValues, resolveParams } from '../../runbook/params.js';
 import { prepareRunbook, compileStepQuery, type PreparedStep } from '../../run/prepare.js';
-import type { RunContext } from '../../run/types.js';
+import type { RunContext } from '../../model/run.js';
 import { windowOf } from '../../run/window.js';
 
 export interface ExplainOptions {

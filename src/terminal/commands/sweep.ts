@@ -9,12 +9,13 @@ import pc from 'picocolors';
 import { createDuckDbEngine } from '../../query/engines/duckdb/index.js';
 import { RunbookLibrary } from '../../runbook/library.js';
 import { resolveParams } from '../../runbook/params.js';
-import type { Severity } from '../../runbook/schema.js';
+import type { Severity } from '../../model/severity.js';
 import { newRunContext } from '../../run/context.js';
 import { columnsRead, prepareRunbook, type PreparedRunbook } from '../../run/prepare.js';
 import { runRunbook } from '../../run/runner.js';
 import { shareOneSession } from '../../run/shared-engine.js';
-import type { Finding, Reporter } from '../../run/types.js';
+import type { Finding } from '../../model/run.js';
+import type { Reporter } from '../../run/reporter.js';
 import { resolveLogSource } from '../logs.js';
 import { SEVERITY_RANK } from '../severity.js';
 

@@ -6,12 +6,12 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pc from 'picocolors';
-import { ENGINE_NAMES } from '../../query/engine.js';
+import { ENGINE_NAMES } from '../../model/query.js';
 import { isRawQuery, type PortableQuery, type RawQuery } from '../../query/index.js';
-import type { EngineName } from '../../query/engine.js';
+import type { EngineName } from '../../model/query.js';
 import { loadRunbookFile, locateIssues, RunbookError, formatIssue, type RunbookIssue } from '../../runbook/load.js';
 import { prepareRunbook, compileStepQuery, type PreparedRunbook } from '../../run/prepare.js';
-import type { ResolvedParams } from '../../run/types.js';
+import type { ResolvedParams } from '../../model/run.js';
 import type { Runbook } from '../../runbook/schema.js';
 import { explainSettings } from './explain.js';
 import { exampleValue } from '../../runbook/param-examples.js';

@@ -17,7 +17,7 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { BoundParam } from '../../../src/query/engine.js';
+import type { BoundParam } from '../../../src/model/query.js';
 
 function binding(p: BoundParam): { value: DuckDBValue; type: DuckDBType } {
   const v = p.value;

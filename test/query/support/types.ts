@@ -1,3 +1,3 @@
-import type { CellValue } from '../../../src/query/engine.js';
+import type { CellValue } from '../../../src/model/query.js';
 export type { AthenaSettings, CompileContext } from '../../../src/query/index.js';
 export type CellValueList = CellValue[];

@@ -18,7 +18,8 @@ import {
   type QueryExecution,
   type StartQueryExecutionCommandInput,
 } from '@aws-sdk/client-athena';
-import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult, Row, TimeWindow } from '../../engine.js';
+import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult } from '../../engine.js';
+import type { Row, TimeWindow } from '../../../model/query.js';
 import { athenaExecutionParameters } from '../../escape.js';
 import { DEFAULT_POLL_SCHEDULE, cancellationOr, realClock, waitForQuery, type Clock, type PollSchedule } from '../../../aws/poll.js';
 import { athenaScanCostUsd } from './cost.js';

@@ -5,7 +5,7 @@
  * (eventIDs, shown as `[id1, id2]`), so rows come out as the other engines give them.
  */
 import type { ColumnInfo, Row as AthenaRow } from '@aws-sdk/client-athena';
-import type { CellValue, Row } from '../../engine.js';
+import type { CellValue, Row } from '../../../model/query.js';
 
 type Kind = 'text' | 'number' | 'list';
 

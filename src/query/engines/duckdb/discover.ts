@@ -5,7 +5,7 @@
  */
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
-import type { TimeWindow } from '../../engine.js';
+import type { TimeWindow } from '../../../model/query.js';
 import { LogsPathNotFoundError, NoCloudTrailFilesError } from './errors.js';
 
 export interface LogFile {

@@ -9,14 +9,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
-import type {
-  CompiledQuery,
-  EngineHooks,
-  EngineSession,
-  QueryEngine,
-  QueryResult,
-  TimeWindow,
-} from '../../engine.js';
+import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult } from '../../engine.js';
+import type { TimeWindow } from '../../../model/query.js';
 import { cacheSettingsFromEnv, type CacheSettings } from './cache/settings.js';
 import { columnNames, columnsToLoad, loadedFields } from './columns.js';
 import { discoverLogFiles } from './discover.js';

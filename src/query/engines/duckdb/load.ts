@@ -17,7 +17,8 @@
  * two workers measured more CPU, 7-8 s against 6.3 s per million events, not less.)
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { EngineHooks, LoadProgress, TimeWindow } from '../../engine.js';
+import type { EngineHooks } from '../../engine.js';
+import type { LoadProgress, TimeWindow } from '../../../model/query.js';
 import { EventCache, type LoadedFile } from './cache/event-cache.js';
 import type { CachedGroup, KeyedFile } from './cache/plan.js';
 import type { CacheSettings } from './cache/settings.js';

@@ -7,7 +7,7 @@
  * entry holds every event of its files and serves later runs over other windows; the view
  * applies the window, so every query sees the same rows either way.
  */
-import type { TimeWindow } from '../../engine.js';
+import type { TimeWindow } from '../../../model/query.js';
 import { columnListSql, createEventsTableSql, EVENTS_TABLE, type EventColumn } from './table.js';
 
 export const LOADED_TABLE = 'loaded_events';

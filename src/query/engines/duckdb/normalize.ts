@@ -4,7 +4,7 @@
  * structs or JSON documents as JSON text.
  */
 import type { DuckDBResultReader } from '@duckdb/node-api';
-import type { CellValue, Row } from '../../engine.js';
+import type { CellValue, Row } from '../../../model/query.js';
 
 export function normalizeRows(reader: DuckDBResultReader): Row[] {
   const names = reader.columnNames();

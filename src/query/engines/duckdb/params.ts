@@ -4,7 +4,7 @@
  * must become a UTC TIMESTAMP to compare with eventTime.
  */
 import { LIST, VARCHAR, listValue, timestampValue, type DuckDBPreparedStatement, type DuckDBTimestampValue } from '@duckdb/node-api';
-import type { BoundParam } from '../../engine.js';
+import type { BoundParam } from '../../../model/query.js';
 import { UnsupportedParamError } from './errors.js';
 
 export function bindParams(prepared: DuckDBPreparedStatement, params: readonly BoundParam[]): void {

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { LoadProgress } from '../../engine.js';
+import type { LoadProgress } from '../../../model/query.js';
 
 /** Reports load progress at most every `intervalMs`, so a UI redraws, not floods. */
 export class ProgressThrottle {

@@ -18,7 +18,8 @@ import {
   type CloudTrailClient,
   type DescribeQueryCommandOutput,
 } from '@aws-sdk/client-cloudtrail';
-import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult, TimeWindow } from '../../engine.js';
+import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult } from '../../engine.js';
+import type { TimeWindow } from '../../../model/query.js';
 import { DEFAULT_POLL_SCHEDULE, cancellationOr, realClock, waitForQuery, type Clock, type PollSchedule } from '../../../aws/poll.js';
 import { LakeQueryError } from './errors.js';
 import { lakeRows } from './results.js';

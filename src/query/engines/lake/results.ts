@@ -4,7 +4,7 @@
  * statement is the compiler's own, so its select list says which columns are counts (numbers
  * on every other engine) and which the eventIDs list.
  */
-import type { CellValue, Row } from '../../engine.js';
+import type { CellValue, Row } from '../../../model/query.js';
 import { EVENT_IDS_ALIAS } from '../../normalize.js';
 
 type Kind = 'text' | 'number' | 'list';

@@ -7,7 +7,8 @@
  * the tests hold the SQL engines to.
  */
 import { CloudTrailClient, LookupEventsCommand, type LookupAttributeKey } from '@aws-sdk/client-cloudtrail';
-import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult, TimeWindow } from '../../engine.js';
+import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult } from '../../engine.js';
+import type { TimeWindow } from '../../../model/query.js';
 import { evaluateQuery, type CloudTrailEvent } from '../../evaluate.js';
 import { cancellationOr, realClock, type Clock } from '../../../aws/poll.js';
 import { rateLimitEveryAttempt, type AbortRef } from './client.js';

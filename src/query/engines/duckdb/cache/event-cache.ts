@@ -16,7 +16,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, utimes } from 'node:fs/promises';
 import { LIST, TIMESTAMP, UINTEGER, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
-import type { TimeWindow } from '../../../engine.js';
+import type { TimeWindow } from '../../../../model/query.js';
 import type { LogFile } from '../discover.js';
 import { FILE_COLUMN, LOADED_TABLE, ofFiles } from '../loaded-table.js';
 import { toTimestampValue } from '../params.js';

@@ -1,9 +1,9 @@
 /**
- * A run and its results, and the reporter interface the runner speaks to. The runner
- * knows this interface only; the terminal and Slack each implement it.
+ * A run and its results: who asked for what over which window, each step's result, the
+ * findings, and the remediation plans that wait at approval gates.
  */
-import type { BoundParam, EngineName, LoadProgress, QueryStats, Row } from '../query/engine.js';
-import type { Severity } from '../runbook/schema.js';
+import type { BoundParam, EngineName, QueryStats, Row } from './query.js';
+import type { Severity } from './severity.js';
 
 export type ParamValue = string | number | string[];
 export type ResolvedParams = Record<string, ParamValue>;
@@ -145,10 +145,32 @@ export interface RunResult {
   warnings: string[];
 }
 
-export interface Reporter {
-  runStarted(ctx: RunContext): Promise<void> | void;
-  progress?(p: LoadProgress): void;
-  warning?(message: string): void;
-  stepFinished(ctx: RunContext, result: StepResult): Promise<void> | void;
-  runFinished(result: RunResult): Promise<void> | void;
+/** Where a run reports in Slack. */
+export interface SlackTarget {
+  channel: string;
+  /** The thread the run posts into: the alarm post for alarm runs; absent until the parent exists. */
+  threadTs?: string;
+}
+
+/** The alarm that started a run, carried into the jobs that continue it. */
+export interface AlarmRef {
+  name: string;
+  region?: string;
+  accountId?: string;
+  stateChangeTime: string;
+}
+
+/** The run's state as kept in Redis (for resuming, for `/investigate status`). */
+export interface RunRecord {
+  context: RunContext;
+  status: 'queued' | 'running' | 'completed' | 'failed' | 'waiting_approval';
+  slack: SlackTarget & {
+    /** The run's parent message (slash runs) — its ts is the thread the steps go into. */
+    parentTs?: string;
+  };
+  /** The approval the run waits on, when status is waiting_approval. */
+  approvalId?: string;
+  /** Alarm runs: the alarm that started the run (carried into the jobs that continue it). */
+  alarm?: AlarmRef;
+  updatedAt: string;
 }
