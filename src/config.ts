@@ -12,75 +12,30 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ENGINE_NAMES, type EngineName } from './model/query.js';
 import { parseRoleMap, roleTemplateProblem } from './aws/roles.js';
-import { RETRY_MODES, type RetryMode, type RoleSource } from './aws/settings.js';
+import { RETRY_MODES, type AwsCallSettings } from './aws/settings.js';
+import { ATHENA_PARTITIONINGS, type EngineSettings } from './query/engines/settings.js';
+import type { RedisSettings } from './queue/connection.js';
+import type { SlackSettings } from './slack/settings.js';
 import { parseProtectedPatterns } from './remediation/protected.js';
 import { parseDuration } from './runbook/duration.js';
 import { BUILTIN_RUNBOOK_DIR } from './runbook/library.js';
-import { BUNDLED_SAMPLE_DIR } from './terminal/logs.js';
+import { BUNDLED_SAMPLE_DIR } from './sample/log-source.js';
 
 export type ProcessRole = 'bot' | 'worker';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** How the CloudTrail table in Athena is partitioned, so a window prunes partitions. */
-export const ATHENA_PARTITIONINGS = ['timestamp', 'region-year-month-day', 'none'] as const;
-export type AthenaPartitioning = (typeof ATHENA_PARTITIONINGS)[number];
-
 export const DEFAULT_SLACK_API_URL = 'https://slack.com/api/';
 
 export interface Config {
   role: ProcessRole;
-  slack: {
-    botToken: string;
-    /** Absent in Socket Mode, where Slack does not sign requests. */
-    signingSecret?: string;
-    appToken?: string;
-    /** True when `SLACK_APP_TOKEN` is set: the bot connects out instead of listening on `port`. */
-    socketMode: boolean;
-    /** Web API base URL, always ending in `/`. */
-    apiUrl: string;
-    port: number;
-  };
-  redis: { url: string; prefix: string };
+  slack: SlackSettings;
+  redis: RedisSettings;
   alarms: { channels: string[]; botIds: string[]; appIds: string[] };
-  engine: {
-    name: EngineName;
-    /** DuckDB: the CloudTrail log tree to read. */
-    logsDir: string;
-    /** Whether `logsDir` is the bundled sample (so "now" is the sample's end). */
-    bundledLogs: boolean;
-    awsRegion?: string;
-    athena: {
-      workgroup: string;
-      database?: string;
-      table?: string;
-      outputLocation?: string;
-      partitioning: AthenaPartitioning;
-      /** Reuse a stored result of the same query this recent (minutes, Athena's unit); off when unset. */
-      resultReuseMaxAgeMinutes?: number;
-      /** USD per TB scanned, for the cost shown with each step. */
-      pricePerTbUsd: number;
-    };
-    /** CloudTrail Lake event data store id (the last part of its ARN). */
-    lakeEventDataStore?: string;
-    /** An Athena or Lake query running longer than this is stopped and its step fails. */
-    queryTimeoutMs: number;
-    lookup: {
-      /** LookupEvents requests per second per account and region, across all workers. */
-      requestsPerSecond: number;
-      /** A step whose lookup returns more events than this fails instead of paging on. */
-      maxEvents: number;
-    };
-  };
+  engine: EngineSettings;
   /** Credentials and retries for AWS calls (see src/aws). */
-  aws: {
-    /** The role query workers assume, per account, and the separate one remediations run as. */
-    roles: { query: RoleSource; remediation: RoleSource };
-    externalId?: string;
-    maxAttempts: number;
-    retryMode: RetryMode;
-  };
+  aws: AwsCallSettings;
   remediation: {
     /** Patterns of principals no remediation may restrict (src/remediation/protected.ts). */
     protectedPrincipals: string[];

@@ -1,11 +1,10 @@
-/** The AWS settings of a process, from its configuration. */
-import type { Config } from '../config.js';
-import type { AwsSettings } from './settings.js';
+/** The AWS settings of a process, from its configuration (handed down, never imported). */
+import type { AwsCallSettings, AwsSettings } from './settings.js';
 
 /** IAM and STS are global; without AWS_REGION their calls go through us-east-1. */
 export const FALLBACK_REGION = 'us-east-1';
 
-export function awsSettingsOf(config: Pick<Config, 'aws' | 'engine'>): AwsSettings {
+export function awsSettingsOf(config: { aws: AwsCallSettings; engine: { awsRegion?: string } }): AwsSettings {
   return {
     region: config.engine.awsRegion ?? FALLBACK_REGION,
     roles: { ...config.aws.roles },

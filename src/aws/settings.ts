@@ -62,5 +62,14 @@ export interface AwsSettings {
   baseCredentials?: AwsCredentials | CredentialsProvider;
 }
 
+/** The process-wide AWS settings the configuration gives (the region comes with the engine's). */
+export interface AwsCallSettings {
+  /** The role query workers assume, per account, and the separate one remediations run as. */
+  roles: { query: RoleSource; remediation: RoleSource };
+  externalId?: string;
+  maxAttempts: number;
+  retryMode: RetryMode;
+}
+
 export const DEFAULT_MAX_ATTEMPTS = 5;
 export const DEFAULT_SESSION_DURATION_SECONDS = 3600;

@@ -5,7 +5,7 @@
  * in the terminal; otherwise it is the clock.
  */
 import type { Config } from '../config.js';
-import { resolveLogSource } from '../terminal/logs.js';
+import { resolveLogSource } from '../sample/log-source.js';
 
 export function runClock(engine: Pick<Config['engine'], 'name' | 'bundledLogs'>): () => Date {
   if (engine.name !== 'duckdb' || !engine.bundledLogs) return () => new Date();

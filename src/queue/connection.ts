@@ -3,9 +3,12 @@
  * (a worker holds a blocking one to wait for jobs), always under the deployment's key prefix.
  */
 import type { ConnectionOptions } from 'bullmq';
-import type { Config } from '../config.js';
 
-export type RedisSettings = Config['redis'];
+/** Where Redis is, and the prefix every key of the deployment (jobs, runs, approvals) starts with. */
+export interface RedisSettings {
+  url: string;
+  prefix: string;
+}
 
 export interface ConnectionChoice {
   /**

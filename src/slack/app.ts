@@ -17,14 +17,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import type { SlackSettings } from './settings.js';
 import { answerHealth, HEALTH_PATH, listenError, startHealthServer, type HealthServer } from './health.js';
 import { registerListeners, type ListenerDeps } from './listeners/index.js';
 
 export { HEALTH_PATH } from './health.js';
 
 export interface SlackAppOptions {
-  config: Pick<Config, 'slack'>;
+  config: { slack: SlackSettings };
   logger: Logger;
   /** The listeners' dependencies; some need the app's Web API client (Slack look-ups). */
   listenerDeps: (client: webApi.WebClient) => ListenerDeps;

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { BUNDLED_SAMPLE_DIR } from '../../src/terminal/logs.js';
+import { BUNDLED_SAMPLE_DIR } from '../../src/sample/log-source.js';
 
 export const DAMAGED_FILE = 'cut-off.json.gz';
 

@@ -18,12 +18,12 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Redis } from 'ioredis';
-import type { Config } from '../../config.js';
-import { awsClientConfig, awsSettingsOf, roleArnFor, type AwsSettings, type Clock, type CredentialCache, type CredentialScope } from '../../aws/index.js';
+import { awsClientConfig, awsSettingsOf, roleArnFor, type AwsCallSettings, type AwsSettings, type Clock, type CredentialCache, type CredentialScope } from '../../aws/index.js';
 import type { PortableQuery, RawQuery } from '../definition.js';
 import type { QueryEngine } from '../engine.js';
 import type { EngineName, TimeWindow } from '../../model/query.js';
 import type { CompileSettings } from '../context.js';
+import type { EngineSettings } from './settings.js';
 import { createAthenaEngine } from './athena/index.js';
 import { createDuckDbEngine } from './duckdb/index.js';
 import { createLakeEngine } from './lake/index.js';
@@ -32,7 +32,11 @@ import { chooseEngine, type EngineChoice } from './choice.js';
 
 export { chooseEngine, lookupLimitation, NoEngineError, type EngineChoice } from './choice.js';
 
-export type EngineConfig = Pick<Config, 'engine' | 'aws' | 'redis'>;
+export interface EngineConfig {
+  engine: EngineSettings;
+  aws: AwsCallSettings;
+  redis: { prefix: string };
+}
 
 export interface EngineScope {
   runId: string;
@@ -65,7 +69,7 @@ export interface DeploymentEngines {
 }
 
 /** The engines this configuration can run: the default, and the AWS ones whose settings are given. */
-export function availableEngines(config: Pick<Config, 'engine'>): EngineName[] {
+export function availableEngines(config: { engine: EngineSettings }): EngineName[] {
   const e = config.engine;
   const out: EngineName[] = [e.name];
   // Local logs are never a fallback for a deployment on AWS: they would be the bundled sample.
@@ -77,7 +81,7 @@ export function availableEngines(config: Pick<Config, 'engine'>): EngineName[] {
   return [...new Set(out)];
 }
 
-export function compileSettingsOf(config: Pick<Config, 'engine'>): CompileSettings {
+export function compileSettingsOf(config: { engine: EngineSettings }): CompileSettings {
   const e = config.engine;
   return {
     ...(e.athena.table ? { athena: { table: e.athena.table, partitioning: e.athena.partitioning } } : {}),

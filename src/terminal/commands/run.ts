@@ -10,7 +10,7 @@ import { parseProtectedPatterns, protectedPrincipalsOf, type ProtectedPrincipals
 import { runRunbook } from '../../run/runner.js';
 import type { RunResult } from '../../model/run.js';
 import { isUserErrorName, UsageError } from '../errors.js';
-import { resolveLogSource } from '../logs.js';
+import { resolveLogSource } from '../../sample/log-source.js';
 import { createJsonReporter, createTerminalReporter } from '../reporter.js';
 import { SEVERITY_RANK } from '../severity.js';
 

@@ -16,7 +16,7 @@ import { runRunbook } from '../../run/runner.js';
 import { shareOneSession } from '../../run/shared-engine.js';
 import type { Finding } from '../../model/run.js';
 import type { Reporter } from '../../run/reporter.js';
-import { resolveLogSource } from '../logs.js';
+import { resolveLogSource } from '../../sample/log-source.js';
 import { SEVERITY_RANK } from '../severity.js';
 
 export interface SweepOptions {

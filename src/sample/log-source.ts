@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../runbook/library.js';
-import { MANIFEST_FILE } from '../sample/manifest.js';
+import { MANIFEST_FILE } from './manifest.js';
 
 export const BUNDLED_SAMPLE_DIR = join(PACKAGE_ROOT, 'samples', 'cloudtrail');
 
