@@ -17,7 +17,7 @@ import { ATHENA_PARTITIONINGS, type EngineSettings } from './query/engines/setti
 import type { RedisSettings } from './queue/connection.js';
 import type { SlackSettings } from './slack/settings.js';
 import { parseProtectedPatterns } from './remediation/protected.js';
-import { parseDuration } from './runbook/duration.js';
+import { parseDuration } from './model/values/duration.js';
 import { BUILTIN_RUNBOOK_DIR } from './runbook/library.js';
 import { BUNDLED_SAMPLE_DIR } from './sample/log-source.js';
 

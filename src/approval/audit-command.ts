@@ -6,7 +6,8 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { parseDuration, parseIsoTime } from '../runbook/duration.js';
+import { parseDuration } from '../model/values/duration.js';
+import { parseIsoTime } from '../model/values/time.js';
 import { AuditTrail } from './audit.js';
 import { KeyLayout } from './keys.js';
 

@@ -13,7 +13,7 @@
 import type { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { approvalPolicySchema } from '../runbook/schema.js';
-import { parseDuration } from '../runbook/duration.js';
+import { parseDuration } from '../model/values/duration.js';
 import { AuditTrail, DEFAULT_AUDIT_MAX_LEN, encodeAuditFields, type AuditEntry, type AuditInput, type ReadAuditOptions } from './audit.js';
 import { isApprovalId, KeyLayout, newApprovalId } from './keys.js';
 import { refusalMessage, type RefusalContext } from './messages.js';

@@ -12,7 +12,7 @@
  *   waitForQuery / pollDelays / Clock: polling with backoff for asynchronous queries.
  */
 export * from './settings.js';
-export { ACCOUNT_ID, NoRoleForAccountError, ROLE_ARN, hasRoles, parseRoleMap, roleArnFor, roleSessionName, roleTemplateProblem } from './roles.js';
+export { NoRoleForAccountError, ROLE_ARN, hasRoles, parseRoleMap, roleArnFor, roleSessionName, roleTemplateProblem } from './roles.js';
 export { AssumeRoleError, CredentialCache, REFRESH_BEFORE_EXPIRY_MS, credentialsFor, processCredentialCache, type CredentialScope } from './credentials.js';
 export { awsClientConfig, type AwsClientConfig, type ClientConfigOptions } from './client-config.js';
 export {

@@ -1,9 +1,9 @@
 /**
  * Which IAM role a call for an account runs as, and the session name it carries.
  */
+import { ACCOUNT_ID } from '../model/values/aws-ids.js';
 import type { CredentialPurpose, RoleSource } from './settings.js';
 
-export const ACCOUNT_ID = /^\d{12}$/;
 /** A role ARN in any partition, with an optional path. */
 export const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const TEMPLATE_FIELD = '{account}';

@@ -20,7 +20,7 @@ import type { ListenerDeps } from '../slack/listeners/index.js';
 import { RedisAlarmThreads } from './alarm-threads.js';
 import { runClock } from './clock.js';
 import { BotRunQueue } from './run-queue.js';
-import { requestUndo } from '../worker/undo-request.js';
+import { requestUndo } from '../approval/undo-request.js';
 
 export interface RunningBot {
   /** The port listened on: Slack's requests in HTTP mode, only /healthz in Socket Mode. */

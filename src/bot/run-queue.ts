@@ -8,7 +8,7 @@ import type { RunJobData } from '../queue/jobs.js';
 import { enqueueRemediation, enqueueRun, type RunQueues } from '../queue/producers.js';
 import type { RedisRunStore } from '../run/redis-store.js';
 import type { RunQueue } from '../slack/listeners/index.js';
-import { recordGateDecision } from '../worker/gate.js';
+import { recordGateDecision } from '../approval/close-gate.js';
 
 export class BotRunQueue implements RunQueue {
   constructor(

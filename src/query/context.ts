@@ -3,13 +3,11 @@
  * rows, the time window, and per-engine settings.
  */
 import type { CellValue, TimeWindow } from '../model/query.js';
-
-/** A resolved runbook parameter (same shape as the runner's ResolvedParams). */
-export type ParamValue = string | number | string[];
+import type { ResolvedParams } from '../model/run.js';
 
 export interface ValueContext {
   /** Resolved parameter values by name (without the `$`). */
-  params: Readonly<Record<string, ParamValue>>;
+  params: Readonly<ResolvedParams>;
   /**
    * The values of an earlier step's column, for `$steps.<step>.<column>`. Returns undefined
    * when that step or column does not exist. Leave the whole function out when explaining a

@@ -10,7 +10,7 @@ import type { Aggregate, CompareOp, Condition, PortableQuery } from './definitio
 import type { CellValue, Row, TimeWindow } from '../model/query.js';
 import type { ValueContext } from './context.js';
 import { fieldInfo, type FieldInfo } from './field-kinds.js';
-import { inAnyCidr, ipKey } from './cidr.js';
+import { inAnyCidr, ipKey } from '../model/values/ip.js';
 import { checkBooleanTexts, resolveCidrs, resolveText, resolveTextList, resolveTime } from './values.js';
 import { eventTimeOf, formatEventTime, wholeSecondBound, wholeSecondWindow } from './time.js';
 import { EVENT_IDS_ALIAS, EVENT_IDS_LIMIT } from './normalize.js';

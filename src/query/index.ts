@@ -46,7 +46,6 @@ export type {
   CompileContext,
   CompileSettings,
   LakeSettings,
-  ParamValue,
   ValueContext,
 } from './context.js';
 export type { Condition, PortableQuery, PortableQueryYaml, RawQuery, RawQueryYaml, SelectItem, ValueRef } from './definition.js';

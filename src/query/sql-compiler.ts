@@ -18,7 +18,7 @@ import type { CompiledQuery } from './engine.js';
 import type { CompileContext } from './context.js';
 import type { Binder, SqlDialect } from './dialects/dialect.js';
 import { fieldInfo, type FieldInfo } from './field-kinds.js';
-import { IPV4_PATTERN_BODY, IPV6_PATTERN_BODY, type CidrRange, type IpFamily } from './cidr.js';
+import { IPV4_PATTERN_BODY, IPV6_PATTERN_BODY, type CidrRange, type IpFamily } from '../model/values/ip.js';
 import { checkBooleanTexts, resolveCidrs, resolveText, resolveTextList, resolveTime } from './values.js';
 import { wholeSecondBound, wholeSecondWindow, type TimeOp } from './time.js';
 import { QueryValueError } from './errors.js';

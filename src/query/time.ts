@@ -8,18 +8,6 @@
 import { formatEventTime } from './escape.js';
 import type { TimeWindow } from '../model/query.js';
 
-/** ISO 8601 as runbooks and the CLI write it: a date, or a date-time with `Z` or an offset. */
-const ISO_TIME =
-  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2}))?$/;
-
-/** A time from text, or null if the text is not ISO 8601 with an explicit zone (or a bare date, read as UTC). */
-export function parseTime(text: string): Date | null {
-  if (!ISO_TIME.test(text)) return null;
-  const isoText = /^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text.replace(' ', 'T');
-  const ms = Date.parse(isoText);
-  return Number.isNaN(ms) ? null : new Date(ms);
-}
-
 export function floorToSecond(d: Date): Date {
   return new Date(Math.floor(d.getTime() / 1000) * 1000);
 }

@@ -11,6 +11,7 @@
  *    accounts are refused, naming them: the responder picks one with `account=`.
  * Rows that name no account (no such column, or an empty cell) are kept.
  */
+import { ACCOUNT_ID } from '../model/values/aws-ids.js';
 import type { Row } from '../model/query.js';
 import type { PlanAccountSource } from '../model/run.js';
 import { RemediationPlanError } from './action.js';
@@ -18,7 +19,6 @@ import { RemediationPlanError } from './action.js';
 /** The column of a remediation's rows that names the account of each target. */
 export const ACCOUNT_COLUMN = 'account';
 
-const ACCOUNT_ID = /^\d{12}$/;
 
 /** The account the run itself is about, when it has one. */
 export interface RunAccount {

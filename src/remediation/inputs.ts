@@ -3,6 +3,7 @@
  * message that shows the value and the expected form. Inputs come from query rows, so they
  * are checked here as strictly as parameters are checked before a query.
  */
+import { ACCESS_KEY_ID } from '../model/values/aws-ids.js';
 import { z } from 'zod';
 
 /** A text input that must match `pattern`, explained as "<value> is not <noun> (expected …)". */
@@ -39,7 +40,7 @@ export const groupName = iamText('an IAM group name', '1 to 128 letters, digits 
 export const longTermAccessKeyId = iamText(
   'an access key id',
   '20 characters starting with AKIA, e.g. AKIAIOSFODNN7EXAMPLE',
-  /^(?:AKIA|ASIA)[A-Z0-9]{16}$/,
+  ACCESS_KEY_ID,
   (key) =>
     key.startsWith('ASIA')
       ? 'is a temporary session key, which cannot be deactivated: revoke the sessions of the role that issued it (iam.revoke-role-sessions)'

@@ -17,11 +17,10 @@ import {
   type CelValue,
 } from '@bufbuild/cel';
 import { strings } from '@bufbuild/cel/ext';
-import ipaddr from 'ipaddr.js';
 import type { CellValue, Row } from '../model/query.js';
 import type { ResolvedParams, StepResult } from '../model/run.js';
-import { parseIsoTime } from './duration.js';
-import { parseStrictCidr, parseStrictIp } from './param-types.js';
+import { parseIsoTime } from '../model/values/time.js';
+import { addressInRange, parseCidr, parseIp } from '../model/values/ip.js';
 
 /** The variables an expression may name; `row` only inside a check or remediation with `for_each`. */
 export const CEL_VARIABLES = ['params', 'steps', 'window', 'row'] as const;
@@ -37,16 +36,11 @@ function eventTime(fn: string, text: string): Date {
 
 /** True when `text` is an IP address inside `cidr`; IPv4-mapped IPv6 counts as IPv4. */
 function ipInCidr(text: string, cidr: string): boolean {
-  const network = parseStrictCidr(cidr);
-  if (!network) throw new Error(`inCidr: ${JSON.stringify(cidr)} is not a CIDR block such as 10.0.0.0/8`);
-  const parsed = parseStrictIp(text);
+  const range = parseCidr(cidr);
+  if (!range) throw new Error(`inCidr: ${JSON.stringify(cidr)} is not a CIDR block such as 10.0.0.0/8`);
+  const address = parseIp(text);
   // sourceIPAddress also holds service names (`ec2.amazonaws.com`): those are in no network.
-  if (!parsed) return false;
-  const address = parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()
-    ? (parsed as ipaddr.IPv6).toIPv4Address()
-    : parsed;
-  const [base, prefix] = ipaddr.parseCIDR(network);
-  return address.kind() === base.kind() && address.match(base, prefix);
+  return address !== undefined && addressInRange(address, range);
 }
 
 function cidrList(list: CelList): string[] {

@@ -3,9 +3,11 @@
  * compiler, so each validator matches the whole string against the type's exact form: this
  * is the first line of the injection defence, before values are bound as query parameters.
  */
-import ipaddr from 'ipaddr.js';
+import { ACCESS_KEY_ID, ACCOUNT_ID, ARN, IAM_USER_NAME, REGION } from '../model/values/aws-ids.js';
+import { parseCidr, parseIp } from '../model/values/ip.js';
 import type { ParamSpec, ParamType } from './schema.js';
-import { MAX_DURATION_MS, parseDuration, parseIsoTime } from './duration.js';
+import { MAX_DURATION_MS, parseDuration } from '../model/values/duration.js';
+import { parseIsoTime } from '../model/values/time.js';
 
 /** Longest value a `string` parameter takes: enough for any CloudTrail field worth matching. */
 export const MAX_STRING_LENGTH = 256;
@@ -25,47 +27,9 @@ const accept = (value: string): ParseOutcome => ({ value });
 const refuse = (reason?: string): ParseOutcome => ({ refused: true, reason });
 const matching = (pattern: RegExp) => (text: string) => (pattern.test(text) ? accept(text) : refuse());
 
-const REGION_NAME =
-  '[a-z]{2}(?:-gov|-iso[a-z]?)?-(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\\d{1,2}';
-const REGION = new RegExp(`^${REGION_NAME}$`);
-// Resource part: the characters IAM and the common services use in names and paths. No
-// quotes, spaces or control characters, which no real ARN contains.
-const ARN = new RegExp(
-  `^arn:aws(?:-[a-z]+){0,2}:[a-z0-9-]{1,64}:(?:${REGION_NAME})?:(?:\\d{12}|aws)?:[A-Za-z0-9_+=,.@/:*-]{1,1024}$`,
-);
-const ACCESS_KEY_ID = /^(?:AKIA|ASIA)[A-Z0-9]{16}$/;
-const IAM_USER = /^[\w+=,.@-]{1,64}$/;
-const ACCOUNT = /^\d{12}$/;
 // Control characters have no place in a search term and are how log-forging payloads start.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
-
-/**
- * An IP address in its plain textual form only. ipaddr.js also accepts legacy spellings such
- * as `127.1`, `0x7f.0.0.1` or `010.0.0.1` (octal) and IPv6 zone ids (`fe80::1%eth0`);
- * CloudTrail never records those, and accepting them would let one address hide as another.
- */
-export function parseStrictIp(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text);
-  if (text.includes(':') && !text.includes('%') && ipaddr.IPv6.isValid(text)) return ipaddr.IPv6.parse(text);
-  return undefined;
-}
-
-/** `10.1.2.3/8` → `10.0.0.0/8`; a bare address is the network of that one host. */
-export function parseStrictCidr(text: string): string | undefined {
-  const slash = text.indexOf('/');
-  const address = parseStrictIp(slash === -1 ? text : text.slice(0, slash));
-  if (!address) return undefined;
-  const maxPrefix = address.kind() === 'ipv4' ? 32 : 128;
-  if (slash === -1) return `${address.toString()}/${maxPrefix}`;
-  const prefixText = text.slice(slash + 1);
-  if (!/^(?:0|[1-9]\d{0,2})$/.test(prefixText) || Number(prefixText) > maxPrefix) return undefined;
-  const prefix = Number(prefixText);
-  const cidr = `${address.toString()}/${prefix}`;
-  const base =
-    address.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
-  return `${base.toString()}/${prefix}`;
-}
 
 function parseDurationValue(text: string): ParseOutcome {
   const ms = parseDuration(text);
@@ -113,7 +77,7 @@ export const PARAM_TYPE_RULES: Record<ParamType, ParamTypeRule> = {
   account: {
     noun: 'an AWS account id',
     expected: () => '12 digits, e.g. 123456789012',
-    parse: matching(ACCOUNT),
+    parse: matching(ACCOUNT_ID),
   },
   region: {
     noun: 'an AWS region',
@@ -133,22 +97,22 @@ export const PARAM_TYPE_RULES: Record<ParamType, ParamTypeRule> = {
   iam_user: {
     noun: 'an IAM user name',
     expected: () => '1 to 64 letters, digits or + = , . @ _ -, e.g. alice',
-    parse: matching(IAM_USER),
+    parse: matching(IAM_USER_NAME),
   },
   ip: {
     noun: 'an IP address',
     expected: () => 'an IPv4 or IPv6 address, e.g. 203.0.113.7 or 2001:db8::1',
     parse: (text) => {
-      const address = parseStrictIp(text);
-      return address ? accept(address.toString()) : refuse();
+      const address = parseIp(text);
+      return address ? accept(address.text) : refuse();
     },
   },
   cidr: {
     noun: 'a CIDR block',
     expected: () => 'an IPv4 or IPv6 network such as 10.0.0.0/8 or 2001:db8::/32',
     parse: (text) => {
-      const network = parseStrictCidr(text);
-      return network ? accept(network) : refuse();
+      const network = parseCidr(text);
+      return network ? accept(network.text) : refuse();
     },
   },
   string: {

@@ -6,7 +6,8 @@
 import { distance } from 'fastest-levenshtein';
 import type { TimeWindow } from '../model/query.js';
 import type { ResolvedParams } from '../model/run.js';
-import { MAX_DURATION_MS, parseDuration, parseIsoTime } from './duration.js';
+import { MAX_DURATION_MS, parseDuration } from '../model/values/duration.js';
+import { parseIsoTime } from '../model/values/time.js';
 import { PARAM_TYPE_RULES } from './param-types.js';
 import { WINDOW_PARAMS, type ParamSpec, type Runbook } from './schema.js';
 
@@ -94,6 +95,47 @@ export function resolveParams(
   const window = resolveWindow(runbook, input, opts.now, problems);
   if (problems.length > 0 || !window) throw new ParamError(problems, runbook.id);
   return { params, window };
+}
+
+/**
+ * The guard against job data that was tampered with or made for another version of the
+ * runbook: values resolved by resolveParams (at the front door) are checked with the same
+ * type rules, without turning them back into text. Each value must be one its type's parser
+ * gives back unchanged (its normal form), every name must be declared, required parameters
+ * present, and the window a real one. Throws a `ParamError` listing every problem.
+ */
+export function checkResolvedParams(runbook: ParamsRunbook, resolved: { params: ResolvedParams; window: { start: string; end: string } }): void {
+  const problems: ParamProblem[] = [];
+  for (const [name, value] of Object.entries(resolved.params)) {
+    const spec = Object.hasOwn(runbook.params, name) && !isWindowParam(name) ? runbook.params[name] : undefined;
+    if (!spec) {
+      problems.push(unknownParam(name, runbook));
+      continue;
+    }
+    const items = Array.isArray(value) ? value : [value];
+    if (Array.isArray(value) !== Boolean(spec.list) || items.some((item) => typeof item !== 'string')) {
+      problems.push({ param: name, message: `${name}: not a value of this parameter's form (expected ${expectedForm(spec)})` });
+      continue;
+    }
+    // A time parameter's normal form is absolute, so "now" plays no part here.
+    for (const item of items as string[]) {
+      const outcome = PARAM_TYPE_RULES[spec.type].parse(item, spec, new Date(0));
+      if (!('value' in outcome) || outcome.value !== item) {
+        problems.push({ param: name, message: `${name}: ${show(item)} is not ${PARAM_TYPE_RULES[spec.type].noun} in its normal form (expected ${expectedForm(spec)})` });
+      }
+    }
+  }
+  for (const [name, spec] of Object.entries(runbook.params)) {
+    if (spec.required && !isWindowParam(name) && !Object.hasOwn(resolved.params, name)) {
+      problems.push({ param: name, message: `${name}: required (expected ${expectedForm(spec)})` });
+    }
+  }
+  const start = parseIsoTime(resolved.window.start);
+  const end = parseIsoTime(resolved.window.end);
+  if (!start || !end || start.getTime() >= end.getTime()) {
+    problems.push({ param: 'since', message: `since/until: ${show(`${resolved.window.start} → ${resolved.window.end}`)} is not a time window (expected since earlier than until)` });
+  }
+  if (problems.length > 0) throw new ParamError(problems, runbook.id);
 }
 
 function isWindowParam(name: string): name is keyof typeof WINDOW_PARAMS {

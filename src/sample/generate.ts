@@ -8,6 +8,7 @@
  * activities that can happen in it (workloads around the clock, people in office hours),
  * and the shares are rounded cumulatively so the total lands on the request.
  */
+import { isAccountId } from '../model/values/aws-ids.js';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -101,7 +102,7 @@ function validate(opts: TreeOptions): void {
   if (!(opts.days > 0)) throw new Error('days must be positive');
   if (!(opts.events >= 0)) throw new Error('events must be zero or more');
   if ((opts.incidents ?? true) && opts.days < 1) throw new Error('planting incidents needs a span of at least one day');
-  for (const a of opts.accounts ?? []) if (!/^\d{12}$/.test(a)) throw new Error(`account ids are 12 digits: ${a}`);
+  for (const a of opts.accounts ?? []) if (!isAccountId(a)) throw new Error(`account ids are 12 digits: ${a}`);
 }
 
 /** Generate the tree's files into `sink`; returns the manifest (not written anywhere). */

@@ -22,7 +22,18 @@ import type { RedisRunStore } from '../run/redis-store.js';
 import type { RunContext, RunResult, StepResult } from '../model/run.js';
 import type { Reporter } from '../run/reporter.js';
 import { uploadFileToThread, type FileUploadClient, type UploadOptions } from './files.js';
-import { escapeMrkdwn, fitMessage, renderRunMessage, renderStepReply, type SlackMessage } from './render/index.js';
+import type { ApprovalRequestPoster } from '../approval/notifier.js';
+import type { Approval, SlackMessageRef } from '../approval/types.js';
+import {
+  approvalViewOf,
+  escapeMrkdwn,
+  fitMessage,
+  renderApprovalMessage,
+  renderRefusal,
+  renderRunMessage,
+  renderStepReply,
+  type SlackMessage,
+} from './render/index.js';
 import { contextLine, mrkdwnSection } from './render/layout.js';
 
 /** The Web API methods a run's thread needs; a `WebClient` satisfies it. */
@@ -46,7 +57,7 @@ export interface SlackReporterOptions {
 /** Warnings listed in one thread message; the rest are counted. */
 const WARNINGS_SHOWN = 15;
 
-export class SlackReporter implements Reporter {
+export class SlackReporter implements Reporter, ApprovalRequestPoster {
   private readonly pendingWarnings: string[] = [];
 
   private constructor(
@@ -111,6 +122,16 @@ export class SlackReporter implements Reporter {
     if (parentTs === undefined) return;
     const message = renderRunMessage({ title: this.opts.title, context: ctx });
     await this.opts.client.chat.update({ channel: this.opts.record.slack.channel, ts: parentTs, ...message });
+  }
+
+  /** The approval request of a gate (the plan, Approve and Deny), in the run's thread. */
+  async postApprovalRequest(approval: Approval): Promise<SlackMessageRef> {
+    return this.postNotice(renderApprovalMessage(approvalViewOf(approval)));
+  }
+
+  /** Why the run cannot go on (or start), with what to do about it. */
+  async postRefusal(headline: string, details: readonly string[]): Promise<SlackMessageRef> {
+    return this.postNotice(renderRefusal(headline, details));
   }
 
   /** A message in the run's thread, or in the channel when the run has no thread yet. */

@@ -7,28 +7,22 @@
  */
 import { IAMClient } from '@aws-sdk/client-iam';
 import { awsClientConfig, awsSettingsOf, hasRoles, NoRoleForAccountError, roleArnFor, type CredentialScope } from '../aws/index.js';
+import type { RemediationAccess } from '../approval/perform-remediation.js';
 import type { Config } from '../config.js';
-import { protectedPrincipalsOf, type ProtectedPrincipals } from '../remediation/index.js';
+import { protectedPrincipalsOf } from '../remediation/index.js';
 import type { AccessSimulator } from '../verify/index.js';
 
 /** Builds the IAM client for one scope; tests hand in clients aimed at the IAM fake. */
 export type IamClientFactory = (scope: CredentialScope) => IAMClient;
 
-export interface AwsAccess {
-  iam: IamClientFactory;
+/** IAM access for this worker: what remediations need (src/approval/) and what verify_access needs. */
+export interface AwsAccess extends RemediationAccess {
   /**
    * Whether verify_access steps may ask IAM: the deployment reaches AWS (a query role, or an
    * AWS engine). A worker reading local logs with no AWS configured lists the calls instead,
    * as the terminal does, rather than searching for credentials that are not there.
    */
   simulatorAvailable: boolean;
-  /** True when approved remediations change IAM for real; false: a dry run that says so. */
-  remediationExecutes: boolean;
-  /** Why remediations are a dry run, for the approval message. */
-  dryRunReason?: string;
-  protectedPrincipals: ProtectedPrincipals;
-  /** The partition of the account acted on (`aws`, `aws-us-gov`, `aws-cn`), from its remediation role. */
-  partitionFor(accountId: string | undefined): string;
   /**
    * Why no remediation role applies to this account (undefined: none named), or undefined
    * when one does or remediations are a dry run: asked at planning, so a plan that could

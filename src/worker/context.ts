@@ -5,6 +5,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { ApprovalNotifier } from '../approval/notifier.js';
 import type { ApprovalStore } from '../approval/store.js';
 import type { Config } from '../config.js';
 import { createEngine, type DeploymentEngines, type EngineScope } from '../query/engines/index.js';
@@ -23,6 +24,8 @@ export interface WorkerContext {
   approvals: ApprovalStore;
   queues: RunQueues;
   slack: SlackPoster;
+  /** Tells Slack what the approval lifecycle did (approval messages redrawn, remediation results). */
+  notifier: ApprovalNotifier;
   library(): Promise<RunbookLibrary>;
   /**
    * The engines a run uses, acting in its account and region; throws NoRoleForAccountError

@@ -5,9 +5,9 @@
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { RemediationJobData, RunJobData } from '../queue/jobs.js';
-import { renderRefusal } from '../slack/render/index.js';
+import { SlackReporter } from '../slack/reporter.js';
 import type { WorkerContext } from './context.js';
-import { recordGateDecision } from './gate.js';
+import { recordGateDecision } from '../approval/close-gate.js';
 
 export function isFinalFailure(job: Job, error: Error): boolean {
   return error instanceof UnrecoverableError || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1);
@@ -19,17 +19,13 @@ export async function giveUpRun(w: Pick<WorkerContext, 'runs' | 'slack' | 'logge
   // Refusals have said why already.
   if (!record || record.status === 'failed') return;
   await w.runs.updateRecord(runId, { status: 'failed', approvalId: null });
-  const { channel, threadTs } = record.slack;
-  if (threadTs === undefined) return;
+  if (record.slack.threadTs === undefined) return;
   const attempts = job.attemptsMade === 1 ? '1 attempt' : `${job.attemptsMade} attempts`;
-  await w.slack.chat
-    .postMessage({
-      channel,
-      thread_ts: threadTs,
-      ...renderRefusal(`Run ${runId} stopped after ${attempts}: ${error.message}`, [
-        'The steps above are kept. Start the runbook again once the problem is fixed.',
-      ]),
-    })
+  const thread = await SlackReporter.open({ client: w.slack, store: w.runs, record, title: record.context.runbookId, logger: w.logger });
+  await thread
+    .postRefusal(`Run ${runId} stopped after ${attempts}: ${error.message}`, [
+      'The steps above are kept. Start the runbook again once the problem is fixed.',
+    ])
     .catch((e: unknown) => w.logger.warn({ runId, err: (e as Error).message }, 'could not tell the thread that the run stopped'));
 }
 

@@ -19,13 +19,11 @@ import { runRunbook } from '../run/runner.js';
 import type { RunStore } from '../run/store.js';
 import type { RunContext, RunResult, RunStatus, StepResult } from '../model/run.js';
 import type { DeploymentEngines, EngineScope } from '../query/engines/index.js';
-import { resolveParams } from '../runbook/params.js';
-import type { Runbook } from '../runbook/schema.js';
-import { renderRefusal } from '../slack/render/index.js';
+import { checkResolvedParams } from '../runbook/params.js';
 import { SlackReporter } from '../slack/reporter.js';
 import type { WorkerContext } from './context.js';
 import { jobFailure, refusalProblems } from './errors.js';
-import { openGate } from './open-gate.js';
+import { openGate } from '../approval/open-gate.js';
 import { acquireRunLock } from './run-lock.js';
 import { runSimulator } from './aws-access.js';
 
@@ -78,7 +76,9 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
   try {
     const { runbook, file } = (await w.library()).get(data.runbookId);
     prepared = prepareRunbook(runbook, file);
-    checkInputs(runbook, data);
+    // Checked by the bot; checked again (same rules, typed values) against the runbook as this
+    // worker has it, since the library may have changed, or the job data been tampered with.
+    checkResolvedParams(runbook, data);
     engines = w.engines(engineScopeOf(data));
   } catch (error) {
     const problems = refusalProblems(error);
@@ -115,7 +115,7 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
   if (result.status === 'waiting_approval') {
     const gated = result.steps.find((s) => s.status === 'gated');
     if (!gated) throw new Error(`run ${ctx.runId} waits for approval but has no gated step`);
-    const approval = await openGate({ runs: w.runs, approvals: w.approvals, reporter, logger: log }, ctx, prepared, gated);
+    const approval = await openGate({ runs: w.runs, approvals: w.approvals, thread: reporter, logger: log }, ctx, prepared, gated);
     await w.runs.updateRecord(ctx.runId, { status: 'waiting_approval', approvalId: approval.id });
   } else {
     await w.runs.updateRecord(ctx.runId, { status: result.status, approvalId: null });
@@ -138,18 +138,8 @@ async function refuse(w: WorkerContext, record: RunRecord, problems: string[], l
   const ctx = record.context;
   log.warn({ problems }, 'run refused');
   const reporter = await SlackReporter.open({ client: w.slack, store: w.runs, record, title: ctx.runbookId, logger: log });
-  await reporter.postNotice(renderRefusal(`Run ${ctx.runId} (${ctx.runbookId}) cannot start`, problems));
+  await reporter.postRefusal(`Run ${ctx.runId} (${ctx.runbookId}) cannot start`, problems);
   await w.runs.updateRecord(ctx.runId, { status: 'failed' });
-}
-
-/**
- * The parameters were checked by the bot; they are checked again against the runbook as this
- * worker has it, since the library may have changed between the command and the job.
- */
-function checkInputs(runbook: Runbook, data: RunJobData): void {
-  const input: Record<string, string> = { since: data.window.start, until: data.window.end };
-  for (const [name, value] of Object.entries(data.params)) input[name] = Array.isArray(value) ? value.join(',') : String(value);
-  resolveParams(runbook, input, { now: new Date() });
 }
 
 /**

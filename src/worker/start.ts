@@ -29,8 +29,9 @@ import { engineFactory, libraryLoader, type WorkerContext } from './context.js';
 import { giveUpRemediationReport, giveUpRun, isFinalFailure } from './give-up.js';
 import { processRemediationJob, type RemediationJobOutcome } from './remediation-job.js';
 import { processRunJob, type RunJobOutcome } from './run-job.js';
-import { createSlackClient } from './slack-client.js';
-import { startSweeps } from './sweeps.js';
+import { SlackApprovalNotifier } from '../slack/approval-notifier.js';
+import { createSlackClient } from '../slack/client.js';
+import { startSweeps } from '../approval/sweeps.js';
 
 /** Times a job may be taken over from a dead worker before it is failed (a run that kills its worker). */
 const MAX_STALLED_COUNT = 3;
@@ -62,14 +63,17 @@ export async function startWorker(config: Config, deps: WorkerDeps = {}): Promis
   redis.on('error', (e: Error) => logger.warn({ err: e.message }, 'redis connection problem'));
   const queues = createQueues(config.redis);
   const engine = deps.engine;
+  const runStore = new RedisRunStore(redis, { prefix: config.redis.prefix });
+  const slack = deps.slack ?? createSlackClient(config.slack, logger);
   const context: WorkerContext = {
     config,
     name,
     redis,
-    runs: new RedisRunStore(redis, { prefix: config.redis.prefix }),
+    runs: runStore,
     approvals: new ApprovalStore(redis, { prefix: config.redis.prefix, logger }),
     queues,
-    slack: deps.slack ?? createSlackClient(config.slack, logger),
+    slack,
+    notifier: new SlackApprovalNotifier(slack, runStore),
     library: libraryLoader(config.runbooksDir),
     engines: engine ? () => singleEngine(engine) : engineFactory(config, redis),
     aws: awsAccessOf(config, deps.iam),

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { auditCommand, parseSince } from '../../src/approval/audit-command.js';
 import { ApproverEligibility } from '../../src/approval/eligibility.js';
-import { decideClick } from '../../src/approval/gate.js';
+import { decideClick } from '../../src/approval/decide.js';
 import { useTestRedis } from '../support/redis.js';
 import { oncallSlack } from './fake-slack.js';
 import { capturedLogger, minutes, newStore, PLAN, request } from './fixtures.js';

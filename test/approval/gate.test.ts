@@ -1,7 +1,7 @@
 /** A click from start to finish: Slack eligibility, then the atomic decision. */
 import { describe, expect, it } from 'vitest';
 import { ApproverEligibility } from '../../src/approval/eligibility.js';
-import { decideClick } from '../../src/approval/gate.js';
+import { decideClick } from '../../src/approval/decide.js';
 import { useTestRedis } from '../support/redis.js';
 import { oncallSlack } from './fake-slack.js';
 import { minutes, newStore, request } from './fixtures.js';

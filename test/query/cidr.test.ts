@@ -6,7 +6,7 @@
 import ipaddr from 'ipaddr.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileQuery, evaluateQuery, parsePortableQuery, QueryDefinitionError, QueryValueError } from '../../src/query/index.js';
-import { ipFamily, ipv6Key, parseCidr } from '../../src/query/cidr.js';
+import { ipFamily, ipv6Key, parseCidr } from '../../src/model/values/ip.js';
 import { openEventsDb, type EventsDb } from './support/duckdb.js';
 import { WINDOW } from './support/events.js';
 

@@ -14,7 +14,7 @@ import { prepareRunbook } from '../../src/run/prepare.js';
 import { runRunbook } from '../../src/run/runner.js';
 import { parseRunbook } from '../../src/runbook/load.js';
 import { awsAccessOf } from '../../src/worker/aws-access.js';
-import { performRemediation } from '../../src/worker/perform-remediation.js';
+import { performRemediation } from '../../src/approval/perform-remediation.js';
 
 const RUNBOOK = `
 id: quarantine
@@ -86,7 +86,7 @@ describe('performing an approved remediation', () => {
   const deps = (env: Record<string, string>) => {
     const config = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1-2-abc', LOG_LEVEL: 'silent', ...env }, { role: 'worker' });
     const runs = { getRecord: async () => undefined } as unknown as RedisRunStore;
-    return { config, aws: awsAccessOf(config), runs, approvals: { getApproval: async () => undefined } as never, redis: undefined as never };
+    return { config, aws: awsAccessOf(config), runs, approvals: { getApproval: async () => undefined } as never, redis: undefined as never, keyPrefix: config.redis.prefix };
   };
 
   it('is a dry run that says why when no remediation role is configured', async () => {

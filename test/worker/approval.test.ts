@@ -6,8 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { APPROVE_ACTION_ID, DENY_ACTION_ID } from '../../src/slack/render/index.js';
 import { enqueueRemediation } from '../../src/queue/producers.js';
-import { updateApprovalMessage } from '../../src/worker/approval-message.js';
-import { recordGateDecision } from '../../src/worker/gate.js';
+import { recordGateDecision } from '../../src/approval/close-gate.js';
 import { useTestRedis } from '../support/redis.js';
 import { APPROVER, REQUESTER, stepIdOf, textOf, useFakeSlack, useTestRunbooks, useWorkerScope, type WorkerScope } from '../support/worker.js';
 
@@ -87,7 +86,7 @@ describe('a run at a remediation gate', () => {
     // What the bot does after a deny click.
     const denied = await w.approvals.decide(approval.id, APPROVER, 'deny', { reason: 'not during the change freeze' });
     if (denied.outcome !== 'denied') throw new Error(`expected a denial, got ${denied.outcome}`);
-    await updateApprovalMessage(worker.context.slack, denied.approval);
+    await worker.context.notifier.updateApprovalMessage(denied.approval);
     const gate = { runs: w.runs, queues: w.queues };
     const [first, second] = [await recordGateDecision(gate, denied.approval), await recordGateDecision(gate, denied.approval)];
     expect(first).toMatchObject({ outcome: 'continued', applied: true });

@@ -13,7 +13,7 @@
  */
 import type { ParsedAlarm } from '../alarm/index.js';
 import { jobIds, type RunJobData } from '../../queue/jobs.js';
-import { parseDuration } from '../../runbook/duration.js';
+import { parseDuration } from '../../model/values/duration.js';
 import { resolveParams } from '../../runbook/params.js';
 import type { Runbook } from '../../runbook/schema.js';
 import { newRunContext } from '../../run/context.js';

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { Approval } from '../../approval/types.js';
-import type { UndoRequest } from '../../worker/undo-request.js';
+import type { UndoRequest } from '../../approval/undo-request.js';
 import type { ApprovalStore, ApproverEligibility } from '../../approval/index.js';
 import type { RunJobData } from '../../queue/jobs.js';
 import type { RunRecord } from '../../model/run.js';

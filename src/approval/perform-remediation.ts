@@ -4,16 +4,43 @@
  * sends nothing to AWS and says so. Returns what the approval records: the report on success,
  * or the error with whatever was done before it.
  */
-import type { Approval, ExecutionFailure, ExecutionResult } from '../approval/types.js';
+import type { Approval, ExecutionFailure, ExecutionResult } from './types.js';
 import { AssumeRoleError } from '../aws/index.js';
 import { executeRemediation, undoRemediation, type ExecutionReport } from '../remediation/index.js';
 import { beforeJournal } from './before-journal.js';
-import type { WorkerContext } from './context.js';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { Redis } from 'ioredis';
+import type { CredentialScope } from '../aws/index.js';
+import type { ProtectedPrincipals } from '../remediation/index.js';
+import type { RedisRunStore } from '../run/redis-store.js';
+import type { ApprovalStore } from './store.js';
 import { dryRunRemediation } from './dry-run.js';
 
 export type Performed = { ok: true; result: ExecutionResult } | { ok: false; failure: ExecutionFailure };
 
-type Deps = Pick<WorkerContext, 'aws' | 'approvals' | 'runs' | 'redis' | 'config'>;
+/** What remediations need of AWS in this deployment (the worker builds it from its configuration). */
+export interface RemediationAccess {
+  /** Builds the IAM client for one scope (the remediation role of the account acted in). */
+  iam(scope: CredentialScope): IAMClient;
+  /** True when approved remediations change IAM for real; false: a dry run that says so. */
+  remediationExecutes: boolean;
+  /** Why remediations are a dry run, for the approval message. */
+  dryRunReason?: string;
+  protectedPrincipals: ProtectedPrincipals;
+  /** The partition of the account acted on (`aws`, `aws-us-gov`, `aws-cn`), from its remediation role. */
+  partitionFor(accountId: string | undefined): string;
+}
+
+export interface PerformDeps {
+  aws: RemediationAccess;
+  approvals: Pick<ApprovalStore, 'getApproval'>;
+  runs: Pick<RedisRunStore, 'getRecord'>;
+  redis: Redis;
+  /** The deployment's Redis key prefix, under which the state before each change is journaled. */
+  keyPrefix: string;
+}
+
+type Deps = PerformDeps;
 
 export async function performRemediation(w: Deps, approval: Approval, now: Date = new Date()): Promise<Performed> {
   const undoing = approval.plan.undoOf;
@@ -55,7 +82,7 @@ export async function performRemediation(w: Deps, approval: Approval, now: Date 
       approvalId: approval.id,
       ...(accountId ? { accountId } : {}),
       protectedPrincipals: w.aws.protectedPrincipals,
-      rememberBefore: beforeJournal(w.redis, w.config.redis.prefix, approval.id),
+      rememberBefore: beforeJournal(w.redis, w.keyPrefix, approval.id),
     };
     const report = executed ? await undoRemediation(executed, ctx) : await executeRemediation(approval.plan, ctx);
     const details = { execution: report };

@@ -88,7 +88,7 @@ export function ipKey(value: string): { family: IpFamily; key: string } | null {
 }
 
 export interface CidrRange {
-  /** As written, e.g. `10.0.0.0/8`. */
+  /** The network it is, e.g. `10.0.0.0/8` (for `10.1.2.3/8` too). */
   text: string;
   family: IpFamily;
   /** Key of the first address of the range. */
@@ -113,30 +113,60 @@ function addressToBigInt(family: IpFamily, address: string): bigint {
 }
 
 const PREFIX = /^(0|[1-9][0-9]{0,2})$/;
+const MAPPED_V4 = new RegExp(`^::ffff:(${IPV4_PATTERN_BODY})$`, 'i');
+
+/** An address given as input (a parameter, a CIDR's base, a CEL argument), parsed once. */
+export interface IpAddress {
+  family: IpFamily;
+  /** The canonical text: IPv4 dotted, IPv6 lower-case and compressed (`2001:db8::1`). */
+  text: string;
+}
 
 /**
- * Parse `10.0.0.0/8`, `2001:db8::/32`, or a bare address (a one-address range). Host bits
- * below the prefix are ignored, as network tools do. Returns null for anything else.
+ * The one parser of IP addresses given as input: the strict forms of ipFamily() (no `127.1`,
+ * octal `010.0.0.1`, hex or zone ids, which CloudTrail never records and which would let one
+ * address hide as another), plus `::ffff:a.b.c.d`, read as the IPv4 address it maps.
  */
-export function parseCidr(text: string): CidrRange | null {
-  const slash = text.indexOf('/');
-  const address = slash === -1 ? text : text.slice(0, slash);
+export function parseIp(text: string): IpAddress | undefined {
+  const mapped = MAPPED_V4.exec(text)?.[1];
+  const address = mapped ?? text;
   const family = ipFamily(address);
-  if (!family) return null;
+  if (!family) return undefined;
+  return { family, text: ipaddr.parse(address).toString() };
+}
+
+/**
+ * The one parser of CIDR ranges: `10.0.0.0/8`, `2001:db8::/32`, or a bare address (a
+ * one-address range). Host bits below the prefix are dropped, as network tools do, so
+ * `10.1.2.3/8` is `10.0.0.0/8`. Returns undefined for anything else.
+ */
+export function parseCidr(text: string): CidrRange | undefined {
+  const slash = text.indexOf('/');
+  const address = parseIp(slash === -1 ? text : text.slice(0, slash));
+  if (!address) return undefined;
+  const { family } = address;
   const bits = family === 'v4' ? 32 : 128;
   let prefix = bits;
   if (slash !== -1) {
     const p = text.slice(slash + 1);
-    if (!PREFIX.test(p)) return null;
+    if (!PREFIX.test(p)) return undefined;
     prefix = Number(p);
-    if (prefix > bits) return null;
+    if (prefix > bits) return undefined;
   }
-  const value = addressToBigInt(family, address);
+  const value = addressToBigInt(family, address.text);
   const hostBits = BigInt(bits - prefix);
   const hostMask = (1n << hostBits) - 1n;
   const low = value & ~hostMask;
   const high = low | hostMask;
-  return { text, family, low: keyFromBigInt(family, low), high: keyFromBigInt(family, high) };
+  const network = family === 'v4' ? ipaddr.IPv4.networkAddressFromCIDR(`${address.text}/${prefix}`) : ipaddr.IPv6.networkAddressFromCIDR(`${address.text}/${prefix}`);
+  return { text: `${network.toString()}/${prefix}`, family, low: keyFromBigInt(family, low), high: keyFromBigInt(family, high) };
+}
+
+/** Whether an input address lies in a range parsed by parseCidr. */
+export function addressInRange(address: IpAddress, range: CidrRange): boolean {
+  if (address.family !== range.family) return false;
+  const key = address.family === 'v4' ? ipv4Key(address.text) : ipv6Key(address.text);
+  return key >= range.low && key <= range.high;
 }
 
 /** Whether a field value lies in one of the ranges (false for values that are not addresses). */

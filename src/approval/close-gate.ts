@@ -16,7 +16,7 @@
  * is made good by the next one.
  */
 import type { Logger } from 'pino';
-import type { Approval } from '../approval/types.js';
+import type { Approval } from './types.js';
 import { runJobDataOf } from '../queue/jobs.js';
 import { enqueueContinuation, type RunQueues } from '../queue/producers.js';
 import type { RedisRunStore } from '../run/redis-store.js';

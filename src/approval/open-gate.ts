@@ -7,18 +7,18 @@
  * approval keeps it, and an approval whose message was posted keeps that message.
  */
 import type { Logger } from 'pino';
-import type { ApprovalStore } from '../approval/store.js';
-import type { Approval } from '../approval/types.js';
+import type { ApprovalStore } from './store.js';
+import type { Approval } from './types.js';
 import type { PreparedRunbook } from '../run/prepare.js';
 import type { RedisRunStore } from '../run/redis-store.js';
 import type { RunContext, StepResult } from '../model/run.js';
-import { approvalViewOf, renderApprovalMessage } from '../slack/render/index.js';
-import type { SlackReporter } from '../slack/reporter.js';
+import type { ApprovalRequestPoster } from './notifier.js';
 
 export interface OpenGateDeps {
   runs: Pick<RedisRunStore, 'gateApproval' | 'claimGate'>;
   approvals: Pick<ApprovalStore, 'createApproval' | 'getApproval' | 'attachMessage'>;
-  reporter: Pick<SlackReporter, 'postNotice'>;
+  /** The run's thread, where the approval request is posted. */
+  thread: ApprovalRequestPoster;
   logger: Logger;
 }
 
@@ -47,7 +47,7 @@ export async function openGate(deps: OpenGateDeps, ctx: RunContext, prepared: Pr
   }
 
   if (!approval.message) {
-    const message = await deps.reporter.postNotice(renderApprovalMessage(approvalViewOf(approval)));
+    const message = await deps.thread.postApprovalRequest(approval);
     await deps.approvals.attachMessage(approval.id, message);
     approval = { ...approval, message };
     deps.logger.info({ runId: ctx.runId, approvalId: approval.id, stepId: gated.stepId }, 'approval requested');

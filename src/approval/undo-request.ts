@@ -7,8 +7,8 @@
  * expired, or its undo failed) can be asked for again: a new approval takes its place, and
  * the audit keeps both.
  */
-import type { ApprovalStore } from '../approval/store.js';
-import type { Approval } from '../approval/types.js';
+import type { ApprovalStore } from './store.js';
+import type { Approval } from './types.js';
 import { getAction, planUndo } from '../remediation/index.js';
 import type { RedisRunStore } from '../run/redis-store.js';
 import type { RemediationPlan } from '../model/run.js';

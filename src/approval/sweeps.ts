@@ -9,13 +9,21 @@
  *   so an approval whose job exists is not enqueued twice.
  */
 import type { Logger } from 'pino';
-import type { Approval } from '../approval/types.js';
+import type { Approval } from './types.js';
 import { enqueueRemediation } from '../queue/producers.js';
-import { updateApprovalMessage } from './approval-message.js';
-import type { WorkerContext } from './context.js';
-import { recordGateDecision } from './gate.js';
+import type { RunQueues } from '../queue/producers.js';
+import type { RedisRunStore } from '../run/redis-store.js';
+import type { ApprovalNotifier } from './notifier.js';
+import type { ApprovalStore } from './store.js';
+import { recordGateDecision } from './close-gate.js';
 
-export type SweepContext = Pick<WorkerContext, 'approvals' | 'runs' | 'queues' | 'slack' | 'logger'>;
+export interface SweepContext {
+  approvals: Pick<ApprovalStore, 'expireDue' | 'awaitingExecution'>;
+  runs: Pick<RedisRunStore, 'getRecord' | 'loadSteps' | 'replaceGatedStep' | 'gateApproval'>;
+  queues: RunQueues;
+  notifier: Pick<ApprovalNotifier, 'updateApprovalMessage'>;
+  logger: Logger;
+}
 
 /** Expires what is due; returns the approvals this call expired. */
 export async function sweepExpiredApprovals(w: SweepContext, now: Date = new Date()): Promise<Approval[]> {
@@ -26,7 +34,7 @@ export async function sweepExpiredApprovals(w: SweepContext, now: Date = new Dat
     await recordGateDecision({ runs: w.runs, queues: w.queues, logger: log }, approval).catch((e: unknown) =>
       log.error({ err: (e as Error).message }, 'could not continue the run after the expiry'),
     );
-    await updateApprovalMessage(w.slack, approval).catch((e: unknown) =>
+    await w.notifier.updateApprovalMessage(approval).catch((e: unknown) =>
       log.warn({ err: (e as Error).message }, 'could not update the expired approval message'),
     );
   }

@@ -6,13 +6,13 @@
  */
 import { webApi, type Logger as SlackLogger, type LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
+import type { SlackSettings } from './settings.js';
 
 /** Five retries over about a minute: long enough for a blip, short enough to free the job. */
 export const SLACK_RETRY_CONFIG: webApi.RetryOptions = { retries: 5, factor: 2, minTimeout: 1_000, maxTimeout: 30_000, randomize: true };
 const SLACK_TIMEOUT_MS = 30_000;
 
-export function createSlackClient(slack: Pick<Config['slack'], 'botToken' | 'apiUrl'>, logger: Logger): webApi.WebClient {
+export function createSlackClient(slack: Pick<SlackSettings, 'botToken' | 'apiUrl'>, logger: Logger): webApi.WebClient {
   return new webApi.WebClient(slack.botToken, {
     slackApiUrl: slack.apiUrl,
     retryConfig: SLACK_RETRY_CONFIG,
