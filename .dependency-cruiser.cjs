@@ -34,7 +34,6 @@ const upward = FLOORS.slice(0, -1).map((name, i) => ({
 }));
 
 module.exports = {
-  FLOORS,
   forbidden: [
     ...upward,
     {

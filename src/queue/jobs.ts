@@ -7,17 +7,13 @@
  * - `remediations`: execute one approved remediation; jobId = approval id, so however many
  *   clicks or retries arrive, one job exists.
  */
-import type { AlarmRef, ResolvedParams, RunContext, RunRecord, SlackTarget } from '../model/run.js';
+import type { AlarmRef, RunContext, RunRecord, SlackTarget } from '../model/run.js';
 
 export const RUNS_QUEUE = 'runs';
 export const REMEDIATIONS_QUEUE = 'remediations';
 
-export interface RunJobData {
-  runId: string;
-  runbookId: string;
-  params: ResolvedParams;
-  window: RunContext['window'];
-  requestedBy: string;
+/** A run's context as its job carries it, with where it reports and the alarm that started it. */
+export interface RunJobData extends Omit<RunContext, 'source'> {
   source: Extract<RunContext['source'], 'slash' | 'alarm'>;
   slack: SlackTarget;
   alarm?: AlarmRef;

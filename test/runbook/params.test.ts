@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { ParamError, parseKeyValues, resolveParams, type ParamsRunbook } from '../../src/runbook/params.js';
+import { checkResolvedParams, ParamError, parseKeyValues, resolveParams, type ParamsRunbook } from '../../src/runbook/params.js';
 import { paramSchema } from '../../src/runbook/schema.js';
 
 const NOW = new Date('2026-11-02T12:00:00Z');
@@ -300,5 +300,62 @@ describe('the time window', () => {
 
   it('since and until are not runbook parameters', () => {
     expect(resolve(rb, { since: '2h' }).params).toEqual({});
+  });
+});
+
+describe('checking resolved parameters (the worker\'s guard on job data)', () => {
+  const rb = runbook({
+    trusted: { type: 'cidr', list: true, default: ['10.0.0.0/8'] },
+    key: { type: 'access_key_id', required: true },
+    at: { type: 'time' },
+    name: { type: 'string', pattern: '[a-z]+' },
+  });
+  const resolved = resolve(rb, { key: 'AKIAIOSFODNN7EXAMPLE', at: '2h', trusted: '10.1.2.3/16,192.168.0.1', since: '6h' });
+  const asJob = { params: resolved.params, window: { start: resolved.window.start.toISOString(), end: resolved.window.end.toISOString() } };
+
+  /** The messages of the ParamError the check throws. */
+  function refused(job: typeof asJob): string[] {
+    try {
+      checkResolvedParams(rb, job);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ParamError);
+      return (e as ParamError).problems.map((p) => p.message);
+    }
+    throw new Error('expected the job data to be refused');
+  }
+
+  it('accepts what resolveParams made, however long ago (a time parameter is absolute)', () => {
+    expect(() => checkResolvedParams(rb, asJob)).not.toThrow();
+    expect(asJob.params).toEqual({ key: 'AKIAIOSFODNN7EXAMPLE', at: '2026-11-02T10:00:00.000Z', trusted: ['10.1.0.0/16', '192.168.0.1/32'] });
+  });
+
+  it('refuses a value that is not in its type\'s normal form, though the type would read it', () => {
+    expect(refused({ ...asJob, params: { ...asJob.params, trusted: ['10.1.2.3/16'] } })).toEqual([
+      expect.stringMatching(/^trusted: "10.1.2.3\/16" is not a CIDR block in its normal form/),
+    ]);
+    expect(refused({ ...asJob, params: { ...asJob.params, at: '2026-11-02T10:00:00Z' } })[0]).toMatch(/^at: .* is not a time in its normal form/);
+  });
+
+  it('refuses values a parameter\'s type refuses, an injection attempt included', () => {
+    expect(refused({ ...asJob, params: { ...asJob.params, name: "x' OR '1'='1" } })[0]).toMatch(/^name: .* is not an accepted text in its normal form/);
+    expect(refused({ ...asJob, params: { ...asJob.params, key: 'AKIA; DROP TABLE' } })[0]).toMatch(/^key: /);
+  });
+
+  it('refuses unknown names, a list where one value goes (and the reverse), numbers, and a missing required value', () => {
+    const { key: _key, ...withoutKey } = asJob.params;
+    const found = refused({ ...asJob, params: { ...withoutKey, extra: 'x', at: ['2026-11-02T10:00:00.000Z'], trusted: '10.0.0.0/8', name: 5 } });
+    expect(found).toHaveLength(5);
+    expect(found).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^extra: not a parameter of root-activity/),
+      expect.stringMatching(/^at: not a value of this parameter's form/),
+      expect.stringMatching(/^trusted: not a value of this parameter's form/),
+      expect.stringMatching(/^name: not a value of this parameter's form/),
+      expect.stringMatching(/^key: required/),
+    ]));
+  });
+
+  it('refuses a window that is not one', () => {
+    expect(refused({ ...asJob, window: { start: asJob.window.end, end: asJob.window.start } })[0]).toMatch(/^since\/until: .* is not a time window/);
+    expect(refused({ ...asJob, window: { start: 'yesterday', end: asJob.window.end } })[0]).toMatch(/is not a time window/);
   });
 });
