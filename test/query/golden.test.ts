@@ -1,17 +1,17 @@
 /**
  * Golden tests: every representative query compiled for every engine, compared with the
- * reviewed text under test/query/golden/. Regenerate with UPDATE_GOLDEN=1 and read the diff.
+ * reviewed text under test/query/golden/. Regenerate with UPDATE_GOLDEN=1 on a workstation
+ * and read the diff (refused under CI: test/support/golden.ts).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_NAMES } from '../../src/model/query.js';
 import { CASES } from './support/cases.js';
 import { compileCase, renderCompiled } from './support/compile-case.js';
+import { checkGolden } from '../support/golden.js';
 
 const GOLDEN_DIR = join(dirname(fileURLToPath(import.meta.url)), 'golden');
-const UPDATE = process.env.UPDATE_GOLDEN === '1';
 
 function renderCase(c: (typeof CASES)[number]): string {
   const sections = ENGINE_NAMES.map((engine) => {
@@ -31,12 +31,9 @@ describe('golden compiled queries', () => {
     it(`${c.name} compiles to the reviewed text on every engine`, () => {
       const file = join(GOLDEN_DIR, `${c.name}.sql`);
       const actual = renderCase(c);
-      if (UPDATE || !existsSync(file)) {
-        if (!UPDATE) throw new Error(`no golden file ${file}: run with UPDATE_GOLDEN=1 and review it`);
-        mkdirSync(GOLDEN_DIR, { recursive: true });
-        writeFileSync(file, actual);
-      }
-      expect(actual).toBe(readFileSync(file, 'utf8'));
+      const golden = checkGolden(file, actual);
+      if (!golden.ok && golden.expected !== undefined) expect(actual, golden.message).toBe(golden.expected);
+      if (!golden.ok) throw new Error(golden.message);
     });
   }
 });
