@@ -2,7 +2,8 @@
  * A valid example value per parameter type: `ctrb validate` compiles every query with these
  * when a required parameter has no default, since a runbook file cannot know the real value.
  */
-import type { ParamSpec, ParamType } from './schema.js';
+import type { ResolvedParams } from '../model/run.js';
+import type { ParamSpec, ParamType, Runbook } from './schema.js';
 
 const EXAMPLES: Record<Exclude<ParamType, 'enum'>, string> = {
   duration: '24h',
@@ -20,4 +21,14 @@ const EXAMPLES: Record<Exclude<ParamType, 'enum'>, string> = {
 export function exampleValue(spec: ParamSpec): string {
   if (spec.type === 'enum') return spec.values?.[0] ?? '';
   return EXAMPLES[spec.type];
+}
+
+/** Values for every parameter (defaults, else examples), so a runbook's queries can be compiled without a run. */
+export function exampleParams(runbook: Runbook): ResolvedParams {
+  const out: ResolvedParams = {};
+  for (const [name, spec] of Object.entries(runbook.params)) {
+    const v = spec.default ?? spec.example ?? exampleValue(spec);
+    out[name] = Array.isArray(v) ? v.map(String) : spec.list ? String(v).split(',') : String(v);
+  }
+  return out;
 }

@@ -25,7 +25,7 @@ const APPROVER = 'U0APPROVER';
 const REQUESTER = 'U0RESPONDER';
 const WINDOW = { start: '2026-11-01T00:00:00.000Z', end: '2026-11-03T00:00:00.000Z' };
 
-/** One call by dave (an IAM user of that name exists in both accounts) with that account's key. */
+/** One call by dave (an IAM user of that name exists in each account, with that account's key). */
 function call(account: string, key: string, minute: number): Record<string, unknown> {
   return {
     eventVersion: '1.09',
@@ -48,7 +48,7 @@ const flow = useRemediationFlow(redis, {
   records: [call(PROD, PROD_KEY, 1), call(PROD, PROD_KEY, 2), call(DEV, DEV_KEY, 3)],
   users: [APPROVER, REQUESTER],
   userGroups: [{ id: 'S0SECURITY', handle: 'security-oncall', users: [APPROVER] }],
-  iam: { users: [{ name: 'dave', accessKeys: [{ id: PROD_KEY }, { id: DEV_KEY }] }] },
+  iam: { byAccount: { [PROD]: { users: [{ name: 'dave', accessKeys: [{ id: PROD_KEY }] }] }, [DEV]: { users: [{ name: 'dave', accessKeys: [{ id: DEV_KEY }] }] } } },
   roles: { [roleOf(PROD)]: { externalId: EXTERNAL_ID }, [roleOf(DEV)]: { externalId: EXTERNAL_ID } },
   env: { CTRB_REMEDIATION_ROLE_ARN_TEMPLATE: 'arn:aws:iam::{account}:role/ctrb-remediation' },
 });
@@ -92,9 +92,11 @@ describe('a remediation started from /investigate, with no account named', () =>
     const assumed = f.sts.calls.filter((c) => c.outcome === 'ok' && c.params.RoleSessionName === `ctrb-${runId}`);
     expect(assumed.map((c) => c.params.RoleArn)).toEqual([roleOf(PROD)]);
     const updates = f.iam.calls.filter((c) => c.action === 'UpdateAccessKey');
-    expect(updates.map((c) => c.accessKeyId)).toEqual([assumed[0]!.issued!.accessKeyId]);
-    expect(f.iam.state.accessKey('dave', PROD_KEY).status).toBe('Inactive');
-    expect(f.iam.state.accessKey('dave', DEV_KEY).status).toBe('Active');
+    expect(updates.map((c) => [c.accessKeyId, c.account])).toEqual([[assumed[0]!.issued!.accessKeyId, PROD]]);
+    expect(f.iam.stateOf(PROD).accessKey('dave', PROD_KEY).status).toBe('Inactive');
+    expect(f.iam.stateOf(DEV).accessKey('dave', DEV_KEY).status).toBe('Active');
+    // Each account's IAM is its own: the other account's dave has no such key.
+    expect(() => f.iam.stateOf(DEV).accessKey('dave', PROD_KEY)).toThrow(/cannot be found/);
 
     // Its undo acts in the same account, through its own approval.
     const result = await eventually(
@@ -115,7 +117,7 @@ describe('a remediation started from /investigate, with no account named', () =>
       return a?.state === 'executed' || a?.state === 'failed' ? a : undefined;
     }, 'the undo is executed');
     expect(undone.outcome).not.toHaveProperty('error');
-    expect(f.iam.state.accessKey('dave', PROD_KEY).status).toBe('Active');
+    expect(f.iam.stateOf(PROD).accessKey('dave', PROD_KEY).status).toBe('Active');
     const roles = f.sts.calls.filter((c) => c.outcome === 'ok' && c.params.RoleSessionName === `ctrb-${runId}`).map((c) => c.params.RoleArn);
     expect(new Set(roles)).toEqual(new Set([roleOf(PROD)]));
   });

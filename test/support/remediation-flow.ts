@@ -78,6 +78,7 @@ export function useRemediationFlow(redis: TestRedis, opts: RemediationFlowOption
     const slack = await FakeSlackApi.start({ users: opts.users.map((id) => ({ id })), ...(opts.userGroups ? { userGroups: opts.userGroups } : {}) });
     const iam = await FakeIam.start(opts.iam);
     const sts = await FakeSts.start(opts.roles);
+    iam.identifyWith(sts);
 
     // What the SDK reads in a deployment: the worker's own identity and, here, the endpoints.
     const aws = { AWS_ACCESS_KEY_ID: WORKER_KEY, AWS_SECRET_ACCESS_KEY: 'worker-secret', AWS_ENDPOINT_URL_STS: sts.url, AWS_ENDPOINT_URL_IAM: iam.url };

@@ -11,10 +11,8 @@ import { isRawQuery, type PortableQuery, type RawQuery } from '../../query/index
 import type { EngineName } from '../../model/query.js';
 import { loadRunbookFile, locateIssues, RunbookError, formatIssue, type RunbookIssue } from '../../runbook/load.js';
 import { prepareRunbook, compileStepQuery, type PreparedRunbook } from '../../run/prepare.js';
-import type { ResolvedParams } from '../../model/run.js';
-import type { Runbook } from '../../runbook/schema.js';
 import { explainSettings } from './explain.js';
-import { exampleValue } from '../../runbook/param-examples.js';
+import { exampleParams } from '../../runbook/param-examples.js';
 
 export async function validateFile(file: string): Promise<RunbookIssue[]> {
   const text = await readFile(file, 'utf8');
@@ -57,16 +55,6 @@ function compileEverywhere(prepared: PreparedRunbook, file: string): RunbookIssu
 function enginesFor(query: PortableQuery | RawQuery): EngineName[] {
   if (isRawQuery(query)) return ENGINE_NAMES.filter((e): e is Exclude<EngineName, 'lookup'> => e !== 'lookup' && query.sql[e] !== undefined);
   return ENGINE_NAMES.filter((e) => e !== 'lookup' || !query.dataEvents);
-}
-
-/** Values for required parameters without defaults, so queries can be compiled. */
-function exampleParams(runbook: Runbook): ResolvedParams {
-  const out: ResolvedParams = {};
-  for (const [name, spec] of Object.entries(runbook.params)) {
-    const v = spec.default ?? spec.example ?? exampleValue(spec);
-    out[name] = Array.isArray(v) ? v.map(String) : spec.list ? String(v).split(',') : String(v);
-  }
-  return out;
 }
 
 export async function validateCommand(dir: string, files: string[]): Promise<void> {

@@ -3,12 +3,15 @@
  * `AthenaClient` serializes, retries and parses errors as it would against AWS.
  *
  * It answers StartQueryExecution, GetQueryExecution, GetQueryResults and StopQueryExecution:
- * - StartQueryExecution is checked the way Athena checks it: one ExecutionParameter per `?`,
- *   each a SQL literal; a result location from the request or the workgroup; a
- *   ClientRequestToken of 32–128 characters, and the same token answers the same execution.
- * - Each query answers with the next canned result a test gave (`willAnswer`), after the
- *   states it is told to pass through: a number of polls (tests), or a duration on a clock
- *   shared with the engine (benchmarks, timeouts).
+ * - StartQueryExecution is checked the way Athena checks it: one statement that parses with
+ *   Trino's grammar (trino.ts); one ExecutionParameter per `?`, each a SQL literal; a result
+ *   location from the request or the workgroup; a ClientRequestToken of 32–128 characters,
+ *   and the same token answers the same execution.
+ * - Each query answers with the next result a test gave (`willAnswer`), after the states it
+ *   is told to pass through: a number of polls (tests), or a duration on a clock shared with
+ *   the engine (benchmarks, timeouts). The answer follows the statement: its columns are the
+ *   statement's output columns (a test that names others is told so by a failed query, as
+ *   Athena fails a query that names no such column), and no more rows than its LIMIT.
  * - Results come in pages with Athena's header row on the first page only.
  *
  * ```ts
@@ -20,6 +23,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { JsonFault, JsonServiceFake, pageToken } from './http.js';
+import { parseTrino } from './trino.js';
 
 export type AthenaState = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
 
@@ -118,6 +122,8 @@ export class FakeAthena extends JsonServiceFake {
         return { QueryExecutionId: existing };
       }
     }
+    const parsed = parseTrino(query);
+    if (parsed.errors.length > 0) throw new JsonFault('InvalidRequestException', parsed.errors.join('; '));
     const placeholders = countPlaceholders(query);
     if (placeholders !== parameters.length) {
       throw new JsonFault('InvalidRequestException', `The query has ${placeholders} parameters but ${parameters.length} ExecutionParameters were provided`);
@@ -128,7 +134,7 @@ export class FakeAthena extends JsonServiceFake {
     if (!outputLocation) {
       throw new JsonFault('InvalidRequestException', 'No output location provided. An output location is required either through the Workgroup result configuration setting or as an API input.');
     }
-    const answer = this.answers.shift() ?? {};
+    const answer = followStatement(this.answers.shift() ?? {}, parsed.columns, parsed.limit);
     const id = randomUUID();
     this.executions.set(id, {
       id,
@@ -214,6 +220,26 @@ export class FakeAthena extends JsonServiceFake {
       ...(next ? { NextToken: next } : {}),
     };
   }
+}
+
+/**
+ * The answer a test gave, held to the statement: the statement's columns (varchar unless the
+ * test typed them), at most its LIMIT rows; columns the statement does not return fail the query.
+ */
+function followStatement(answer: CannedAthenaResult, columns: string[], limit: number | undefined): CannedAthenaResult {
+  if (answer.outcome && answer.outcome !== 'SUCCEEDED') return answer;
+  const stray = (answer.columns ?? []).filter((c) => !columns.some((name) => name.toLowerCase() === c.name.toLowerCase()));
+  if (stray.length > 0 || (answer.columns && answer.columns.length !== columns.length)) {
+    return {
+      ...answer,
+      outcome: 'FAILED',
+      reason: `COLUMN_NOT_FOUND: the test answered columns ${(answer.columns ?? []).map((c) => c.name).join(', ')}, the statement returns ${columns.join(', ')}`,
+      athenaError: { ErrorCategory: 2, ErrorType: 1006, Retryable: false },
+    };
+  }
+  const typed = columns.map((name) => answer.columns?.find((c) => c.name.toLowerCase() === name.toLowerCase()) ?? { name, type: 'varchar' });
+  const rows = answer.rows ?? [];
+  return { ...answer, columns: typed, rows: limit === undefined ? rows : rows.slice(0, limit) };
 }
 
 function isFinal(state: AthenaState): boolean {

@@ -3,6 +3,10 @@
  * over a list of CloudTrail records, and the CloudTrail Lake query API (StartQuery,
  * DescribeQuery, GetQueryResults, CancelQuery) with canned results.
  *
+ * Lake's StartQuery takes one statement that parses with Trino's grammar (trino.ts) and no `?`;
+ * its answer follows the statement: the statement's output columns (a test that names others
+ * gets a failed query), at most its LIMIT rows.
+ *
  * LookupEvents behaves as CloudTrail's does for what the engine relies on: at most one lookup
  * attribute, management events only, the time range, newest first, at most 50 events a page
  * with a NextToken, each event's record as the `CloudTrailEvent` JSON string. Every request's
@@ -16,6 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { JsonFault, JsonServiceFake, pageToken } from './http.js';
+import { parseTrino } from './trino.js';
 
 export type CloudTrailRecord = Record<string, unknown>;
 
@@ -63,6 +68,8 @@ export interface FakeCloudTrailOptions {
 export class FakeCloudTrail extends JsonServiceFake {
   events: CloudTrailRecord[];
   readonly lakeQueries = new Map<string, LakeQuery>();
+  /** Each NextToken handed out, with the parameters of the request it continues. */
+  private readonly tokenRequests = new Map<string, string>();
   private readonly lakeAnswers: CannedLakeResult[] = [];
 
   private constructor(private readonly options: FakeCloudTrailOptions) {
@@ -117,7 +124,15 @@ export class FakeCloudTrail extends JsonServiceFake {
       .sort((a, b) => Date.parse(String(b.eventTime)) - Date.parse(String(a.eventTime)));
 
     const size = Math.min(max, this.options.pageSize ?? 50);
-    const offset = pageToken.decode(input.NextToken);
+    // A NextToken belongs to the request that made it: CloudTrail refuses one sent with
+    // another lookup attribute or time range.
+    const request = JSON.stringify([attributes, input.StartTime ?? null, input.EndTime ?? null, input.EventCategory ?? null]);
+    if (input.NextToken !== undefined && this.tokenRequests.get(String(input.NextToken)) !== request) {
+      throw new JsonFault('InvalidNextTokenException', 'Invalid NextToken: it was issued for a request with different parameters');
+    }
+    const offset = pageToken.decode(input.NextToken === undefined ? undefined : String(input.NextToken).split('.')[0]);
+    const next = offset + size < selected.length ? `${pageToken.encode(offset + size)}.${this.tokenRequests.size}` : undefined;
+    if (next) this.tokenRequests.set(next, request);
     const page = selected.slice(offset, offset + size);
     return {
       Events: page.map((e) => ({
@@ -131,7 +146,7 @@ export class FakeCloudTrail extends JsonServiceFake {
         Resources: [],
         CloudTrailEvent: JSON.stringify(e),
       })),
-      ...(offset + size < selected.length ? { NextToken: pageToken.encode(offset + size) } : {}),
+      ...(next ? { NextToken: next } : {}),
     };
   }
 
@@ -143,8 +158,13 @@ export class FakeCloudTrail extends JsonServiceFake {
     if (/\?/.test(statement.replace(/'([^']|'')*'/g, ''))) {
       throw new JsonFault('InvalidQueryStatementException', 'CloudTrail Lake does not bind parameters: the statement has a ? placeholder');
     }
+    // Lake names its table by an event data store id (`FROM EXAMPLE-f852-…`), one name to Lake.
+    const table = /\bFROM\s+([A-Za-z0-9][A-Za-z0-9-]*)/i.exec(statement)?.[1];
+    const parsed = parseTrino(statement, table ? { table } : {});
+    if (parsed.errors.length > 0) throw new JsonFault('InvalidQueryStatementException', parsed.errors.join('; '));
     const id = randomUUID();
-    this.lakeQueries.set(id, { id, statement, answer: this.lakeAnswers.shift() ?? {}, pollsSeen: 0, cancelled: false });
+    const answer = followLakeStatement(this.lakeAnswers.shift() ?? {}, parsed.columns, parsed.limit);
+    this.lakeQueries.set(id, { id, statement, answer, pollsSeen: 0, cancelled: false });
     return { QueryId: id };
   }
 
@@ -196,6 +216,17 @@ export class FakeCloudTrail extends JsonServiceFake {
       ...(offset + max < rows.length ? { NextToken: pageToken.encode(offset + max) } : {}),
     };
   }
+}
+
+/** The answer a test gave, held to the statement's columns and LIMIT (see the header). */
+function followLakeStatement(answer: CannedLakeResult, columns: string[], limit: number | undefined): CannedLakeResult {
+  if (answer.outcome && answer.outcome !== 'FINISHED') return answer;
+  const given = answer.columns ?? columns;
+  if (given.length !== columns.length || given.some((c, i) => c.toLowerCase() !== columns[i]!.toLowerCase())) {
+    return { ...answer, outcome: 'FAILED', errorMessage: `the test answered columns ${given.join(', ')}, the statement returns ${columns.join(', ')}` };
+  }
+  const rows = answer.rows ?? [];
+  return { ...answer, columns, rows: limit === undefined ? rows : rows.slice(0, limit) };
 }
 
 function identity(e: CloudTrailRecord): Record<string, unknown> {

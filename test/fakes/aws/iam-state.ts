@@ -1,5 +1,5 @@
 /**
- * The state behind the IAM fake: users with their access keys, login profiles, inline and
+ * The state behind the IAM fake, one per account: users with their access keys, login profiles, inline and
  * attached policies and groups; roles with theirs; groups with their members and policies;
  * managed policies. Each operation behaves as IAM does for the cases the product meets
  * (idempotent attach and put, NoSuchEntity for a missing user, key, profile or policy, a
@@ -68,8 +68,14 @@ export interface IamSeed {
   groups?: Array<{ name: string; attachedPolicies?: string[] }>;
   /** Customer managed policy ARNs that exist besides the AWS managed ones. */
   managedPolicies?: string[];
-  /** The accounts whose principals this fake answers for (names are shared between them); default ACCOUNT_ID. */
+  /**
+   * The accounts this fake answers for, each with its own IAM, seeded alike from this seed
+   * (unless `byAccount` seeds it); default ACCOUNT_ID. The first is the one calls made with
+   * credentials the fake does not know land in.
+   */
   accounts?: string[];
+  /** Accounts seeded with their own principals instead of this seed's. */
+  byAccount?: Record<string, Omit<IamSeed, 'accounts' | 'byAccount'>>;
 }
 
 const CREATED = '2026-01-15T09:30:00Z';
@@ -82,11 +88,13 @@ export class IamState {
   readonly roles = new Map<string, IamRole>();
   readonly groups = new Map<string, IamGroup>();
   readonly managedPolicies = new Set<string>();
-  readonly accounts: ReadonlySet<string>;
   private seq = 0;
 
-  constructor(seed: IamSeed = {}) {
-    this.accounts = new Set(seed.accounts ?? [ACCOUNT_ID]);
+  /** One account's IAM: its principals live in no other account. */
+  constructor(
+    seed: Omit<IamSeed, 'accounts' | 'byAccount'> = {},
+    readonly accountId: string = ACCOUNT_ID,
+  ) {
     for (const arn of seed.managedPolicies ?? []) this.managedPolicies.add(arn);
     for (const g of seed.groups ?? []) {
       this.groups.set(g.name, { name: g.name, id: this.newId('AGPA'), createDate: CREATED, members: new Set(), attachedPolicies: new Set(g.attachedPolicies ?? []) });
@@ -163,11 +171,17 @@ export class IamState {
 
   arnOf(kind: 'user' | 'role' | 'group', name: string): string {
     const path = kind === 'role' ? (this.roles.get(name)?.path ?? '/') : '/';
-    return `arn:aws:iam::${ACCOUNT_ID}:${kind}${path}${name}`;
+    return `arn:aws:iam::${this.accountId}:${kind}${path}${name}`;
   }
 
   private newId(prefix: string): string {
     this.seq += 1;
     return `${prefix}${String(this.seq).padStart(17, '0')}`;
   }
+}
+
+/** Every account's IAM, as the seed describes them. */
+export function accountStates(seed: IamSeed): Map<string, IamState> {
+  const accounts = [...new Set([...(seed.accounts ?? [ACCOUNT_ID]), ...Object.keys(seed.byAccount ?? {})])];
+  return new Map(accounts.map((account) => [account, new IamState(seed.byAccount?.[account] ?? seed, account)]));
 }

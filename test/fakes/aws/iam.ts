@@ -12,6 +12,11 @@
  * await iam.close();
  * ```
  *
+ * Each account has its own IAM (`stateOf(account)`; `state` is the first account's). A call
+ * lands in the account whose credentials signed it: `identifyWith(sts)` lets the fake know
+ * the credentials an STS fake handed out for a role in some account; any other credentials
+ * are the first account's.
+ *
  * On demand: `throttle(action, n)` answers the next n calls with `Throttling`; `fail(action,
  * code)` answers with any error; `simulate.answer(rule)` sets what SimulatePrincipalPolicy says.
  * Processes that cannot be handed a client read `AWS_ENDPOINT_URL_IAM = fake.url`.
@@ -20,12 +25,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { decodeQueryParams, queryError, queryResponse, type QueryParams } from './iam-protocol.js';
-import { ACCOUNT_ID, IamFault, IamState, type IamSeed } from './iam-state.js';
+import { accountStates, ACCOUNT_ID, IamFault, IamState, type IamSeed } from './iam-state.js';
 
 const NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
 
 export interface RecordedIamCall {
   action: string;
+  /** The account the call landed in. */
+  account: string;
   params: QueryParams;
   /** The access key id the request was signed with (SigV4 `Credential=`): whose credentials made the call. */
   accessKeyId?: string;
@@ -65,7 +72,10 @@ type Handler = (p: QueryParams) => Record<string, unknown> | undefined;
 
 export class FakeIam {
   readonly calls: RecordedIamCall[] = [];
-  state: IamState;
+  private states: Map<string, IamState>;
+  /** The account of the call being answered. */
+  private current: string;
+  private identify: (accessKeyId: string) => string | undefined = () => undefined;
   readonly simulate = new SimulationAnswers();
   private readonly injected = new Map<string, Injected[]>();
   private readonly handlers: Record<string, Handler>;
@@ -75,7 +85,8 @@ export class FakeIam {
   private readonly server: Server;
 
   private constructor(seed: IamSeed) {
-    this.state = new IamState(seed);
+    this.states = accountStates(seed);
+    this.current = this.defaultAccount;
     this.handlers = this.buildHandlers();
     this.server = createServer((req, res) => void this.handle(req, res));
   }
@@ -100,9 +111,30 @@ export class FakeIam {
     });
   }
 
+  /** The first account's IAM. */
+  get state(): IamState {
+    return this.states.get(this.defaultAccount)!;
+  }
+
+  /** One account's IAM. */
+  stateOf(account: string): IamState {
+    const state = this.states.get(account);
+    if (!state) throw new Error(`the IAM fake has no account ${account} (IamSeed.accounts)`);
+    return state;
+  }
+
+  /** Calls signed with credentials `sts` handed out land in the account of the role assumed. */
+  identifyWith(sts: { accountOf(accessKeyId: string): string | undefined }): void {
+    this.identify = (key) => sts.accountOf(key);
+  }
+
+  private get defaultAccount(): string {
+    return this.states.keys().next().value!;
+  }
+
   /** Replaces the whole state (between tests sharing one server). */
   reset(seed: IamSeed = {}): void {
-    this.state = new IamState(seed);
+    this.states = accountStates(seed);
     this.calls.length = 0;
     this.injected.clear();
     this.simulate.clear();
@@ -148,7 +180,8 @@ export class FakeIam {
     const params = decodeQueryParams(Buffer.concat(chunks).toString('utf8'));
     const action = String(params.Action ?? '');
     const signer = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1];
-    const call: RecordedIamCall = { action, params, ...(signer ? { accessKeyId: signer } : {}) };
+    const account = (signer ? this.identify(signer) : undefined) ?? this.defaultAccount;
+    const call: RecordedIamCall = { action, account, params, ...(signer ? { accessKeyId: signer } : {}) };
     this.calls.push(call);
     const reply = (status: number, body: string) => {
       res.writeHead(status, { 'content-type': 'text/xml' });
@@ -160,6 +193,8 @@ export class FakeIam {
       if (injected) throw new IamFault(injected.code, injected.message, injected.status);
       const handler = this.handlers[action];
       if (!handler) throw new IamFault('InvalidAction', `The action ${action} is not valid for this web service.`);
+      if (!this.states.has(account)) throw new IamFault('AccessDenied', `the IAM fake does not answer for account ${account}`, 403);
+      this.current = account;
       reply(200, queryResponse(action, NAMESPACE, handler(params)));
     } catch (e) {
       const fault = e instanceof IamFault ? e : new IamFault('ServiceFailure', (e as Error).message, 500, 'Receiver');
@@ -186,7 +221,8 @@ export class FakeIam {
   }
 
   private buildHandlers(): Record<string, Handler> {
-    const s = () => this.state;
+    // Each call acts on the IAM of the account whose credentials signed it.
+    const s = () => this.states.get(this.current)!;
     const str = (p: QueryParams, name: string): string => {
       const v = p[name];
       if (typeof v !== 'string' || v === '') throw new IamFault('ValidationError', `1 validation error detected: Value null at '${name}' failed to satisfy constraint: Member must not be null`);
@@ -313,10 +349,11 @@ export class FakeIam {
     const entity = /^arn:aws[a-z-]*:iam::(\d{12}):(user|role|group)\/(?:.*\/)?([\w+=,.@-]+)$/.exec(source);
     if (!entity) throw new IamFault('InvalidInput', `Invalid Entity Arn: ${source} does not clearly define entity type and name.`);
     const [, account, kind, name] = entity;
-    if (!this.state.accounts.has(account!)) throw new IamFault('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
-    if (kind === 'user') this.state.user(name!);
-    else if (kind === 'role') this.state.role(name!);
-    else this.state.group(name!);
+    const state = this.states.get(account!);
+    if (!state) throw new IamFault('NoSuchEntity', `The ${kind} with name ${name} cannot be found.`, 404);
+    if (kind === 'user') state.user(name!);
+    else if (kind === 'role') state.role(name!);
+    else state.group(name!);
     if (p.CallerArn !== undefined && !/:user\//.test(String(p.CallerArn))) {
       throw new IamFault('InvalidInput', 'Invalid caller ARN: only IAM users can be simulated callers.');
     }

@@ -48,6 +48,12 @@ export class FakeSts {
     return this.server.url;
   }
 
+  /** The account of the role whose credentials these are, for the fakes the credentials are used at. */
+  accountOf(accessKeyId: string): string | undefined {
+    const call = this.calls.find((c) => c.issued?.accessKeyId === accessKeyId);
+    return call?.params.RoleArn?.split(':')[4];
+  }
+
   close(): Promise<void> {
     return this.server.close();
   }
