@@ -561,49 +561,115 @@ export class FakeSlackApi {
 
 // --- Block Kit limits, as Slack enforces them ----------------------------------------------------
 
+/** Block types Slack knows; any other is refused ("unsupported type"). */
+const BLOCK_TYPES = new Set(['actions', 'context', 'divider', 'file', 'header', 'image', 'input', 'markdown', 'rich_text', 'section', 'video']);
+/** Elements of an input block that Slack knows (those the renderer may use among them). */
+const INPUT_ELEMENTS = new Set(['plain_text_input', 'static_select', 'multi_static_select', 'checkboxes', 'radio_buttons', 'datepicker', 'timepicker', 'number_input', 'email_text_input', 'url_text_input', 'rich_text_input']);
+
 /**
  * Why Slack would refuse a message's blocks or text, one line per problem (empty when it
  * would accept it). Written independently of the renderer's own limit handling, so tests of
- * the renderer check against a second opinion.
+ * the renderer check against a second opinion. It knows every block and element type the
+ * renderer uses, as Slack checks them: the block types, each text object's type (`plain_text`
+ * where Slack wants plain text, else `plain_text` or `mrkdwn`) and length, context elements
+ * (at most 10, each text up to 3000 characters), buttons (text, value, url, style, confirm
+ * dialogs), input blocks and their elements.
  */
 export function blockKitProblems(message: { text?: unknown; blocks?: unknown }, maxBlocks = 50): string[] {
   const problems: string[] = [];
   if (typeof message.text === 'string' && message.text.length > 40_000) problems.push(`text is ${message.text.length} characters (max 40000)`);
   const blocks = Array.isArray(message.blocks) ? (message.blocks as Record<string, unknown>[]) : [];
   if (blocks.length > maxBlocks) problems.push(`${blocks.length} blocks (max ${maxBlocks})`);
+  const blockIds = new Set<string>();
   blocks.forEach((block, i) => {
     const where = `blocks[${i}] (${String(block.type)})`;
-    const textOf = (t: unknown) => (t as { text?: unknown } | undefined)?.text;
-    const checkText = (t: unknown, max: number, what: string) => {
-      const value = textOf(t);
-      if (typeof value !== 'string' || value.length === 0) problems.push(`${where}: ${what} is empty`);
-      else if (value.length > max) problems.push(`${where}: ${what} is ${value.length} characters (max ${max})`);
+    const problem = (what: string) => problems.push(`${where}: ${what}`);
+    /** A text object: its type, then its text's length. */
+    const checkText = (t: unknown, max: number, what: string, plainOnly = false) => {
+      const object = t as { type?: unknown; text?: unknown } | undefined;
+      const allowed = plainOnly ? ['plain_text'] : ['plain_text', 'mrkdwn'];
+      if (typeof object !== 'object' || object === null) return problem(`${what} must be a text object`);
+      if (!allowed.includes(object.type as string)) return problem(`${what} has type ${JSON.stringify(object.type)} (must be ${allowed.join(' or ')})`);
+      const value = object.text;
+      if (typeof value !== 'string' || value.length === 0) problem(`${what} is empty`);
+      else if (value.length > max) problem(`${what} is ${value.length} characters (max ${max})`);
     };
+    const checkConfirm = (c: unknown, what: string) => {
+      if (c === undefined) return;
+      const dialog = c as Record<string, unknown>;
+      checkText(dialog.title, 100, `${what} title`, true);
+      checkText(dialog.text, 300, `${what} text`);
+      checkText(dialog.confirm, 30, `${what} confirm`, true);
+      checkText(dialog.deny, 30, `${what} deny`, true);
+      if (dialog.style !== undefined && dialog.style !== 'primary' && dialog.style !== 'danger') problem(`${what} style ${JSON.stringify(dialog.style)}`);
+    };
+    const checkButton = (e: Record<string, unknown>, what: string) => {
+      checkText(e.text, 75, `${what} text`, true);
+      if (typeof e.action_id === 'string' && e.action_id.length > 255) problem(`${what} action_id over 255 characters`);
+      if (typeof e.value === 'string' && e.value.length > 2000) problem(`${what} value over 2000 characters`);
+      if (typeof e.url === 'string' && e.url.length > 3000) problem(`${what} url over 3000 characters`);
+      if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') problem(`${what} style ${JSON.stringify(e.style)} (primary or danger)`);
+      checkConfirm(e.confirm, `${what} confirm`);
+    };
+    if (!BLOCK_TYPES.has(String(block.type))) return problem(`unsupported block type ${JSON.stringify(block.type)}`);
+    if (block.block_id !== undefined) {
+      const id = String(block.block_id);
+      if (id.length > 255) problem('block_id over 255 characters');
+      if (blockIds.has(id)) problem(`block_id ${id} is used twice`);
+      blockIds.add(id);
+    }
     switch (block.type) {
       case 'header':
-        checkText(block.text, 150, 'header text');
+        checkText(block.text, 150, 'header text', true);
         break;
       case 'section': {
         if (block.text !== undefined) checkText(block.text, 3000, 'section text');
         const fields = Array.isArray(block.fields) ? block.fields : [];
-        if (block.text === undefined && fields.length === 0) problems.push(`${where}: neither text nor fields`);
-        if (fields.length > 10) problems.push(`${where}: ${fields.length} fields (max 10)`);
+        if (block.text === undefined && fields.length === 0) problem('neither text nor fields');
+        if (fields.length > 10) problem(`${fields.length} fields (max 10)`);
         fields.forEach((f, j) => checkText(f, 2000, `fields[${j}]`));
+        if (block.accessory !== undefined) {
+          const accessory = block.accessory as Record<string, unknown>;
+          if (accessory.type === 'button') checkButton(accessory, 'accessory button');
+          else if (accessory.type !== 'image' && accessory.type !== 'overflow' && accessory.type !== 'static_select') problem(`unsupported accessory ${JSON.stringify(accessory.type)}`);
+        }
         break;
       }
       case 'context': {
-        const elements = Array.isArray(block.elements) ? block.elements : [];
-        if (elements.length === 0 || elements.length > 10) problems.push(`${where}: ${elements.length} elements (1 to 10)`);
+        const elements = Array.isArray(block.elements) ? (block.elements as Record<string, unknown>[]) : [];
+        if (elements.length === 0 || elements.length > 10) problem(`${elements.length} elements (1 to 10)`);
+        elements.forEach((e, j) => {
+          if (e.type === 'image') {
+            if (typeof e.image_url !== 'string' || typeof e.alt_text !== 'string') problem(`elements[${j}] image needs image_url and alt_text`);
+          } else checkText(e, 3000, `elements[${j}]`);
+        });
         break;
       }
       case 'actions': {
         const elements = Array.isArray(block.elements) ? (block.elements as Record<string, unknown>[]) : [];
-        if (elements.length === 0 || elements.length > 25) problems.push(`${where}: ${elements.length} elements (1 to 25)`);
-        for (const e of elements) {
-          if (e.type !== 'button') continue;
-          checkText(e.text, 75, 'button text');
-          if (typeof e.value === 'string' && e.value.length > 2000) problems.push(`${where}: button value over 2000 characters`);
-          if (typeof e.action_id === 'string' && e.action_id.length > 255) problems.push(`${where}: action_id over 255 characters`);
+        if (elements.length === 0 || elements.length > 25) problem(`${elements.length} elements (1 to 25)`);
+        elements.forEach((e, j) => {
+          if (e.type === 'button') checkButton(e, 'button');
+          else if (!['static_select', 'overflow', 'datepicker', 'checkboxes', 'radio_buttons', 'users_select', 'conversations_select'].includes(String(e.type))) {
+            problem(`elements[${j}] has unsupported type ${JSON.stringify(e.type)}`);
+          }
+        });
+        break;
+      }
+      case 'input': {
+        checkText(block.label, 2000, 'input label', true);
+        if (block.hint !== undefined) checkText(block.hint, 2000, 'input hint', true);
+        const element = block.element as Record<string, unknown> | undefined;
+        if (!element || !INPUT_ELEMENTS.has(String(element.type))) {
+          problem(`input element has unsupported type ${JSON.stringify(element?.type)}`);
+          break;
+        }
+        if (element.placeholder !== undefined) checkText(element.placeholder, 150, 'input placeholder', true);
+        if (typeof element.action_id === 'string' && element.action_id.length > 255) problem('input action_id over 255 characters');
+        if (element.type === 'plain_text_input') {
+          const max = element.max_length;
+          if (max !== undefined && (typeof max !== 'number' || max < 1 || max > 3000)) problem('plain_text_input max_length must be 1 to 3000');
+          if (typeof element.initial_value === 'string' && typeof max === 'number' && element.initial_value.length > max) problem('initial_value longer than max_length');
         }
         break;
       }

@@ -54,6 +54,34 @@ describe('the fake Slack Web API, through an unmodified WebClient', () => {
     });
   });
 
+  it('refuses what Block Kit refuses: unknown block types, wrong text-object types, long context text', async () => {
+    const refused = async (blocks: unknown[]) => {
+      const answer = await client()
+        .chat.postMessage({ channel: 'C0SECOPS', text: 'x', blocks: blocks as never })
+        .then(() => undefined, (e: { data: { error: string; response_metadata?: { messages?: string[] } } }) => e.data);
+      expect(answer?.error).toBe('invalid_blocks');
+      return answer!.response_metadata!.messages!;
+    };
+    expect(await refused([{ type: 'table', rows: [] }])).toEqual(['blocks[0] (table): unsupported block type "table"']);
+    expect(await refused([{ type: 'header', text: { type: 'mrkdwn', text: '*bold*' } }])).toEqual([
+      'blocks[0] (header): header text has type "mrkdwn" (must be plain_text)',
+    ]);
+    expect(await refused([{ type: 'section', text: { type: 'markdown', text: 'x' } }])).toEqual([
+      'blocks[0] (section): section text has type "markdown" (must be plain_text or mrkdwn)',
+    ]);
+    expect(await refused([{ type: 'context', elements: [{ type: 'mrkdwn', text: 'x'.repeat(3001) }] }])).toEqual([
+      'blocks[0] (context): elements[0] is 3001 characters (max 3000)',
+    ]);
+    expect(await refused([{ type: 'context', elements: [{ type: 'button', text: { type: 'plain_text', text: 'x' } }] }])).toEqual([
+      'blocks[0] (context): elements[0] has type "button" (must be plain_text or mrkdwn)',
+    ]);
+    expect(
+      await refused([{ type: 'actions', elements: [{ type: 'button', text: { type: 'mrkdwn', text: 'Go' }, style: 'green', action_id: 'a' }] }]),
+    ).toEqual(['blocks[0] (actions): button text has type "mrkdwn" (must be plain_text)', 'blocks[0] (actions): button style "green" (primary or danger)']);
+    // What the renderer sends passes: a context of 3000 characters is the limit, not over it.
+    await expect(client().chat.postMessage({ channel: 'C0SECOPS', text: 'x', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'x'.repeat(3000) }] }] })).resolves.toMatchObject({ ok: true });
+  });
+
   it('accepts JSON bodies with a bearer token, as the real API does', async () => {
     const res = await fetch(`${fake.apiUrl}chat.postEphemeral`, {
       method: 'POST',
