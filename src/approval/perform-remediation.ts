@@ -8,6 +8,7 @@ import type { Approval, ExecutionFailure, ExecutionResult } from './types.js';
 import { AssumeRoleError } from '../aws/index.js';
 import { executeRemediation, undoRemediation, type ExecutionReport } from '../remediation/index.js';
 import { beforeJournal } from './before-journal.js';
+import { remediationClaims } from './remediation-claims.js';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Redis } from 'ioredis';
 import type { CredentialScope } from '../aws/index.js';
@@ -83,8 +84,11 @@ export async function performRemediation(w: Deps, approval: Approval, now: Date 
       ...(accountId ? { accountId } : {}),
       protectedPrincipals: w.aws.protectedPrincipals,
       rememberBefore: beforeJournal(w.redis, w.keyPrefix, approval.id),
+      // An undo releases what the remediation it undoes holds: the holder is that approval.
+      claims: remediationClaims(w.redis, w.keyPrefix, { approvalId: undoing ?? approval.id, runId: approval.runId }, accountId),
     };
-    const report = executed ? await undoRemediation(executed, ctx) : await executeRemediation(approval.plan, ctx);
+    // An undo undoes the targets its own plan names: all of them, or the rest of an earlier undo.
+    const report = executed ? await undoRemediation(executed, ctx, { targets: approval.plan.targets }) : await executeRemediation(approval.plan, ctx);
     const details = { execution: report };
     return report.ok ? { ok: true, result: { summary: report.summary, details } } : { ok: false, failure: { error: report.summary, details } };
   } finally {

@@ -3,13 +3,13 @@
  * undo plan, with the original step's approvers, quorum and self-approval rule and a fresh
  * expiry. It is claimed for the original approval atomically, so however many people click,
  * one undo approval is open at a time; its execution runs `undo` and verifies
- * (perform-remediation.ts). An undo approval that closed without undoing anything (denied,
- * expired, or its undo failed) can be asked for again: a new approval takes its place, and
- * the audit keeps both.
+ * (perform-remediation.ts). An undo approval that closed without undoing everything (denied,
+ * expired, or its undo failed on some targets) can be asked for again: a new approval takes
+ * its place for the targets not restored yet ("undo the rest"), and the audit keeps both.
  */
 import type { ApprovalStore } from './store.js';
 import type { Approval } from './types.js';
-import { getAction, planUndo } from '../remediation/index.js';
+import { getAction, holdsSomething, planUndo, type ExecutionReport } from '../remediation/index.js';
 import type { RedisRunStore } from '../run/redis-store.js';
 import type { RemediationPlan } from '../model/run.js';
 import { executionOf } from './perform-remediation.js';
@@ -38,12 +38,13 @@ export async function requestUndo(deps: UndoRequestDeps, originalId: string, use
   const report = executionOf(original);
   if (!report || report.mode !== 'execute') return { outcome: 'refused', message: 'Only an executed remediation can be undone.' };
   if (!getAction(report.action).undo) return { outcome: 'refused', message: `${report.action} cannot be undone.` };
-  if (!report.targets.some((t) => t.calls.some((c) => c.ok))) {
+  if (!report.targets.some(holdsSomething)) {
     return { outcome: 'refused', message: 'This remediation changed nothing in IAM, so there is nothing to undo.' };
   }
 
   const existing = await existingUndo(deps, original);
   if (existing && !CLOSED_WITHOUT_EFFECT.has(existing.state)) return { outcome: 'exists', approval: existing };
+  const rest = existing ? notRestored(existing) : undefined;
 
   const { expires_at: _expiresAt, ...policy } = original.policy;
   const created = await deps.approvals.createApproval({
@@ -51,7 +52,7 @@ export async function requestUndo(deps: UndoRequestDeps, originalId: string, use
     runbookId: original.runbookId,
     stepId: original.stepId,
     // The undo acts where the remediation did.
-    plan: { ...planUndo(report), undoOf: original.id, ...accountOf(original.plan) },
+    plan: { ...planUndo(report, undefined, rest ? { targets: rest } : {}), undoOf: original.id, ...accountOf(original.plan) },
     policy,
     requestedBy: user,
     now,
@@ -65,6 +66,16 @@ export async function requestUndo(deps: UndoRequestDeps, originalId: string, use
   const winner = await existingUndo(deps, original);
   if (!winner) throw new Error(`the undo approval of ${original.id} vanished`);
   return { outcome: 'exists', approval: winner };
+}
+
+/**
+ * The targets an earlier undo approval left as they were: those its undo failed on, or all
+ * of its plan's when it never ran (denied, expired, or failed before any target).
+ */
+function notRestored(undo: Approval): Record<string, string>[] {
+  const report = executionOf(undo) as ExecutionReport | undefined;
+  if (!report) return undo.plan.targets;
+  return report.targets.filter((t) => !t.ok).map((t) => t.target);
 }
 
 function accountOf(plan: RemediationPlan): Pick<RemediationPlan, 'accountId' | 'accountFrom'> {

@@ -52,6 +52,42 @@ export interface ExecutionContext {
    * retry, take the changed state for the state before (undo would then restore nothing).
    */
   rememberBefore?: (target: Record<string, string>, state: TargetState) => Promise<TargetState>;
+  /**
+   * Who else's remediation holds each field of a target (claims.ts): an execution records what
+   * it changed, and relies on what another's left so; an undo keeps what another still relies
+   * on. Without it, undo puts back what the execution read before, whoever needs it since.
+   */
+  claims?: TargetClaims;
+}
+
+/** Another approval's remediation that changed a field of the same target, or relies on it. */
+export interface FieldHolder {
+  approvalId: string;
+  runId: string;
+}
+
+/** The other remediations standing on one field of a target, and the value before the first of them. */
+export interface FieldStanding {
+  others: FieldHolder[];
+  /** The field's value before any standing remediation changed it. */
+  original?: TargetState[string];
+}
+
+/**
+ * The record, per target and field, of which approvals' remediations hold it, bound to one
+ * approval (the executed one, also while it is undone).
+ */
+export interface TargetClaims {
+  /**
+   * After executing: this approval holds the fields it changed (their value before is kept
+   * from the first holder), and the fields it found so while others hold them. Returns the
+   * others, by field.
+   */
+  claim(action: string, target: Record<string, string>, fields: Array<{ field: string; changed: boolean; before: TargetState[string] }>): Promise<Record<string, FieldHolder[]>>;
+  /** Before undoing: the other holders of each field, and its value before the first holder. */
+  standing(action: string, target: Record<string, string>, fields: string[]): Promise<Record<string, FieldStanding>>;
+  /** After undoing: this approval no longer holds the target's fields. */
+  release(action: string, target: Record<string, string>, fields: string[]): Promise<void>;
 }
 
 /** JSON only: it is stored with the approval's outcome and read back to undo. */
@@ -63,6 +99,17 @@ export interface CallOutcome {
   ok: boolean;
   /** The AWS error (code: message) when the call failed. */
   error?: string;
+  /**
+   * Why a call AWS answered with an error counts as made: the SDK retried it after a failed
+   * attempt (5xx, throttling) that had taken effect, and the state read back shows it.
+   */
+  note?: string;
+}
+
+/** A permission the remediation role lacks, and the policy of this project that grants it. */
+export interface MissingPermission {
+  permission: string;
+  policy: string;
 }
 
 /** What execute (or undo) did to one target, and what verify read back afterwards. */
@@ -79,6 +126,13 @@ export interface TargetOutcome {
   calls: CallOutcome[];
   /** What verify read, in words: "access key AKIA… of IAM user alice is Inactive". */
   verification: VerificationReport;
+  /** When AWS refused for want of a permission: which, and the policy that grants it. */
+  missingPermission?: MissingPermission;
+  /**
+   * Fields other approvals' remediations hold: on execute, found so because of them (this one
+   * relies on them too); on undo, kept because they still rely on them.
+   */
+  shared?: Array<{ field: string } & FieldHolder>;
 }
 
 export interface VerificationReport {

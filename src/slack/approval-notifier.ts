@@ -11,7 +11,7 @@ import type { webApi } from '@slack/bolt';
 import type { ApprovalNotifier } from '../approval/notifier.js';
 import { executionOf } from '../approval/perform-remediation.js';
 import type { Approval } from '../approval/types.js';
-import { getAction } from '../remediation/index.js';
+import { getAction, holdsSomething } from '../remediation/index.js';
 import type { RedisRunStore } from '../run/redis-store.js';
 import { approvalViewOf, renderApprovalMessage, renderRemediationResult } from './render/index.js';
 
@@ -43,9 +43,18 @@ export class SlackApprovalNotifier implements ApprovalNotifier {
     const threadTs = record?.slack.threadTs;
     if (!channel) return false;
 
-    const changed = report.targets.some((t) => t.calls.some((c) => c.ok));
-    const undoable = report.mode === 'execute' && getAction(report.action).undo !== undefined && changed;
-    const message = renderRemediationResult({ approvalId: approval.id, stepId: approval.stepId, report, undoable });
+    const reversible = getAction(report.action).undo !== undefined;
+    // An undo that left targets as they were offers to undo the rest: a new approval, asked for
+    // on the original remediation.
+    const undo =
+      report.mode === 'execute'
+        ? reversible && report.targets.some(holdsSomething)
+          ? { approvalId: approval.id, rest: false }
+          : undefined
+        : !report.ok && approval.plan.undoOf
+          ? { approvalId: approval.plan.undoOf, rest: true }
+          : undefined;
+    const message = renderRemediationResult({ approvalId: approval.id, stepId: approval.stepId, report, ...(undo ? { undo } : {}) });
     await this.client.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), ...message });
     await this.runs.markReported(approval.runId, key);
     return true;

@@ -164,6 +164,12 @@ export class IamState {
     return new IamFault('NoSuchEntity', `The ${kind} policy with name ${policy} cannot be found.`, 404);
   }
 
+  /** The whole state as text, to tell whether a call changed anything. */
+  snapshot(): string {
+    const plain = (v: unknown): unknown => (v instanceof Map ? [...v.entries()].sort() : v instanceof Set ? [...v].sort() : v);
+    return JSON.stringify([...this.users.values(), ...this.roles.values(), ...this.groups.values()], (_k, v: unknown) => plain(v));
+  }
+
   groupsOf(userName: string): IamGroup[] {
     this.user(userName);
     return [...this.groups.values()].filter((g) => g.members.has(userName));

@@ -38,6 +38,8 @@ export interface RecordedIamCall {
   accessKeyId?: string;
   /** The error code answered, if any. */
   error?: string;
+  /** Whether the call changed the account's IAM (also when it was answered with an error after taking effect). */
+  changed: boolean;
 }
 
 export type EvalDecision = 'allowed' | 'explicitDeny' | 'implicitDeny';
@@ -66,6 +68,8 @@ interface Injected {
   message: string;
   status: number;
   times: number;
+  /** The call takes effect, then the error is answered (a 5xx after IAM applied it). */
+  afterApplying?: boolean;
 }
 
 type Handler = (p: QueryParams) => Record<string, unknown> | undefined;
@@ -150,6 +154,15 @@ export class FakeIam {
     this.inject(action, { code, message, status, times });
   }
 
+  /**
+   * The next `times` calls of `action` take effect and are then answered with a 5xx, as a
+   * service that failed after applying a change answers: the client retries, and the retry
+   * meets the changed state.
+   */
+  failAfterApplying(action: string, code = 'ServiceFailure', status = 500, times = 1): void {
+    this.inject(action, { code, message: 'The service failed to process the request (injected by the test)', status, times, afterApplying: true });
+  }
+
   /** The actions called, in order (state-changing and read calls alike). */
   actions(): string[] {
     return this.calls.map((c) => c.action);
@@ -181,7 +194,7 @@ export class FakeIam {
     const action = String(params.Action ?? '');
     const signer = /Credential=([A-Z0-9]+)\//.exec(req.headers.authorization ?? '')?.[1];
     const account = (signer ? this.identify(signer) : undefined) ?? this.defaultAccount;
-    const call: RecordedIamCall = { action, account, params, ...(signer ? { accessKeyId: signer } : {}) };
+    const call: RecordedIamCall = { action, account, params, changed: false, ...(signer ? { accessKeyId: signer } : {}) };
     this.calls.push(call);
     const reply = (status: number, body: string) => {
       res.writeHead(status, { 'content-type': 'text/xml' });
@@ -190,12 +203,21 @@ export class FakeIam {
     try {
       if (req.method !== 'POST' || params.Version !== '2010-05-08') throw new IamFault('InvalidAction', 'Could not find operation for this request.');
       const injected = this.takeInjected(action);
-      if (injected) throw new IamFault(injected.code, injected.message, injected.status);
+      if (injected && !injected.afterApplying) throw new IamFault(injected.code, injected.message, injected.status);
       const handler = this.handlers[action];
       if (!handler) throw new IamFault('InvalidAction', `The action ${action} is not valid for this web service.`);
-      if (!this.states.has(account)) throw new IamFault('AccessDenied', `the IAM fake does not answer for account ${account}`, 403);
+      const state = this.states.get(account);
+      if (!state) throw new IamFault('AccessDenied', `the IAM fake does not answer for account ${account}`, 403);
       this.current = account;
-      reply(200, queryResponse(action, NAMESPACE, handler(params)));
+      const before = state.snapshot();
+      let output: Record<string, unknown> | undefined;
+      try {
+        output = handler(params);
+      } finally {
+        call.changed = state.snapshot() !== before;
+      }
+      if (injected) throw new IamFault(injected.code, injected.message, injected.status, 'Receiver');
+      reply(200, queryResponse(action, NAMESPACE, output));
     } catch (e) {
       const fault = e instanceof IamFault ? e : new IamFault('ServiceFailure', (e as Error).message, 500, 'Receiver');
       call.error = fault.code;
