@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { parseDuration } from '../model/values/duration.js';
-import { parseIsoTime } from '../model/values/time.js';
+import { readIsoTime } from '../model/values/time.js';
 import { AuditTrail } from './audit.js';
 import { KeyLayout } from './keys.js';
 
@@ -46,7 +46,8 @@ export async function auditCommand(redisUrl: string, options: AuditCommandOption
 export function parseSince(text: string, now: Date): Date {
   const duration = parseDuration(text);
   if (duration !== undefined) return new Date(now.getTime() - duration);
-  const time = parseIsoTime(text);
-  if (time) return time;
+  const reading = readIsoTime(text);
+  if ('time' in reading) return reading.time;
+  if (!reading.malformed) throw new Error(`--since ${JSON.stringify(text)} ${reading.problem}`);
   throw new Error(`--since ${JSON.stringify(text)}: expected a duration such as 24h or 7d, or an ISO 8601 time with a zone such as 2025-01-31T00:00:00Z`);
 }
