@@ -4,6 +4,7 @@
  * test/architecture/layering.test.ts, so CI fails on an upward import.
  */
 const FLOORS = [
+  'log', // how every process logs: pino with secrets redacted, errors by message and code
   'model', // the shared vocabulary: imports nothing of the project
   'aws', // AWS clients, credentials, roles
   'query', // portable queries → dialects, and the engines that run them

@@ -14,7 +14,7 @@ import { ENGINE_NAMES, type EngineName } from './model/query.js';
 import { parseRoleMap, roleTemplateProblem } from './aws/roles.js';
 import { RETRY_MODES, type AwsCallSettings } from './aws/settings.js';
 import { ATHENA_PARTITIONINGS, type EngineSettings } from './query/engines/settings.js';
-import type { RedisSettings } from './queue/connection.js';
+import { maskedRedisUrl, type RedisSettings } from './queue/connection.js';
 import type { SlackSettings } from './slack/settings.js';
 import { parseProtectedPatterns } from './remediation/protected.js';
 import { parseDuration } from './model/values/duration.js';
@@ -77,6 +77,7 @@ export const CONFIG_VARIABLES = [
   'PORT',
   'REDIS_URL',
   'CTRB_REDIS_PREFIX',
+  'CTRB_REDIS_CONNECT_TIMEOUT',
   'CTRB_ALARM_CHANNELS',
   'CTRB_ALARM_BOT_IDS',
   'CTRB_ALARM_APP_IDS',
@@ -143,7 +144,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
       apiUrl: v.SLACK_API_URL,
       port: v.PORT,
     },
-    redis: { url: v.REDIS_URL, prefix: v.CTRB_REDIS_PREFIX },
+    redis: { url: v.REDIS_URL, prefix: v.CTRB_REDIS_PREFIX, connectTimeoutMs: v.CTRB_REDIS_CONNECT_TIMEOUT },
     alarms: { channels: v.CTRB_ALARM_CHANNELS, botIds: v.CTRB_ALARM_BOT_IDS, appIds: v.CTRB_ALARM_APP_IDS },
     engine: {
       name: v.CTRB_ENGINE,
@@ -194,6 +195,19 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
 }
 
 /**
+ * Only the Redis settings (REDIS_URL, CTRB_REDIS_PREFIX, CTRB_REDIS_CONNECT_TIMEOUT), for
+ * commands that need nothing else (`ctrb audit`). Throws `ConfigError` like loadConfig.
+ */
+export function loadRedisSettings(env: Record<string, string | undefined>): RedisSettings {
+  const parsed = variablesSchema({ role: 'bot', socketMode: false, engine: undefined })
+    .pick({ REDIS_URL: true, CTRB_REDIS_PREFIX: true, CTRB_REDIS_CONNECT_TIMEOUT: true })
+    .safeParse(readVariables(env));
+  if (!parsed.success) throw new ConfigError(sortByVariable(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`)));
+  const v = parsed.data;
+  return { url: v.REDIS_URL, prefix: v.CTRB_REDIS_PREFIX, connectTimeoutMs: v.CTRB_REDIS_CONNECT_TIMEOUT };
+}
+
+/**
  * The configuration as it may be logged at start: secrets replaced by whether they are set,
  * the Redis password masked.
  */
@@ -206,7 +220,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
       signingSecret: config.slack.signingSecret === undefined ? '[not set]' : '[set]',
       appToken: config.slack.appToken === undefined ? '[not set]' : '[set]',
     },
-    redis: { ...config.redis, url: maskUrlPassword(config.redis.url) },
+    redis: { ...config.redis, url: maskedRedisUrl(config.redis.url) },
   };
 }
 
@@ -272,6 +286,7 @@ function variablesSchema(ctx: SchemaContext) {
         message: 'must be 1 to 64 letters, digits or _ : . { } -, e.g. ctrb:',
       })
       .default('ctrb:'),
+    CTRB_REDIS_CONNECT_TIMEOUT: duration(1_000, '1s').default(15_000),
     CTRB_ALARM_CHANNELS: idList(/^[CG][A-Z0-9]{2,}$/, 'a channel id (C… or G…, not a #name)'),
     CTRB_ALARM_BOT_IDS: idList(/^B[A-Z0-9]{2,}$/, 'a bot id (B…)'),
     CTRB_ALARM_APP_IDS: idList(/^A[A-Z0-9]{2,}$/, 'an app id (A…)'),
@@ -531,13 +546,6 @@ function isDirectory(path: string): boolean {
   } catch {
     return false;
   }
-}
-
-function maskUrlPassword(text: string): string {
-  const url = parseUrl(text);
-  if (!url || url.password === '') return text;
-  url.password = '****';
-  return url.href;
 }
 
 function sortByVariable(problems: string[]): string[] {

@@ -11,7 +11,8 @@
  * full layout). Every transition is one Lua script (scripts.ts).
  */
 import type { Redis } from 'ioredis';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '../log/logger.js';
 import { approvalPolicySchema } from '../runbook/schema.js';
 import { parseDuration } from '../model/values/duration.js';
 import { AuditTrail, DEFAULT_AUDIT_MAX_LEN, encodeAuditFields, type AuditEntry, type AuditInput, type ReadAuditOptions } from './audit.js';
@@ -77,7 +78,7 @@ export class ApprovalStore {
     options: ApprovalStoreOptions,
   ) {
     this.keys = new KeyLayout(options.prefix);
-    this.logger = (options.logger ?? pino({ name: 'ctrb' })).child({ component: 'approval' });
+    this.logger = (options.logger ?? createLogger({ name: 'ctrb' })).child({ component: 'approval' });
     this.auditMaxLen = options.auditMaxLen ?? DEFAULT_AUDIT_MAX_LEN;
     this.retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
     this.audit = new AuditTrail(redis, this.keys.audit, this.logger, this.auditMaxLen);

@@ -2,8 +2,8 @@
  * The `ctrb bot` and `ctrb audit` commands, as the CLI calls them. Both read their settings
  * from the environment (docs/configuration.md).
  */
-import { auditCommand, DEFAULT_KEY_PREFIX, parseSince } from '../approval/index.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { auditCommand, parseSince } from '../approval/index.js';
+import { ConfigError, loadConfig, loadRedisSettings } from '../config.js';
 import { UsageError } from '../terminal/errors.js';
 import { runBot } from './index.js';
 
@@ -33,7 +33,12 @@ export async function auditCliCommand(options: { since?: string }): Promise<void
       throw new UsageError((e as Error).message);
     }
   }
-  const redisUrl = process.env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379';
-  const prefix = process.env.CTRB_REDIS_PREFIX?.trim() || DEFAULT_KEY_PREFIX;
-  await auditCommand(redisUrl, { prefix, ...(options.since !== undefined ? { since: options.since } : {}) });
+  let redis;
+  try {
+    redis = loadRedisSettings(process.env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new UsageError(e.message);
+  }
+  await auditCommand(redis, options.since !== undefined ? { since: options.since } : {});
 }

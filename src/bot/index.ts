@@ -8,16 +8,18 @@
  */
 import type { webApi } from '@slack/bolt';
 import { Redis } from 'ioredis';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger, errorSummary } from '../log/logger.js';
 import { ApprovalStore, ApproverEligibility } from '../approval/index.js';
 import { describeConfig, type Config } from '../config.js';
-import { reconnectDelayMs } from '../queue/connection.js';
+import { reconnectDelayMs, whenRedisReady } from '../queue/connection.js';
 import { createQueues } from '../queue/producers.js';
 import { RedisRunStore } from '../run/redis-store.js';
 import { RunbookLibrary } from '../runbook/library.js';
 import { createSlackApp } from '../slack/app.js';
 import type { ListenerDeps } from '../slack/listeners/index.js';
 import { RedisAlarmThreads } from './alarm-threads.js';
+import { RedisSeenRequests } from './seen-requests.js';
 import { runClock } from './clock.js';
 import { BotRunQueue } from './run-queue.js';
 import { requestUndo } from '../approval/undo-request.js';
@@ -57,14 +59,17 @@ async function startWithin<T>(starting: Promise<T>, ms: number, slack: Config['s
 }
 
 export async function startBot(config: Config, options: StartBotOptions = {}): Promise<RunningBot> {
-  const logger = options.logger ?? pino({ name: 'ctrb-bot', level: config.logLevel });
+  const logger = options.logger ?? createLogger({ name: 'ctrb-bot', level: config.logLevel });
   const library = await RunbookLibrary.load(config.runbooksDir);
 
   // Fail fast while Redis is away: a command is answered "try again" instead of hanging
   // past Slack's 3 seconds.
   const redis = new Redis(config.redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: reconnectDelayMs });
   redis.on('error', (e: Error) => logger.warn({ err: e.message }, 'redis connection error'));
-  await redis.connect();
+  await whenRedisReady(redis, config.redis).catch((e: unknown) => {
+    redis.disconnect();
+    throw e;
+  });
   const queues = createQueues(config.redis, { failFast: true });
   const runStore = new RedisRunStore(redis, { prefix: config.redis.prefix });
   const approvals = new ApprovalStore(redis, { prefix: config.redis.prefix, logger });
@@ -86,6 +91,7 @@ export async function startBot(config: Config, options: StartBotOptions = {}): P
     logger,
     listenerDeps,
     healthy: async () => (await Promise.race([redis.ping(), sleep(HEALTH_TIMEOUT_MS)])) === 'PONG',
+    seenRequests: new RedisSeenRequests(redis, config.redis.prefix),
   });
 
   let port: number;
@@ -106,7 +112,7 @@ export async function startBot(config: Config, options: StartBotOptions = {}): P
     port,
     stop() {
       stopping ??= (async () => {
-        await slack.stop().catch((e: unknown) => logger.warn({ err: e }, 'stopping the Slack receiver failed'));
+        await slack.stop().catch((e: unknown) => logger.warn({ err: errorSummary(e) }, 'stopping the Slack receiver failed'));
         await queues.close();
         await redis.quit().catch(() => redis.disconnect());
         logger.info('ctrb bot stopped');
@@ -121,7 +127,7 @@ export async function startBot(config: Config, options: StartBotOptions = {}): P
  * `ctrb bot` calls.
  */
 export async function runBot(config: Config): Promise<void> {
-  const logger = pino({ name: 'ctrb-bot', level: config.logLevel });
+  const logger = createLogger({ name: 'ctrb-bot', level: config.logLevel });
   // Listen for the stop signal before starting, so a SIGTERM during start-up still stops cleanly.
   const signalled = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -131,7 +137,7 @@ export async function runBot(config: Config): Promise<void> {
   // good (a revoked app token, say) as an unhandled rejection. Say what it was, once, and exit
   // non-zero so that the supervisor restarts the bot and the start says what is wrong.
   process.on('unhandledRejection', (reason) => {
-    logger.fatal({ err: reason }, 'the bot stopped on an error it cannot recover from');
+    logger.fatal({ err: errorSummary(reason) }, 'the bot stopped on an error it cannot recover from');
     process.stderr.write(`error the bot stopped: ${reason instanceof Error ? reason.message : String(reason)}\n`);
     process.exit(1);
   });
@@ -140,7 +146,7 @@ export async function runBot(config: Config): Promise<void> {
   if ('error' in first) {
     // Said once, plainly, then exit: the Web API client may still be retrying a call to Slack,
     // which would otherwise keep a bot that failed to start alive.
-    logger.error({ err: first.error }, 'the bot could not start');
+    logger.error({ err: errorSummary(first.error) }, 'the bot could not start');
     process.stderr.write(`error ${first.error instanceof Error ? first.error.message : String(first.error)}\n`);
     process.exit(1);
   }

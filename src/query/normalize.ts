@@ -25,7 +25,7 @@ import { UnknownFieldError } from './fields.js';
 import { describeKind, fieldInfo, isScalarKind, isSelectableKind, type FieldInfo } from './field-kinds.js';
 import { QueryDefinitionError } from './errors.js';
 import { parseCidr } from '../model/values/ip.js';
-import { parseIsoTime } from '../model/values/time.js';
+import { readIsoTime } from '../model/values/time.js';
 import { RESERVED_PLACEHOLDERS, scanPlaceholders, WINDOW_PLACEHOLDERS } from './raw-sql.js';
 
 /** The operators an operator map accepts, in the order messages list them. */
@@ -123,9 +123,9 @@ function operatorList(): string {
 
 function checkLiteralTimes(ref: ValueRef, at: string): void {
   if (ref.kind !== 'literal') return;
-  const text = String(ref.value);
-  if (typeof ref.value !== 'string' || !parseIsoTime(text)) {
-    fail(at, `${JSON.stringify(ref.value)} is not a time; write ISO 8601 such as 2024-05-01T12:00:00Z`);
+  const reading = typeof ref.value === 'string' ? readIsoTime(ref.value) : { problem: 'is not a time' };
+  if ('problem' in reading) {
+    fail(at, `${JSON.stringify(ref.value)} ${reading.problem}; write ISO 8601 such as 2024-05-01T12:00:00Z`);
   }
 }
 

@@ -43,25 +43,49 @@ function skipQuoted(sql: string, i: number, quote: string): number {
   return sql.length;
 }
 
-export function scanPlaceholders(sql: string): Placeholder[] {
-  const found: Placeholder[] = [];
+/**
+ * `sql` with every string literal, quoted identifier and comment blanked out (each character
+ * a space, so offsets are kept): what is left is SQL code, which placeholders and keywords are
+ * looked for in.
+ */
+export function sqlCode(sql: string): string {
+  let out = '';
   let i = 0;
   while (i < sql.length) {
     const ch = sql[i]!;
+    let end = i;
     if (ch === "'" || ch === '"') {
-      i = skipQuoted(sql, i, ch);
+      end = skipQuoted(sql, i, ch);
     } else if (ch === '-' && sql[i + 1] === '-') {
       const nl = sql.indexOf('\n', i);
-      i = nl === -1 ? sql.length : nl + 1;
+      end = nl === -1 ? sql.length : nl;
     } else if (ch === '/' && sql[i + 1] === '*') {
       const close = sql.indexOf('*/', i + 2);
-      i = close === -1 ? sql.length : close + 2;
-    } else if (ch === ':' && sql[i + 1] === ':') {
+      end = close === -1 ? sql.length : close + 2;
+    }
+    if (end > i) {
+      out += ' '.repeat(end - i);
+      i = end;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
+}
+
+export function scanPlaceholders(sql: string): Placeholder[] {
+  const code = sqlCode(sql);
+  const found: Placeholder[] = [];
+  let i = 0;
+  while (i < code.length) {
+    const ch = code[i]!;
+    if (ch === ':' && code[i + 1] === ':') {
       i += 2; // a `::` cast, never a placeholder
-    } else if (ch === ':' && NAME_START.test(sql[i + 1] ?? '')) {
+    } else if (ch === ':' && NAME_START.test(code[i + 1] ?? '')) {
       let j = i + 2;
-      while (j < sql.length && NAME_CHAR.test(sql[j]!)) j++;
-      found.push({ name: sql.slice(i + 1, j), start: i, end: j });
+      while (j < code.length && NAME_CHAR.test(code[j]!)) j++;
+      found.push({ name: code.slice(i + 1, j), start: i, end: j });
       i = j;
     } else {
       i++;

@@ -3,7 +3,7 @@
  * replaced by the dialect's own (DuckDB `$n`, Athena `?`) and its value bound, or, on
  * CloudTrail Lake, inlined by the audited escape function. `:window_start` / `:window_end`
  * are the run's window, in the form the engine compares eventTime with; `:table` is the
- * engine's configured table.
+ * engine's configured table. The text must be one SELECT (read-only.ts): raw SQL reads, never writes.
  */
 import type { RawQuery } from './definition.js';
 import type { CompiledQuery } from './engine.js';
@@ -11,6 +11,7 @@ import type { CompileContext } from './context.js';
 import type { SqlDialect } from './dialects/dialect.js';
 import { QueryValueError } from './errors.js';
 import { replacePlaceholders, TABLE_PLACEHOLDER } from './raw-sql.js';
+import { readOnlyProblem } from './read-only.js';
 import { resolveRawValue } from './values.js';
 import { checkedWindow } from './sql-compiler.js';
 
@@ -20,6 +21,8 @@ export function compileRaw(query: RawQuery, dialect: SqlDialect, ctx: CompileCon
     const has = Object.keys(query.sql).join(', ');
     throw new QueryValueError(`this raw query has no SQL for ${dialect.engine} (it has SQL for: ${has}); add sql.${dialect.engine} or run it on another engine`);
   }
+  const writes = readOnlyProblem(text);
+  if (writes) throw new QueryValueError(`raw SQL for ${dialect.engine} ${writes}`);
   const window = checkedWindow(ctx);
   const binder = dialect.binder();
   const sql = replacePlaceholders(text, (p) => {

@@ -8,7 +8,7 @@ import type { CellValue } from '../model/query.js';
 import type { ValueContext } from './context.js';
 import { QueryValueError } from './errors.js';
 import { parseCidr, type CidrRange } from '../model/values/ip.js';
-import { parseIsoTime } from '../model/values/time.js';
+import { readIsoTime } from '../model/values/time.js';
 
 export interface Resolved<T> {
   value: T;
@@ -123,11 +123,11 @@ export function checkBooleanTexts(ref: ValueRef, values: readonly string[], fiel
 /** One time (gt, gte, lt, lte on eventTime). */
 export function resolveTime(ref: ValueRef, ctx: ValueContext): Resolved<Date> {
   const text = resolveText(ref, ctx);
-  const d = parseIsoTime(text.value);
-  if (!d) {
-    throw new QueryValueError(`${nameOf(ref)}: ${JSON.stringify(text.value)} is not a time; write ISO 8601 such as 2024-05-01T12:00:00Z`);
+  const reading = readIsoTime(text.value);
+  if ('problem' in reading) {
+    throw new QueryValueError(`${nameOf(ref)}: ${JSON.stringify(text.value)} ${reading.problem}; write ISO 8601 such as 2024-05-01T12:00:00Z`);
   }
-  return { value: d, source: text.source };
+  return { value: reading.time, source: text.source };
 }
 
 /** CIDR ranges (in_cidr, not_in_cidr), each validated before it can reach an engine. */

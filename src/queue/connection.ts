@@ -3,11 +3,76 @@
  * (a worker holds a blocking one to wait for jobs), always under the deployment's key prefix.
  */
 import type { ConnectionOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
 
 /** Where Redis is, and the prefix every key of the deployment (jobs, runs, approvals) starts with. */
 export interface RedisSettings {
   url: string;
   prefix: string;
+  /** How long a process waits for Redis when it starts before it gives up, saying so. Default 15 s. */
+  connectTimeoutMs?: number;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+
+/** Redis could not be reached: a sentence for the operator, with no stack trace to read past. */
+export class RedisUnreachableError extends Error {
+  override name = 'RedisUnreachableError';
+}
+
+/**
+ * Resolves once `redis` is connected (connecting it if it was created with `lazyConnect`).
+ * While it is not, ioredis keeps retrying; after the settings' connect timeout this rejects
+ * with a RedisUnreachableError naming the URL (its password hidden) and the last error, so a
+ * command or process that cannot reach Redis says so in one line instead of a stack trace.
+ */
+export async function whenRedisReady(redis: Redis, settings: RedisSettings): Promise<void> {
+  if (redis.status === 'ready') return;
+  const timeoutMs = settings.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  let lastError = 'no answer';
+  const onError = (e: Error) => {
+    lastError = errorText(e);
+  };
+  redis.on('error', onError);
+  let settle: { ready: () => void; unreachable: () => void } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      settle = {
+        ready: () => resolve(),
+        unreachable: () => reject(new RedisUnreachableError(`Redis at ${maskedRedisUrl(settings.url)} (REDIS_URL) cannot be reached: ${lastError}`)),
+      };
+      timer = setTimeout(settle.unreachable, timeoutMs);
+      redis.once('ready', settle.ready);
+      // A client that will not retry (its retryStrategy gave up) ends: no reason to wait longer.
+      redis.once('end', settle.unreachable);
+      if (redis.status === 'wait') redis.connect().catch(() => undefined);
+    });
+  } finally {
+    clearTimeout(timer);
+    redis.off('error', onError);
+    if (settle) {
+      redis.off('ready', settle.ready);
+      redis.off('end', settle.unreachable);
+    }
+  }
+}
+
+/** The URL with its password, if any, replaced by `****`. */
+export function maskedRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '****';
+    return parsed.href;
+  } catch {
+    return 'the configured URL';
+  }
+}
+
+/** `connect ECONNREFUSED 127.0.0.1:6379`; an AggregateError (IPv4 and IPv6 refused) by its parts. */
+function errorText(e: Error): string {
+  if (e instanceof AggregateError && e.errors.length > 0) return (e.errors as Error[]).map((x) => x.message).join('; ');
+  return e.message || (e as NodeJS.ErrnoException).code || e.name;
 }
 
 export interface ConnectionChoice {

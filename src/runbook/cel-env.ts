@@ -19,7 +19,7 @@ import {
 import { strings } from '@bufbuild/cel/ext';
 import type { CellValue, Row } from '../model/query.js';
 import type { ResolvedParams, StepResult } from '../model/run.js';
-import { parseIsoTime } from '../model/values/time.js';
+import { readIsoTime } from '../model/values/time.js';
 import { addressInRange, parseCidr, parseIp } from '../model/values/ip.js';
 
 /** The variables an expression may name; `row` only inside a check or remediation with `for_each`. */
@@ -29,9 +29,12 @@ export type CelVariable = (typeof CEL_VARIABLES)[number];
 function eventTime(fn: string, text: string): Date {
   // CloudTrail's eventTime is ISO 8601 with a Z; anything else is a runbook mistake worth
   // an error rather than a silently wrong hour.
-  const instant = parseIsoTime(text);
-  if (!instant) throw new Error(`${fn}: ${JSON.stringify(text)} is not an ISO 8601 time such as 2026-11-01T10:00:00Z`);
-  return instant;
+  const reading = readIsoTime(text);
+  if ('problem' in reading) {
+    const what = reading.malformed ? 'is not an ISO 8601 time such as 2026-11-01T10:00:00Z' : reading.problem;
+    throw new Error(`${fn}: ${JSON.stringify(text)} ${what}`);
+  }
+  return reading.time;
 }
 
 /** True when `text` is an IP address inside `cidr`; IPv4-mapped IPv6 counts as IPv4. */

@@ -7,7 +7,7 @@ import { ACCESS_KEY_ID, ACCOUNT_ID, ARN, IAM_USER_NAME, REGION } from '../model/
 import { parseCidr, parseIp } from '../model/values/ip.js';
 import type { ParamSpec, ParamType } from './schema.js';
 import { MAX_DURATION_MS, parseDuration } from '../model/values/duration.js';
-import { parseIsoTime } from '../model/values/time.js';
+import { readIsoTime } from '../model/values/time.js';
 
 /** Longest value a `string` parameter takes: enough for any CloudTrail field worth matching. */
 export const MAX_STRING_LENGTH = 256;
@@ -40,8 +40,9 @@ function parseDurationValue(text: string): ParseOutcome {
 
 /** An ISO time, or a duration meaning "that long before now". */
 function parseTimeValue(text: string, now: Date): ParseOutcome {
-  const instant = parseIsoTime(text);
-  if (instant) return accept(instant.toISOString());
+  const reading = readIsoTime(text);
+  if ('time' in reading) return accept(reading.time.toISOString());
+  if (!reading.malformed) return refuse(reading.problem);
   const ago = parseDuration(text);
   if (ago === undefined) return refuse();
   if (ago > MAX_DURATION_MS) return refuse('is longer ago than ten years');

@@ -7,7 +7,7 @@ import { distance } from 'fastest-levenshtein';
 import type { TimeWindow } from '../model/query.js';
 import type { ResolvedParams } from '../model/run.js';
 import { MAX_DURATION_MS, parseDuration } from '../model/values/duration.js';
-import { parseIsoTime } from '../model/values/time.js';
+import { parseIsoTime, readIsoTime } from '../model/values/time.js';
 import { PARAM_TYPE_RULES } from './param-types.js';
 import { WINDOW_PARAMS, type ParamSpec, type Runbook } from './schema.js';
 
@@ -254,9 +254,10 @@ function sinceStart(text: string, end: Date, problems: ParamProblem[]): Date | u
   // hours before t, not the two hours before now.
   const lookBack = parseDuration(text);
   if (lookBack !== undefined && lookBack <= MAX_DURATION_MS) return new Date(end.getTime() - lookBack);
-  const start = lookBack === undefined ? parseIsoTime(text) : undefined;
-  if (start) return start;
-  const what = text === '' ? 'is empty' : lookBack === undefined ? 'is not a duration or a time' : 'is longer than ten years';
+  const reading = lookBack === undefined ? readIsoTime(text) : undefined;
+  if (reading && 'time' in reading) return reading.time;
+  const outOfRange = reading && !reading.malformed ? reading.problem : undefined;
+  const what = text === '' ? 'is empty' : (outOfRange ?? (lookBack === undefined ? 'is not a duration or a time' : 'is longer than ten years'));
   problems.push({ param: 'since', message: `since: ${show(text)} ${what} (expected ${SINCE_EXPECTED})` });
   return undefined;
 }

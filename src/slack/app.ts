@@ -3,7 +3,9 @@
  *
  * - HTTP mode (default): Bolt's HTTPReceiver on `PORT`, one path (`/slack/events`) for slash
  *   commands, interactivity and events, every request's signature checked against
- *   `SLACK_SIGNING_SECRET` (forged → 401, older than 5 minutes → refused).
+ *   `SLACK_SIGNING_SECRET` (forged → 401, older than 5 minutes → refused), and, in front of
+ *   Bolt, replays, requests dated in the future and unreadable bodies refused
+ *   (request-guard.ts).
  * - Socket Mode when `SLACK_APP_TOKEN` is set: the bot connects out; no public URL.
  *
  * Either way the listeners are the same functions, registered in one place
@@ -20,8 +22,11 @@ import type { Logger } from 'pino';
 import type { SlackSettings } from './settings.js';
 import { answerHealth, HEALTH_PATH, listenError, startHealthServer, type HealthServer } from './health.js';
 import { registerListeners, type ListenerDeps } from './listeners/index.js';
+import { guardSlackRequests, type SeenRequests } from './request-guard.js';
+import { errorSummary } from '../log/logger.js';
 
 export { HEALTH_PATH } from './health.js';
+export type { SeenRequests } from './request-guard.js';
 
 export interface SlackAppOptions {
   config: { slack: SlackSettings };
@@ -30,6 +35,8 @@ export interface SlackAppOptions {
   listenerDeps: (client: webApi.WebClient) => ListenerDeps;
   /** Whether the bot can do its work (Redis answers); drives `GET /healthz`. */
   healthy: () => Promise<boolean>;
+  /** The replay memory shared by every bot replica (HTTP mode; request-guard.ts). */
+  seenRequests: SeenRequests;
 }
 
 export interface SlackApp {
@@ -51,7 +58,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       installerOptions: { clientOptions: { slackApiUrl: slack.apiUrl } },
     });
   } else {
-    receiver = new HTTPReceiver({
+    const http = new HTTPReceiver({
       signingSecret: slack.signingSecret ?? '',
       port: slack.port,
       logger,
@@ -60,6 +67,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       processBeforeResponse: false,
       customRoutes: [{ path: HEALTH_PATH, method: ['GET'], handler: (_req, res) => answerHealth(options.healthy, res) }],
     });
+    guardSlackRequests(http, { signingSecret: slack.signingSecret ?? '', seen: options.seenRequests, logger: options.logger });
+    receiver = http;
   }
 
   const app = new App({
@@ -72,7 +81,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     convoStore: false,
   });
   app.error(async (error) => {
-    options.logger.error({ err: error }, 'a Slack listener failed');
+    options.logger.error({ err: errorSummary(error) }, 'a Slack listener failed');
   });
   registerListeners(app, options.listenerDeps(app.client));
 

@@ -35,6 +35,7 @@ import {
   type SlackMessage,
 } from './render/index.js';
 import { contextLine, mrkdwnSection } from './render/layout.js';
+import { errorSummary } from '../log/logger.js';
 
 /** The Web API methods a run's thread needs; a `WebClient` satisfies it. */
 export interface SlackPoster extends FileUploadClient {
@@ -194,7 +195,7 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
     } catch (e) {
       // The reply already shows what fits; a missing attachment must not stop the investigation.
       const reason = (e as Error).message;
-      this.opts.logger.warn({ runId: this.runId, stepId: step.stepId, err: reason }, 'could not attach the full result as CSV');
+      this.opts.logger.warn({ runId: this.runId, stepId: step.stepId, err: errorSummary(reason) }, 'could not attach the full result as CSV');
       await this.postNotice(
         fitMessage({
           text: `The full result of ${escapeMrkdwn(step.title)} could not be attached`,

@@ -31,13 +31,23 @@ const USER_ERRORS = new Set([
   'OutputExistsError',
 ]);
 
+/**
+ * Something out of reach rather than a fault of ctrb (Redis down, AWS unreachable): said in
+ * one line without a stack trace, which would only hide the sentence, and exit code 1.
+ */
+export function isUnreachableError(e: unknown): boolean {
+  return e instanceof Error && UNREACHABLE_ERRORS.has(e.name);
+}
+
+const UNREACHABLE_ERRORS = new Set(['RedisUnreachableError', 'AwsUnreachableError']);
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
 export function printError(e: unknown): void {
   const c = pc.createColors(!!process.stderr.isTTY);
-  if (isUserError(e)) {
+  if (isUserError(e) || isUnreachableError(e)) {
     process.stderr.write(`${c.red('error')} ${(e as Error).message}\n`);
   } else {
     process.stderr.write(`${c.red('error')} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);

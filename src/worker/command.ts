@@ -3,7 +3,7 @@
  * SIGINT, then stops gracefully (src/worker/start.ts) and exits 0. A second signal while
  * stopping exits at once; unfinished jobs are then taken over by other workers.
  */
-import { pino } from 'pino';
+import { createLogger } from '../log/logger.js';
 import { ConfigError, describeConfig, loadConfig, type Config } from '../config.js';
 import { startWorker } from './start.js';
 
@@ -17,7 +17,7 @@ export async function workerCommand(env: Record<string, string | undefined> = pr
     process.exitCode = 2;
     return;
   }
-  const logger = pino({ name: 'ctrb-worker', level: config.logLevel });
+  const logger = createLogger({ name: 'ctrb-worker', level: config.logLevel });
   logger.info({ config: describeConfig(config) }, 'configuration');
   // The handlers go in before the workers start: a SIGTERM that arrives while they are still
   // starting must stop them gracefully too, not kill the process with the default action.

@@ -14,11 +14,12 @@
 import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from '../log/logger.js';
 import { ApprovalStore } from '../approval/store.js';
 import type { Config } from '../config.js';
 import type { QueryEngine } from '../query/engine.js';
-import { queueConnection, queuePrefix, reconnectDelayMs } from '../queue/connection.js';
+import { queueConnection, queuePrefix, reconnectDelayMs, whenRedisReady } from '../queue/connection.js';
 import { REMEDIATIONS_QUEUE, RUNS_QUEUE, type RemediationJobData, type RunJobData } from '../queue/jobs.js';
 import { createQueues } from '../queue/producers.js';
 import { RedisRunStore } from '../run/redis-store.js';
@@ -57,10 +58,15 @@ export interface RunningWorker {
 }
 
 export async function startWorker(config: Config, deps: WorkerDeps = {}): Promise<RunningWorker> {
-  const logger = deps.logger ?? pino({ name: 'ctrb-worker', level: config.logLevel });
+  const logger = deps.logger ?? createLogger({ name: 'ctrb-worker', level: config.logLevel });
   const name = `${hostname()}:${process.pid}`;
   const redis = new Redis(config.redis.url, { retryStrategy: reconnectDelayMs });
   redis.on('error', (e: Error) => logger.warn({ err: e.message }, 'redis connection problem'));
+  // Once started, a worker waits out a Redis restart for ever; one that never reaches Redis says so.
+  await whenRedisReady(redis, config.redis).catch((e: unknown) => {
+    redis.disconnect();
+    throw e;
+  });
   const queues = createQueues(config.redis);
   const engine = deps.engine;
   const runStore = new RedisRunStore(redis, { prefix: config.redis.prefix });

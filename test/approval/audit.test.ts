@@ -134,17 +134,17 @@ describe('ctrb audit', () => {
     await store.decide(id, 'UALICE', 'approve', { now: minutes(1) });
 
     const { out, lines } = collector();
-    expect(await auditCommand(redis.url, { prefix, out, since: '1h' })).toBe(2);
+    expect(await auditCommand({ url: redis.url, prefix }, { out, since: '1h' })).toBe(2);
     expect(lines().map((l) => [l.event, l.approvalId])).toEqual([
       ['requested', id],
       ['decision', id],
     ]);
     const far = collector();
-    expect(await auditCommand(redis.url, { prefix, out: far.out, since: '1h', now: new Date(Date.now() + 2 * 3_600_000) })).toBe(0);
+    expect(await auditCommand({ url: redis.url, prefix }, { out: far.out, since: '1h', now: new Date(Date.now() + 2 * 3_600_000) })).toBe(0);
   });
 
   it('refuses a --since it cannot read, saying what it expects', async () => {
-    await expect(auditCommand(redis.url, { since: 'yesterday' })).rejects.toThrow(/a duration such as 24h.*ISO 8601/);
+    await expect(auditCommand({ url: redis.url, prefix: 'ctrb:' }, { since: 'yesterday' })).rejects.toThrow(/a duration such as 24h.*ISO 8601/);
     expect(parseSince('2025-03-01T00:00:00Z', new Date())).toEqual(new Date('2025-03-01T00:00:00Z'));
     expect(parseSince('24h', new Date('2025-03-02T00:00:00Z'))).toEqual(new Date('2025-03-01T00:00:00Z'));
   });

@@ -183,6 +183,42 @@ describe('ctrb audit', () => {
   });
 });
 
+describe('Redis out of reach', () => {
+  /** The operator's view: one line on stderr, naming Redis and why, no stack trace, exit 1. */
+  async function saysRedisIsUnreachable(run: ReturnType<typeof ctrb>, port: number) {
+    expect(await run.exited).toBe(1);
+    const lines = run.err().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^error Redis at redis://:\\*{4}@127\\.0\\.0\\.1:${port}/? \\(REDIS_URL\\) cannot be reached: connect ECONNREFUSED`));
+    expect(run.err() + run.out()).not.toContain('s3cr3t');
+    expect(run.err() + run.out()).not.toMatch(/\n\s+at |"stack"/);
+  }
+
+  const environment = (port: number) => ({
+    REDIS_URL: `redis://:s3cr3t@127.0.0.1:${port}`,
+    CTRB_REDIS_CONNECT_TIMEOUT: '1s',
+    SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    CTRB_RUNBOOKS: RUNBOOKS_DIR,
+  });
+
+  it('ctrb audit says so in one line and exits 1', async () => {
+    const port = await freePort();
+    await saysRedisIsUnreachable(ctrb(['audit'], environment(port)), port);
+  });
+
+  it('ctrb bot says so in one line and exits 1', async () => {
+    const port = await freePort();
+    await saysRedisIsUnreachable(ctrb(['bot'], { ...environment(port), PORT: String(await freePort()) }), port);
+  });
+
+  it('ctrb worker says so in one line and exits 1', async () => {
+    const port = await freePort();
+    await saysRedisIsUnreachable(ctrb(['worker'], environment(port)), port);
+  });
+});
+
 /** The exit code, or SIGKILL and "still running" after `ms`. */
 async function exitWithin(bot: ReturnType<typeof ctrb>, ms: number): Promise<number | null | 'still running'> {
   const code = await Promise.race([bot.exited, new Promise<'still running'>((r) => setTimeout(() => r('still running'), ms))]);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ACCESS_KEY_ID, ACCOUNT_ID, ARN, REGION } from '../../src/model/values/aws-ids.js';
 import { parseDuration } from '../../src/model/values/duration.js';
 import { addressInRange, parseCidr, parseIp } from '../../src/model/values/ip.js';
-import { parseIsoTime } from '../../src/model/values/time.js';
+import { parseIsoTime, readIsoTime } from '../../src/model/values/time.js';
 
 describe('ISO times', () => {
   it.each([
@@ -22,6 +22,33 @@ describe('ISO times', () => {
       expect(parseIsoTime(text)).toBeUndefined();
     },
   );
+});
+
+describe('times outside CloudTrail\'s life', () => {
+  const now = new Date('2026-11-02T12:00:00Z');
+
+  it('refuses a time before 2013, saying so', () => {
+    expect(readIsoTime('0999-06-01T00:00:00Z', now)).toEqual({ problem: 'is before 2013, when CloudTrail began recording: no event is that old', malformed: false });
+    expect(parseIsoTime('2012-12-31T23:59:59Z', now)).toBeUndefined();
+    expect(parseIsoTime('2013-01-01T00:00:00Z', now)?.toISOString()).toBe('2013-01-01T00:00:00.000Z');
+  });
+
+  it('refuses a time more than a day after now, saying so', () => {
+    expect(readIsoTime('2026-11-03T12:00:01Z', now)).toEqual({
+      problem: 'is more than a day in the future (after 2026-11-03T12:00:00.000Z): no event is recorded yet',
+      malformed: false,
+    });
+    expect(parseIsoTime('2026-11-03T12:00:00Z', now)?.toISOString()).toBe('2026-11-03T12:00:00.000Z');
+  });
+
+  it('measures "ahead" against the wall clock unless told otherwise', () => {
+    const twoDaysAhead = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    expect(readIsoTime(twoDaysAhead)).toMatchObject({ malformed: false });
+  });
+
+  it('tells a malformed time from one out of range', () => {
+    expect(readIsoTime('yesterday', now)).toEqual({ problem: 'is not a time', malformed: true });
+  });
 });
 
 describe('durations', () => {

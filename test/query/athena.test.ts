@@ -1,7 +1,7 @@
 /** Athena: partition pruning from the window, placeholders in step with parameters, settings checked. */
 import { describe, expect, it } from 'vitest';
 import { compileQuery, parsePortableQuery, QueryValueError, type AthenaSettings } from '../../src/query/index.js';
-import { partitionTerms, utcDay } from '../../src/query/dialects/athena-partitions.js';
+import { partitionTerms, slashDate, utcDay } from '../../src/query/dialects/athena-partitions.js';
 import { CASES } from './support/cases.js';
 import { compileCase } from './support/compile-case.js';
 
@@ -51,6 +51,13 @@ describe('the window prunes partitions', () => {
     const q = athena({ table: 'db.cloudtrail', partitioning: 'region-year-month-day', regions: ['us-east-1'] }, '2024-05-01T06:00:00Z', '2024-05-02T06:00:00Z');
     expect(q.text).toContain('WHERE "region" IN (?)\n  AND ("year" = ? AND "month" = ? AND "day" BETWEEN ? AND ?)\n  AND "eventtime" >= ?');
     expect(q.params.slice(0, 5).map((p) => p.value)).toEqual(['us-east-1', '2024', '05', '01', '02']);
+  });
+
+  it('partition bounds keep every field at full width, so they sort like the S3 folders', () => {
+    expect(slashDate({ year: 999, month: 6, day: 1 })).toBe('0999/06/01');
+    const q = athena({ table: 'cloudtrail', partitioning: 'timestamp' }, '0999-06-01T00:00:00Z', '0999-06-02T00:00:00Z');
+    expect(q.params.slice(0, 2).map((p) => p.value)).toEqual(['0999/06/01', '0999/06/02']);
+    expect(partitionTerms(day('0999-06-01'), day('0999-06-01'))[0]?.year).toBe('0999');
   });
 
   it('no partitioning: only the eventtime bounds', () => {

@@ -290,6 +290,15 @@ describe('the time window', () => {
     expect(problems(rb, { since: '0h' })).toHaveLength(1);
   });
 
+  it('refuses times CloudTrail cannot have recorded: before 2013, or more than a day ahead of the clock', () => {
+    expect(problems(rb, { since: '0999-06-01T00:00:00Z' })).toEqual([
+      'since: "0999-06-01T00:00:00Z" is before 2013, when CloudTrail began recording: no event is that old (expected a duration such as 24h or 7d, or an ISO 8601 time such as 2026-11-01T10:00:00Z)',
+    ]);
+    const ahead = new Date(Date.now() + 3 * 86_400_000).toISOString();
+    expect(problems(rb, { until: ahead })[0]).toMatch(/^until: ".*" is more than a day in the future \(after .*\): no event is recorded yet/);
+    expect(problems(runbook({ at: { type: 'time' } }), { at: '2010-01-01T00:00:00Z' })[0]).toMatch(/^at: "2010-01-01T00:00:00Z" is before 2013/);
+  });
+
   it('refuses unreadable since and until', () => {
     expect(problems(rb, { since: 'last week' })).toEqual([
       'since: "last week" is not a duration or a time (expected a duration such as 24h or 7d, or an ISO 8601 time such as 2026-11-01T10:00:00Z)',

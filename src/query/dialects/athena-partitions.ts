@@ -31,10 +31,12 @@ export function partitionDays(window: TimeWindow): { first: Day; last: Day } {
 }
 
 const pad2 = (n: number): string => String(n).padStart(2, '0');
+/** Partition values are compared as strings, so every field keeps its full width: year 999 is `0999`. */
+const pad4 = (n: number): string => String(n).padStart(4, '0');
 
 /** `yyyy/MM/dd`, the value format of a `timestamp` partition-projection column. */
 export function slashDate(d: Day): string {
-  return `${d.year}/${pad2(d.month)}/${pad2(d.day)}`;
+  return `${pad4(d.year)}/${pad2(d.month)}/${pad2(d.day)}`;
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -62,7 +64,7 @@ export function partitionTerms(first: Day, last: Day): PartitionTerm[] {
   for (let year = first.year; year <= last.year; year++) {
     const from = year === first.year ? first : { year, month: 1, day: 1 };
     const to = year === last.year ? last : { year, month: 12, day: 31 };
-    const y = String(year).padStart(4, '0');
+    const y = pad4(year);
     if (from.month === 1 && from.day === 1 && to.month === 12 && to.day === 31) {
       terms.push({ year: y });
       continue;

@@ -15,6 +15,7 @@ import { renderAlarmRecovered, type SlackMessage } from '../render/index.js';
 import { alarmRunJob, type AlarmPost } from './alarm-run.js';
 import type { ListenerDeps } from './deps.js';
 import { renderAlarmRunRefused } from './replies.js';
+import { errorSummary } from '../../log/logger.js';
 
 export function registerAlarmListener(app: App, deps: ListenerDeps): void {
   app.event('message', async ({ event, client }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs) => {
@@ -56,7 +57,7 @@ async function startAlarmRuns(deps: ListenerDeps, client: webApi.WebClient, post
       const { added } = await deps.runs.enqueueRun(job.jobId, job.data);
       log.info({ runbookId: runbook.id, runId: job.data.runId, duplicate: !added }, added ? 'alarm run enqueued' : 'alarm post seen before; run already enqueued');
     } catch (e) {
-      log.error({ err: e, runbookId: runbook.id }, 'could not enqueue an alarm run');
+      log.error({ err: errorSummary(e), runbookId: runbook.id }, 'could not enqueue an alarm run');
       if (first) await postInThread(client, post, renderAlarmRunRefused(runbook.id, ['the run queue is not reachable right now']));
     }
   }

@@ -10,6 +10,7 @@ import type { ListenerDeps } from './deps.js';
 import { renderNotStarted, renderStarting } from './replies.js';
 import { runStatusReply } from './run-status.js';
 import { planSlashRun } from './slash-run.js';
+import { errorSummary } from '../../log/logger.js';
 
 export const INVESTIGATE_COMMAND = '/investigate';
 
@@ -20,7 +21,7 @@ export function registerInvestigate(app: App, deps: ListenerDeps): void {
       reply = await answer(deps, { text: command.text, channel: command.channel_id, user: command.user_id, command: command.command });
     } catch (e) {
       // Still acknowledged: an unanswered command shows the person a bare "dispatch_failed".
-      deps.logger.error({ err: e, text: command.text }, '/investigate failed');
+      deps.logger.error({ err: errorSummary(e), text: command.text }, '/investigate failed');
       reply = renderRefusal('Something went wrong on our side; nothing was started. Try again in a moment.');
     }
     await ack(ephemeral(reply));
@@ -50,7 +51,7 @@ async function answer(deps: ListenerDeps, invocation: Invocation): Promise<Slack
   try {
     await deps.runs.enqueueRun(plan.jobId, plan.data);
   } catch (e) {
-    deps.logger.error({ err: e, runbookId: plan.runbook.id }, 'could not enqueue a run');
+    deps.logger.error({ err: errorSummary(e), runbookId: plan.runbook.id }, 'could not enqueue a run');
     return renderNotStarted(plan.runbook.id);
   }
   deps.logger.info({ runId: plan.data.runId, runbookId: plan.runbook.id, user: invocation.user, channel: invocation.channel }, 'run enqueued');

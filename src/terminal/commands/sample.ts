@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { generateCloudTrail } from '../../sample/generate.js';
 import { MANIFEST_FILE } from '../../sample/manifest.js';
+import { readIsoTime } from '../../model/values/time.js';
 import { UsageError } from '../errors.js';
 
 /** As the CLI parsed them: `events` ≥ 1000, `days` ≥ 1, whole numbers (src/cli.ts). */
@@ -18,9 +19,14 @@ export interface SampleOptions {
 
 const HOUR = 3_600_000;
 
+function endOfSpan(text: string): Date {
+  const reading = readIsoTime(text);
+  if ('problem' in reading) throw new UsageError(`--end ${JSON.stringify(text)} ${reading.problem}`);
+  return reading.time;
+}
+
 export async function sampleCommand(opts: SampleOptions): Promise<void> {
-  const end = opts.end ? new Date(opts.end) : new Date(Math.floor(Date.now() / HOUR) * HOUR);
-  if (Number.isNaN(end.getTime())) throw new UsageError(`--end ${opts.end}: not an ISO 8601 time`);
+  const end = opts.end === undefined ? new Date(Math.floor(Date.now() / HOUR) * HOUR) : endOfSpan(opts.end);
   const start = new Date(end.getTime() - opts.days * 24 * HOUR);
   const tty = !!process.stderr.isTTY;
   const { manifest, bytes } = await generateCloudTrail({

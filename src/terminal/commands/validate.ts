@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import pc from 'picocolors';
 import { ENGINE_NAMES } from '../../model/query.js';
 import { isRawQuery, type PortableQuery, type RawQuery } from '../../query/index.js';
+import { duckdbSelectProblem } from '../../query/engines/duckdb/index.js';
 import type { EngineName } from '../../model/query.js';
 import { loadRunbookFile, locateIssues, RunbookError, formatIssue, type RunbookIssue } from '../../runbook/load.js';
 import { prepareRunbook, compileStepQuery, type PreparedRunbook } from '../../run/prepare.js';
@@ -19,15 +20,18 @@ export async function validateFile(file: string): Promise<RunbookIssue[]> {
   try {
     const { runbook } = await loadRunbookFile(file);
     const prepared = prepareRunbook(runbook, file);
-    return locateIssues(compileEverywhere(prepared, file), text);
+    return locateIssues(await compileEverywhere(prepared, file), text);
   } catch (e) {
     if (e instanceof RunbookError) return locateIssues(e.issues, text);
     throw e;
   }
 }
 
-/** Every query step must compile for every engine it can run on. */
-function compileEverywhere(prepared: PreparedRunbook, file: string): RunbookIssue[] {
+/**
+ * Every query step must compile for every engine it can run on; raw SQL for DuckDB must also
+ * be one SELECT to DuckDB's own parser (the other engines' SQL is checked by its text alone).
+ */
+async function compileEverywhere(prepared: PreparedRunbook, file: string): Promise<RunbookIssue[]> {
   const issues: RunbookIssue[] = [];
   const params = exampleParams(prepared.runbook);
   const now = new Date();
@@ -37,10 +41,14 @@ function compileEverywhere(prepared: PreparedRunbook, file: string): RunbookIssu
     const key = 'raw' in step.spec ? 'raw' : 'query';
     const engines = enginesFor(step.query);
     for (const engine of engines) {
+      const path = `steps[${step.index}].${key}`;
+      const refuse = (why: string) => issues.push({ file, path, message: `step "${step.spec.id}" does not compile for ${engine}: ${why}` });
       try {
-        compileStepQuery(step, engine, ctx, undefined, explainSettings({ engine }), now);
+        const compiled = compileStepQuery(step, engine, ctx, undefined, explainSettings({ engine }), now);
+        const problem = key === 'raw' && engine === 'duckdb' ? await duckdbSelectProblem(compiled.text) : undefined;
+        if (problem) refuse(problem);
       } catch (e) {
-        issues.push({ file, path: `steps[${step.index}].${key}`, message: `does not compile for ${engine}: ${(e as Error).message}` });
+        refuse((e as Error).message);
       }
     }
   }

@@ -19,6 +19,7 @@ import { loadEvents, type LoadReport, type LoadTuning } from './load.js';
 import { createLoadedTableSql } from './loaded-table.js';
 import { normalizeRows } from './normalize.js';
 import { bindParams } from './params.js';
+import { assertSelect } from './statement-type.js';
 
 export interface DuckDbEngineOptions {
   /** A folder of CloudTrail logs (or one file); see ACCEPTED_LAYOUTS. */
@@ -157,6 +158,7 @@ export class DuckDbSession implements EngineSession {
     const interrupt = (): void => this.connection.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
+      assertSelect(prepared);
       bindParams(prepared, query.params);
       const reader = await prepared.runAndReadAll();
       signal?.throwIfAborted();

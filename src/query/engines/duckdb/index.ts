@@ -13,3 +13,4 @@ export {
 export type { LoadReport } from './load.js';
 export { cacheSettingsFromEnv, CacheSettingError, DEFAULT_CACHE_MAX_SIZE, type CacheSettings } from './cache/settings.js';
 export { EVENTS_COLUMNS, EVENTS_TABLE, createEventsTableSql } from './table.js';
+export { duckdbSelectProblem, NotReadOnlyError } from './statement-type.js';
