@@ -152,11 +152,13 @@ export const remediateSchema = z
   .object({
     action: z.string().regex(/^[a-z0-9]+\.[a-z0-9-]+$/, 'an action name such as iam.deactivate-access-key'),
     for_each: id.optional().describe('one target per distinct inputs over this step\'s rows'),
+    where: z.string().optional().describe('CEL over row: only the for_each rows for which it is true are targets, e.g. row.ips > 1'),
     inputs: z.record(z.string(), z.string()).describe('input name → CEL expression over row / params'),
     // Required: a remediation nobody is named to approve could only ever expire.
     approval: approvalPolicySchema.superRefine(approvableByPeopleNamed).describe('who approves, how many, for how long (default 1h), and whether the requester may'),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.where === undefined || r.for_each !== undefined, { message: '`where` picks among the rows of `for_each`: name that step too', path: ['where'] });
 export type RemediateSpec = z.infer<typeof remediateSchema>;
 
 /**
