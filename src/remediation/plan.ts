@@ -24,6 +24,8 @@ export interface PlanRemediationOptions extends Omit<Partial<PlanContext>, 'acco
   accountProblem?: (accountId: string | undefined) => string | undefined;
   /** The step's inputs as `compileChecks` compiled them; compiled here when absent. */
   compiledInputs?: Record<string, CelExpression>;
+  /** The step's `where`, compiled with the runbook. */
+  compiledWhere?: CelExpression;
   /** For error locations. */
   runbookId?: string;
   stepId?: string;
@@ -38,7 +40,8 @@ export function planRemediation(
   const action = getAction(spec.action);
   const inputs = options.compiledInputs ?? compileInputs(spec, options);
   const problems: RemediationProblem[] = [];
-  const scope = scopeToAccount(spec.for_each === undefined ? [] : rows, options.runAccount, action.name, spec.for_each);
+  const targetRows = spec.for_each === undefined ? [] : rowsWhere(spec, rows, vars, options);
+  const scope = scopeToAccount(targetRows, options.runAccount, action.name, spec.for_each);
 
   // One evaluation per row under for_each, else one with no row.
   const evaluations: Array<{ row?: number; bindings: Record<string, CelInput> }> =
@@ -93,6 +96,15 @@ function accountRefusal(why: string, scope: AccountScope, forEach: string | unde
   if (scope.accountId) return why;
   const rows = forEach ? `the rows of ${forEach} name none in an \`account\` column` : 'the step has no rows to name one';
   return `no account to act in: ${rows} and the run names none (no alarm account, no account parameter), but ${why}. Run the runbook again with account=<12-digit account id>`;
+}
+
+/** The for_each rows `where` keeps (all of them without one). */
+function rowsWhere(spec: RemediateSpec, rows: readonly Row[], vars: CelVariables, options: PlanRemediationOptions): readonly Row[] {
+  if (spec.where === undefined) return rows;
+  const where =
+    options.compiledWhere ??
+    CelExpression.compile(spec.where, { runbook: options.runbookId ?? '', stepId: options.stepId ?? '', field: 'remediate.where' }, { row: true });
+  return rows.filter((row) => where.test({ ...vars, row: rowToCel(row) }));
 }
 
 function compileInputs(spec: RemediateSpec, options: PlanRemediationOptions): Record<string, CelExpression> {

@@ -41,6 +41,8 @@ export interface PreparedStep {
   checks?: CompiledCheck[];
   remediate?: RemediateSpec;
   inputs?: Record<string, CelExpression>;
+  /** A remediation's `where` over its for_each rows. */
+  remediateWhere?: CelExpression;
   verifyAccess?: CompiledVerifyAccess;
   note?: CelTemplate;
 }
@@ -106,6 +108,7 @@ export function prepareRunbook(runbook: Runbook, file = `${runbook.id}.yaml`): P
       step.kind = 'remediate';
       step.remediate = spec.remediate;
       step.inputs = compiled.inputs ?? {};
+      if (compiled.remediateWhere) step.remediateWhere = compiled.remediateWhere;
       for (const problem of checkRemediateSpec(spec.remediate)) issue(`${at}.remediate`, problem);
       if (spec.remediate.for_each) earlierQuery(spec.remediate.for_each, `${at}.remediate.for_each`);
     } else if ('verify_access' in spec) {

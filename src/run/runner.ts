@@ -162,6 +162,7 @@ async function runStep(
         const account = runAccount(ctx, opts);
         const plan = planRemediation(spec, rows, vars, {
           compiledInputs: step.inputs,
+          ...(step.remediateWhere ? { compiledWhere: step.remediateWhere } : {}),
           runbookId: ctx.runbookId,
           stepId: step.spec.id,
           ...(opts.protectedPrincipals ? { protectedPrincipals: opts.protectedPrincipals } : {}),

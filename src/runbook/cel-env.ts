@@ -21,6 +21,8 @@ import type { CellValue, Row } from '../model/query.js';
 import type { ResolvedParams, StepResult } from '../model/run.js';
 import { readIsoTime } from '../model/values/time.js';
 import { addressInRange, parseCidr, parseIp } from '../model/values/ip.js';
+import { adminStatements, isAdminPolicyArn, outsidePrincipals, policyPrincipals } from './cel-policy.js';
+import { loggingChange } from './cel-logging.js';
 
 /** The variables an expression may name; `row` only inside a check or remediation with `for_each`. */
 export const CEL_VARIABLES = ['params', 'steps', 'window', 'row'] as const;
@@ -60,7 +62,25 @@ export const RUNBOOK_FUNCTIONS = [
     cidrList(cidrs).some((cidr) => ipInCidr(ip, cidr)),
   ),
   celFunc('inCidr', [CelScalar.STRING, CelScalar.STRING], CelScalar.BOOL, (ip, cidr) => ipInCidr(ip, cidr)),
+  // Policy documents as CloudTrail logs them (JSON text): whom they let in, what they grant.
+  celFunc('policyPrincipals', [CelScalar.STRING], listType(CelScalar.STRING), (text) => policyPrincipals(text)),
+  celFunc('outsidePrincipals', [CelScalar.STRING, listType(CelScalar.DYN)], listType(CelScalar.STRING), (text, own) =>
+    outsidePrincipals(text, stringList('outsidePrincipals', own)),
+  ),
+  celFunc('adminStatements', [CelScalar.STRING], listType(CelScalar.STRING), (text) => adminStatements(text)),
+  celFunc('isAdminPolicyArn', [CelScalar.STRING], CelScalar.BOOL, (arn) => isAdminPolicyArn(arn)),
+  // What a logging change did: off, narrowed, on or changed; requestParameters may be null.
+  celFunc('loggingChange', [CelScalar.STRING, CelScalar.DYN], CelScalar.STRING, (name, params) =>
+    loggingChange(name, typeof params === 'string' ? params : null),
+  ),
 ];
+
+function stringList(fn: string, values: CelList): string[] {
+  return [...values].map((item) => {
+    if (typeof item !== 'string') throw new Error(`${fn}: the list must hold strings`);
+    return item;
+  });
+}
 
 export const RUNBOOK_CEL_ENV: CelEnv = celEnv({ funcs: [...strings, ...RUNBOOK_FUNCTIONS] });
 

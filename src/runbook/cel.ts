@@ -63,6 +63,8 @@ export interface CompiledStepExpressions {
   note?: CelTemplate;
   /** Remediation input name → expression. */
   inputs?: Record<string, CelExpression>;
+  /** A remediation's `where`: which of the for_each rows are targets. */
+  remediateWhere?: CelExpression;
 }
 
 export interface CompiledRunbookExpressions {
@@ -111,6 +113,9 @@ export function compileChecks(runbook: ExpressionRunbook): CompiledRunbookExpres
         if (expression) inputs[name] = expression;
       }
       compiled.inputs = inputs;
+      if (step.remediate.where !== undefined) {
+        compiled.remediateWhere = attempt(() => CelExpression.compile(step.remediate.where!, at('remediate.where'), { row: true }));
+      }
     }
     steps.set(step.id, compiled);
   });

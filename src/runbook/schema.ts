@@ -21,6 +21,21 @@ export const PARAM_TYPES = [
 ] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
 
+/**
+ * Values a parameter may take from where the runbook runs rather than from the person running
+ * it (src/runbook/derived.ts): the organization's own accounts, the regions it works in, the
+ * principals its deployment pipelines act as.
+ */
+export const DERIVED_VALUES = ['own_accounts', 'own_regions', 'pipeline_principals'] as const;
+export type DerivedValue = (typeof DERIVED_VALUES)[number];
+
+/**
+ * `detection`: looks at everything in a window (a sweep runs it). `investigation`: follows one
+ * subject a person names (a key, a principal), so a sweep lists it rather than running it.
+ */
+export const RUNBOOK_KINDS = ['detection', 'investigation'] as const;
+export type RunbookKind = (typeof RUNBOOK_KINDS)[number];
+
 const id = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/, 'use lower-case letters, digits, "-" and "_", starting with a letter');
@@ -32,6 +47,13 @@ export const durationText = z
 
 const paramDefault = z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()]))]);
 
+/** The parameter type each derived value has. */
+export const DERIVED_TYPES: Readonly<Record<DerivedValue, ParamType>> = {
+  own_accounts: 'account',
+  own_regions: 'region',
+  pipeline_principals: 'arn',
+};
+
 export const paramSchema = z
   .object({
     type: z.enum(PARAM_TYPES),
@@ -42,6 +64,10 @@ export const paramSchema = z
     values: z.array(z.string()).min(1).optional().describe('the allowed values of an enum'),
     pattern: z.string().optional().describe('a regular expression a string value must match'),
     example: z.string().optional(),
+    derive: z
+      .enum(DERIVED_VALUES)
+      .optional()
+      .describe('when not given, take the value from the configuration (and, in a sweep, the logs): own_accounts, own_regions or pipeline_principals'),
   })
   .strict()
   .superRefine((p, ctx) => {
@@ -53,6 +79,12 @@ export const paramSchema = z
     }
     if (p.pattern !== undefined && p.type !== 'string') {
       ctx.addIssue({ code: 'custom', message: '`pattern` is only for string parameters', path: ['pattern'] });
+    }
+    if (p.derive !== undefined && !p.list) {
+      ctx.addIssue({ code: 'custom', message: '`derive` gives a list: the parameter needs `list: true`', path: ['derive'] });
+    }
+    if (p.derive !== undefined && p.type !== DERIVED_TYPES[p.derive]) {
+      ctx.addIssue({ code: 'custom', message: `\`derive: ${p.derive}\` gives values of type ${DERIVED_TYPES[p.derive]}`, path: ['derive'] });
     }
     if (p.pattern !== undefined) {
       try {
@@ -120,11 +152,13 @@ export const remediateSchema = z
   .object({
     action: z.string().regex(/^[a-z0-9]+\.[a-z0-9-]+$/, 'an action name such as iam.deactivate-access-key'),
     for_each: id.optional().describe('one target per distinct inputs over this step\'s rows'),
+    where: z.string().optional().describe('CEL over row: only the for_each rows for which it is true are targets, e.g. row.ips > 1'),
     inputs: z.record(z.string(), z.string()).describe('input name → CEL expression over row / params'),
     // Required: a remediation nobody is named to approve could only ever expire.
     approval: approvalPolicySchema.superRefine(approvableByPeopleNamed).describe('who approves, how many, for how long (default 1h), and whether the requester may'),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.where === undefined || r.for_each !== undefined, { message: '`where` picks among the rows of `for_each`: name that step too', path: ['where'] });
 export type RemediateSpec = z.infer<typeof remediateSchema>;
 
 /**
@@ -175,6 +209,10 @@ export const runbookSchema = z
     aliases: z.array(id).default([]).describe('other names it answers to (`root-login` for root-activity), in the terminal and in Slack'),
     title: z.string().min(1),
     summary: z.string().min(1),
+    kind: z
+      .enum(RUNBOOK_KINDS)
+      .default('detection')
+      .describe('detection: looks at a whole window, and a sweep runs it; investigation: follows one subject a person names, and a sweep lists it'),
     severity: z.enum(SEVERITIES),
     references: z.array(reference).default([]),
     tags: z.array(z.string()).default([]),
@@ -197,8 +235,27 @@ export const runbookSchema = z
       .default({}),
     steps: z.array(stepSchema).min(1),
   })
-  .strict();
+  .strict()
+  .superRefine(sweepable);
 export type Runbook = z.infer<typeof runbookSchema>;
+
+/**
+ * A detection runs in every sweep, where nobody is there to name a subject: each parameter it
+ * must be given needs a default or a value derived from the configuration. One that follows a
+ * named subject is an investigation, and says so.
+ */
+function sweepable(runbook: { kind: RunbookKind; params: Record<string, ParamSpec> }, ctx: z.RefinementCtx): void {
+  if (runbook.kind !== 'detection') return;
+  for (const [name, spec] of Object.entries(runbook.params)) {
+    if (spec.required && spec.default === undefined && spec.derive === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['params', name, 'required'],
+        message: `a sweep cannot name ${name}: give it a default or \`derive\`, or mark the runbook \`kind: investigation\` if it follows one subject`,
+      });
+    }
+  }
+}
 
 /** Every runbook accepts these without declaring them: the time window of the run. */
 export const WINDOW_PARAMS = {

@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { AccountCast, Topology } from './cast.js';
-import { DEFAULT_ACCOUNTS, DEFAULT_REGIONS, buildTopology } from './cast.js';
+import { DEFAULT_ACCOUNTS, DEFAULT_REGIONS, VENDOR_ACCOUNT, buildTopology } from './cast.js';
 import type { Activity, BackgroundContext } from './background.js';
 import { ACTIVITIES, isOfficeHours, scheduledEvents } from './background.js';
 import type { LoggingGap, PlantedIncident } from './incidents.js';
@@ -156,6 +156,7 @@ export async function generateTree(opts: TreeOptions, sink: TreeSink): Promise<S
     end: end.toISOString(),
     seed,
     accounts,
+    partnerAccounts: [VENDOR_ACCOUNT],
     regions,
     eventCount,
     fileCount: files,

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../runbook/library.js';
 import { MANIFEST_FILE } from './manifest.js';
+import { isAccountId } from '../model/values/aws-ids.js';
 
 export const BUNDLED_SAMPLE_DIR = join(PACKAGE_ROOT, 'samples', 'cloudtrail');
 
@@ -16,6 +17,20 @@ export interface LogSource {
   /** A line for the user saying what is being read. */
   description: string;
   bundled: boolean;
+  /**
+   * For a tree `ctrb sample` made (the bundled sample too): the accounts its organization owns
+   * or deliberately lets in, from its manifest. Unknown for other logs.
+   */
+  ownAccounts?: string[];
+}
+
+/** The manifest's accounts and partner accounts, when `dir` is a generated tree. */
+function declaredAccounts(dir: string): string[] | undefined {
+  const file = join(dir, MANIFEST_FILE);
+  if (!existsSync(file)) return undefined;
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { accounts?: unknown; partnerAccounts?: unknown };
+  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string' && isAccountId(a)) : []);
+  return [...list(manifest.accounts), ...list(manifest.partnerAccounts)];
 }
 
 export class LogsNotFoundError extends Error {
@@ -26,7 +41,8 @@ export function resolveLogSource(logs: string | undefined, until?: string): LogS
   if (logs !== undefined) {
     const dir = resolve(logs);
     if (!existsSync(dir)) throw new LogsNotFoundError(`--logs ${logs}: no such file or directory`);
-    return { dir, now: until ? new Date(until) : new Date(), description: `logs: ${dir}`, bundled: false };
+    const ownAccounts = declaredAccounts(dir);
+    return { dir, now: until ? new Date(until) : new Date(), description: `logs: ${dir}`, bundled: false, ...(ownAccounts ? { ownAccounts } : {}) };
   }
   const manifestFile = join(BUNDLED_SAMPLE_DIR, MANIFEST_FILE);
   if (!existsSync(manifestFile)) {
@@ -38,5 +54,6 @@ export function resolveLogSource(logs: string | undefined, until?: string): LogS
     now: new Date(manifest.end),
     description: `bundled sample logs (${manifest.start} → ${manifest.end}; "now" is the sample's end)`,
     bundled: true,
+    ownAccounts: declaredAccounts(BUNDLED_SAMPLE_DIR) ?? [],
   };
 }

@@ -14,6 +14,11 @@ export interface SampleManifest {
   end: string;
   seed: string;
   accounts: string[];
+  /**
+   * Accounts of partners the generated organization deliberately lets in (the monitoring
+   * vendor): with `accounts`, the own accounts a sweep of the tree starts from.
+   */
+  partnerAccounts: string[];
   regions: string[];
   eventCount: number;
   fileCount: number;

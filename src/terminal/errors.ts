@@ -24,6 +24,7 @@ const USER_ERRORS = new Set([
   'QueryValueError',
   'UnsafeLiteralError',
   'UsageError',
+  'DerivedValueError',
   'UnknownActionError',
   'CelCompileError',
   'RemediationPlanError',

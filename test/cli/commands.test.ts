@@ -181,22 +181,46 @@ describe('ctrb sample', () => {
 });
 
 describe('ctrb sweep', () => {
-  it('runs every runbook\'s detection steps on the sample; findings carry their eventIDs', async () => {
-    const out = await ctrb(['sweep', '--json']);
+  it('runs every detection on the sample, lists the investigations, and skips nothing; findings carry their eventIDs', async () => {
+    const out = await ctrb(['sweep', '--json'], { CTRB_OWN_ACCOUNTS: '' });
     expect(out.code).toBe(0);
     const result = JSON.parse(out.stdout) as SweepResult;
     expect(result.failed).toEqual([]);
+    expect(result.skipped).toEqual([]);
+    expect(result.investigations).toEqual([
+      { runbook: 'access-key-activity', needs: ['access_key_id'] },
+      { runbook: 'compromised-credentials', needs: ['credential'] },
+      { runbook: 'principal-activity', needs: ['principal'] },
+    ]);
+    // The accounts whose trails are read, and the sample's declared partner.
+    expect(result.derived.own_accounts).toEqual(expect.arrayContaining(['123456789012', '210987654321', '444455556666']));
     expect(result.findings.length).toBeGreaterThan(10);
     for (const f of result.findings) expect(f.eventIDs.length).toBeGreaterThan(0);
-    expect(result.skipped.map((s) => s.runbook)).toEqual(expect.arrayContaining(['access-key-activity', 'principal-activity']));
     const manifest = JSON.parse(await readFile(new URL('../../samples/cloudtrail/.manifest.json', import.meta.url), 'utf8')) as {
       incidents: { runbook: string; params: Record<string, string>; eventIDs: string[] }[];
     };
-    const found = new Set(result.findings.flatMap((f) => f.eventIDs));
-    const sweepable = manifest.incidents.filter((i) => Object.keys(i.params).length === 0);
+    const found = new Set(result.findings.filter((f) => f.severity !== 'info').flatMap((f) => f.eventIDs));
+    const investigations = new Set(result.investigations.map((i) => i.runbook));
+    const sweepable = manifest.incidents.filter((i) => !investigations.has(i.runbook));
+    expect(sweepable.map((i) => i.runbook)).toContain('external-access');
     for (const incident of sweepable) {
       expect(incident.eventIDs.some((id) => found.has(id)), `${incident.runbook} incident found by the sweep`).toBe(true);
     }
+    // The partner the sample's organization lets in is not reported as access from outside.
+    expect(result.findings.filter((f) => f.message.includes('444455556666'))).toEqual([]);
+  });
+
+  it('counts CTRB_OWN_ACCOUNTS among the own accounts, and refuses a malformed one before reading anything', async () => {
+    const withPartner = await ctrb(['sweep', '--json'], { CTRB_OWN_ACCOUNTS: '999988887777' });
+    expect(withPartner.code).toBe(0);
+    const result = JSON.parse(withPartner.stdout) as SweepResult;
+    expect(result.derived.own_accounts).toContain('999988887777');
+    expect(result.findings.filter((f) => f.runbook === 'external-access' && f.message.includes('999988887777'))).toEqual([]);
+
+    const bad = await ctrb(['sweep'], { CTRB_OWN_ACCOUNTS: '123456789012,prod' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('CTRB_OWN_ACCOUNTS: "prod" is not an AWS account id');
+    expect(bad.stdout).toBe('');
   });
 });
 

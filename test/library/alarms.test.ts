@@ -78,15 +78,26 @@ const STANDARD_ALARMS: Record<string, string | null> = {
   MassDeletionDetected: 'delete-operations',
   DestructiveActionsAlarm: 'delete-operations',
 
+  // CIS 4.15 watches every change to the organization; leaving it and losing its SCPs are the dangerous ones.
+  'CIS-4.15-OrganizationsChanges': 'organization-changes',
+  organizations_changes_alarm: 'organization-changes',
+  LeaveOrganizationAlarm: 'organization-changes',
+
+  SecretsReadInBulk: 'secrets-access',
+  SSMSendCommandAlarm: 'instance-remote-access',
+  SerialConsoleEnabled: 'instance-remote-access',
+  GPUInstanceLaunched: 'instance-launches',
+  BedrockModelAccessEnabled: 'bedrock-model-access',
+  GetFederationTokenAlarm: 'iam-persistence',
+  ResolverQueryLoggingDeleted: 'cloudtrail-tampering',
+
   // CIS alarms no runbook covers yet: they must not start an unrelated one.
   network_gw_changes_alarm: null,
   route_table_changes_alarm: null,
   vpc_changes_alarm: null,
-  organizations_changes_alarm: null,
   'CIS-4.12-NetworkGatewayChanges': null,
   'CIS-4.13-RouteTableChanges': null,
   'CIS-4.14-VPCChanges': null,
-  'CIS-4.15-OrganizationsChanges': null,
   HighCPUUtilization: null,
   'orders-api-5xx-rate': null,
 };

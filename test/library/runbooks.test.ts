@@ -36,6 +36,11 @@ const REQUIRED_IDS = [
   'compromised-credentials',
   'lambda-changes',
   'delete-operations',
+  'secrets-access',
+  'instance-remote-access',
+  'instance-launches',
+  'organization-changes',
+  'bedrock-model-access',
 ];
 
 function load(file: string): { text: string; runbook: Runbook } {

@@ -32,6 +32,24 @@ function problems(run: () => unknown): string[] {
 }
 
 describe('planRemediation', () => {
+  it('targets only the for_each rows its `where` keeps, and refuses a `where` without for_each', () => {
+    const plan = planRemediation(
+      spec({ action: 'iam.deactivate-access-key', for_each: 'keys', where: "row.userName == 'bob'", inputs: { user_name: 'row.userName', access_key_id: 'row.accessKeyId' } }),
+      KEYS,
+      VARS,
+      { now: NOW },
+    );
+    expect(plan.targets).toEqual([{ user_name: 'bob', access_key_id: 'AKIABBBBBBBBBBBBBBBB' }]);
+    const none = planRemediation(
+      spec({ action: 'iam.deactivate-access-key', for_each: 'keys', where: "row.userName == 'carol'", inputs: { user_name: 'row.userName', access_key_id: 'row.accessKeyId' } }),
+      KEYS,
+      VARS,
+      { now: NOW },
+    );
+    expect(none.targets).toEqual([]);
+    expect(() => spec({ action: 'iam.quarantine-user', where: 'true', inputs: { user_name: "'bob'" } })).toThrow(/`where` picks among the rows of `for_each`/);
+  });
+
   it('plans one target per distinct inputs over the for_each rows', () => {
     const plan = planRemediation(
       spec({

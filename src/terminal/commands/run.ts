@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import { createDuckDbEngine } from '../../query/engines/duckdb/index.js';
 import { RunbookLibrary } from '../../runbook/library.js';
 import { parseKeyValues, resolveParams } from '../../runbook/params.js';
+import { readDerivedValues, withDerivedInput } from '../../runbook/derived.js';
 import type { Severity } from '../../model/severity.js';
 import { newRunContext } from '../../run/context.js';
 import { prepareRunbook } from '../../run/prepare.js';
@@ -28,7 +29,7 @@ export async function runCommand(dir: string, name: string, args: string[], opts
   const { runbook, file } = library.get(name);
   const prepared = prepareRunbook(runbook, file);
   // Parameters are checked before the logs are even looked at: bad input changes nothing.
-  const input = parseKeyValues(args);
+  const input = withDerivedInput(runbook, parseKeyValues(args), readDerivedValues(process.env));
   const protectedPrincipals = protectedFromEnvironment(process.env);
   const source = resolveLogSource(opts.logs);
   const { params, window } = resolveParams(runbook, input, { now: source.now });

@@ -1,14 +1,19 @@
 /**
- * `ctrb sweep`: every runbook's detection steps (queries and checks; never remediation) over
- * one log set and one window, and the findings each raised, with the eventIDs behind them.
- * Runbooks that need a subject (a required parameter without a default, such as an access
- * key id) are listed as skipped.
+ * `ctrb sweep`: every detection runbook's detection steps (queries and checks; never
+ * remediation) over one log set and one window, and the findings each raised, with the
+ * eventIDs behind them. Parameters nobody gives take their defaults and the values derived
+ * from the configuration and the logs (src/runbook/derived.ts): the own accounts are those
+ * whose trails are read, plus CTRB_OWN_ACCOUNTS. Investigations (runbooks that follow one
+ * named subject, such as an access key) are listed, with the subject they need.
  */
 import Table from 'cli-table3';
 import pc from 'picocolors';
 import { createDuckDbEngine } from '../../query/engines/duckdb/index.js';
 import { RunbookLibrary } from '../../runbook/library.js';
 import { resolveParams } from '../../runbook/params.js';
+import { mergeDerivedValues, readDerivedValues, type DerivedValues } from '../../runbook/derived.js';
+import { planSweep } from '../../runbook/sweep-plan.js';
+import { ACCOUNTS_IN_LOGS, accountsInLogs } from '../../run/accounts-in-logs.js';
 import type { Severity } from '../../model/severity.js';
 import { newRunContext } from '../../run/context.js';
 import { columnsRead, prepareRunbook, type PreparedRunbook } from '../../run/prepare.js';
@@ -36,7 +41,11 @@ export interface SweepFinding extends Finding {
 export interface SweepResult {
   window: { start: string; end: string };
   findings: SweepFinding[];
+  /** Runbooks that follow one named subject, and the parameters that name it. */
+  investigations: { runbook: string; needs: string[] }[];
   skipped: { runbook: string; reason: string }[];
+  /** The derived values the detections ran with (own accounts from the logs and the configuration). */
+  derived: DerivedValues;
   failed: { runbook: string; step: string; reason: string }[];
   warnings: string[];
 }
@@ -57,8 +66,14 @@ function detectionOnly(prepared: PreparedRunbook): PreparedRunbook {
   return { ...prepared, steps: prepared.steps.filter((s) => s.kind === 'query' || s.kind === 'check') };
 }
 
-export async function sweep(dir: string, opts: SweepOptions, onProgress?: Reporter['progress']): Promise<SweepResult> {
+export async function sweep(
+  dir: string,
+  opts: SweepOptions,
+  onProgress?: Reporter['progress'],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<SweepResult> {
   const library = await RunbookLibrary.load(dir);
+  const configured = readDerivedValues(env);
   const source = resolveLogSource(opts.logs, opts.until);
   const warnings: string[] = [];
   const prepared = new Map(library.all().map(({ runbook, file }) => [runbook.id, detectionOnly(prepareRunbook(runbook, file))]));
@@ -66,19 +81,25 @@ export async function sweep(dir: string, opts: SweepOptions, onProgress?: Report
     onWarning: (w) => warnings.push(w),
     onProgress: onProgress ?? undefined,
     // The one load serves every runbook: it holds every field any of them reads.
-    ...unionOfColumns([...prepared.values()]),
+    ...unionOfColumns([...prepared.values(), ACCOUNTS_IN_LOGS]),
   });
-  const result: SweepResult = { window: { start: '', end: '' }, findings: [], skipped: [], failed: [], warnings };
+  const result: SweepResult = { window: { start: '', end: '' }, findings: [], investigations: [], skipped: [], failed: [], warnings, derived: {} };
   const quiet: Reporter = { runStarted() {}, stepFinished() {}, runFinished() {} };
   try {
-    for (const { runbook } of library.all()) {
-      const needs = Object.entries(runbook.params).filter(([, p]) => p.required && p.default === undefined).map(([n]) => n);
-      if (needs.length > 0) {
-        result.skipped.push({ runbook: runbook.id, reason: `needs ${needs.join(', ')}` });
+    const sweepWindow = resolveParams({ id: 'sweep', params: {}, window: { default: '24h' } }, { since: opts.since, ...(opts.until ? { until: opts.until } : {}) }, { now: source.now }).window;
+    const fromLogs: DerivedValues = { own_accounts: [...(source.ownAccounts ?? []), ...(await accountsInLogs(engine, sweepWindow))] };
+    result.derived = mergeDerivedValues(configured, fromLogs);
+    for (const entry of planSweep(library.all(), opts, result.derived)) {
+      const { runbook } = entry;
+      if (entry.action === 'investigation') {
+        result.investigations.push({ runbook: runbook.id, needs: entry.subject });
         continue;
       }
-      const input: Record<string, string> = { since: opts.since, ...(opts.until ? { until: opts.until } : {}) };
-      const { params, window } = resolveParams(runbook, input, { now: source.now });
+      if (entry.action === 'skip') {
+        result.skipped.push({ runbook: runbook.id, reason: entry.reason });
+        continue;
+      }
+      const { params, window } = resolveParams(runbook, entry.input, { now: source.now });
       result.window = { start: window.start.toISOString(), end: window.end.toISOString() };
       const ctx = newRunContext({ runbookId: runbook.id, params, window, requestedBy: 'sweep', source: 'sweep' });
       const run = await runRunbook(prepared.get(runbook.id)!, ctx, { engine, reporter: quiet, gates: 'plan' });
@@ -115,6 +136,7 @@ export async function sweepCommand(dir: string, opts: SweepOptions): Promise<Swe
 function printSweep(r: SweepResult): void {
   const c = pc.createColors(!!process.stdout.isTTY);
   process.stdout.write(c.dim(`window ${r.window.start} → ${r.window.end}\n`));
+  if (r.derived.own_accounts?.length) process.stdout.write(c.dim(`own accounts ${r.derived.own_accounts.join(', ')} (the logs' accounts and CTRB_OWN_ACCOUNTS)\n`));
   if (r.findings.length > 0) {
     const table = new Table({ head: ['severity', 'runbook', 'finding', 'events'], style: { head: [], border: [] }, wordWrap: true, colWidths: [10, 28, 70, 40] });
     for (const f of r.findings) {
@@ -122,6 +144,9 @@ function printSweep(r: SweepResult): void {
       table.push([f.severity, f.runbook, f.message, ids]);
     }
     process.stdout.write(`${table.toString()}\n`);
+  }
+  for (const i of r.investigations) {
+    process.stdout.write(c.dim(`investigation ${i.runbook}: follows one ${i.needs.join(', ')} (ctrb run ${i.runbook} ${i.needs.map((n) => `${n}=…`).join(' ')})\n`));
   }
   for (const s of r.skipped) process.stdout.write(c.dim(`skipped ${s.runbook}: ${s.reason}\n`));
   for (const f of r.failed) process.stdout.write(c.red(`failed ${f.runbook} step ${f.step}: ${f.reason}\n`));
