@@ -8,6 +8,7 @@ import type { SweepResult } from '../../src/terminal/commands/sweep.js';
 
 const LIBRARY_IDS = [
   'access-key-activity',
+  'bedrock-model-access',
   'cloudtrail-tampering',
   'compromised-credentials',
   'console-login-unusual-source',
@@ -16,13 +17,17 @@ const LIBRARY_IDS = [
   'external-access',
   'iam-persistence',
   'iam-policy-changes',
+  'instance-launches',
+  'instance-remote-access',
   'kms-key-changes',
   'lambda-changes',
+  'organization-changes',
   'principal-activity',
   'root-activity',
   's3-data-access',
   's3-deletions',
   's3-exposure',
+  'secrets-access',
   'security-group-changes',
   'unauthorized-api-calls',
 ];

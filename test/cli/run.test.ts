@@ -186,6 +186,7 @@ describe('ctrb run on the user\'s own logs', () => {
         'title: Events from one source',
         'summary: Every event whose source matches the given text.',
         'severity: info',
+        'kind: investigation',
         'params:',
         '  source: { type: string, required: true }',
         'steps:',
