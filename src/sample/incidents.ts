@@ -19,6 +19,10 @@
  *  - 14:20-16:11  an engineer escalates his own privileges, then disables and schedules
  *                 the deletion of the database's encryption key.
  *  - 21:30        an administrator's password is guessed from an unknown network.
+ *  - 18:02-18:55  carol's long-term access key, stolen, is spent: a batch of secrets read,
+ *                 a shell command sent to a web instance, a GPU instance launched, Bedrock
+ *                 models switched on and invoked, and the account taken out of the
+ *                 organization and its guardrails.
  */
 import type { AccountCast, Bucket, Topology } from './cast.js';
 import {
@@ -68,6 +72,7 @@ const ATTACKER_IP = '192.0.2.77';
 const ATTACKER_IP_2 = '192.0.2.140';
 const ROOT_SIGNIN_IP = '192.0.2.201';
 const GUESSING_IP = '192.0.2.200';
+const KEY_THIEF_IP = '192.0.2.150';
 
 class Story {
   readonly records: CloudTrailRecord[] = [];
@@ -282,7 +287,7 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
   const trailArn = `arn:aws:cloudtrail:${G}:${acct}:trail/org-audit-trail`;
   const stopLogging = call('03:02:45', 'cloudtrail.amazonaws.com', 'StopLogging', { name: trailArn });
   keyEvents.push(deleteDetector, stopLogging);
-  gaps.push({ account: acct, start: new Date(s.at('03:02:45').getTime() + 1000), end: s.at('03:47:00') });
+  gaps.push({ account: acct, start: new Date(s.at('03:02:45').getTime() + 1000), end: s.at('03:47:10') });
 
   // The CloudTrail alarm pages the on-call engineer, who turns logging back on.
   const dave = prod.people.find((p) => p.name === 'dave');
@@ -653,6 +658,80 @@ function passwordGuessingStory(s: Story, topo: Topology, prod: AccountCast): Pla
   ];
 }
 
+function stolenKeySpentStory(s: Story, topo: Topology, prod: AccountCast): PlantedIncident[] {
+  const G = topo.globalRegion;
+  const acct = prod.id;
+  const carol = user(prod, 'carol');
+  const thief: Actor = { identity: userWithKey(carol), ip: KEY_THIEF_IP, userAgent: UA.attackerCli };
+  const call = (t: string, source: string, name: string, request: EventSpec['request'], response?: EventSpec['response']) =>
+    s.emit(apiCall({ time: s.at(t), actor: thief, account: acct, region: G, source, name, request, response }));
+
+  const secretIds = ['prod/orders/db', 'prod/payments/api-key', 'prod/ci/github-token'];
+  const batch = call('18:02:14', 'secretsmanager.amazonaws.com', 'BatchGetSecretValue', { secretIdList: secretIds });
+
+  const instanceId = `i-0${stableHex(`${acct}/web-1`, 16)}`;
+  const command = call(
+    '18:09:40',
+    'ssm.amazonaws.com',
+    'SendCommand',
+    { documentName: 'AWS-RunShellScript', instanceIds: [instanceId], parameters: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+    { command: { commandId: uuidFrom(`${acct}/command/thief`), documentName: 'AWS-RunShellScript', status: 'Pending' } },
+  );
+
+  const gpuId = `i-0${stableHex(`${acct}/gpu-1`, 16)}`;
+  const launch = call(
+    '18:21:03',
+    'ec2.amazonaws.com',
+    'RunInstances',
+    { instanceType: 'p4d.24xlarge', instancesSet: { items: [{ imageId: 'ami-0c7217cdde317cfec', minCount: 1, maxCount: 1 }] } },
+    { instancesSet: { items: [{ instanceId: gpuId, instanceType: 'p4d.24xlarge', currentState: { code: 0, name: 'pending' } }] } },
+  );
+
+  const modelId = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
+  const enable = call('18:30:12', 'bedrock.amazonaws.com', 'PutUseCaseForModelAccess', { formData: 'HIDDEN_DUE_TO_SECURITY_REASONS' });
+  const invocations = ['18:31:05', '18:31:48', '18:33:20'].map((t) => call(t, 'bedrock.amazonaws.com', 'InvokeModel', { modelId }));
+
+  const leave = call('18:55:31', 'organizations.amazonaws.com', 'LeaveOrganization', null);
+
+  return [
+    {
+      id: 'secrets-read-in-a-batch',
+      runbook: 'secrets-access',
+      params: {},
+      description: `carol's access key, used from ${KEY_THIEF_IP}, read ${secretIds.length} production secrets in one BatchGetSecretValue.`,
+      eventIDs: ids([batch]),
+    },
+    {
+      id: 'shell-command-on-web-instance',
+      runbook: 'instance-remote-access',
+      params: {},
+      description: `The same key sent AWS-RunShellScript to ${instanceId}: a command run as root on a web server.`,
+      eventIDs: ids([command]),
+    },
+    {
+      id: 'gpu-instance-launched',
+      runbook: 'instance-launches',
+      params: {},
+      description: `The same key launched a p4d.24xlarge (${gpuId}): eight GPUs, the kind of instance cryptominers start.`,
+      eventIDs: ids([launch]),
+    },
+    {
+      id: 'bedrock-models-enabled-and-invoked',
+      runbook: 'bedrock-model-access',
+      params: {},
+      description: `The same key switched Bedrock model access on and invoked ${modelId} ${invocations.length} times.`,
+      eventIDs: ids([enable, ...invocations]),
+    },
+    {
+      id: 'account-left-organization',
+      runbook: 'organization-changes',
+      params: {},
+      description: `The same key took account ${acct} out of its organization, and so out of every service control policy.`,
+      eventIDs: ids([leave]),
+    },
+  ];
+}
+
 /**
  * Plant every story. `anchor` is the start of the last 24 hours of the span. The first
  * account plays production, the second development (production again when alone).
@@ -669,6 +748,7 @@ export function plantIncidents(rng: Random, topo: Topology, anchor: Date): Stori
     ...devHygieneStory(s, rng, topo, dev),
     ...insiderStory(s, topo, prod),
     ...passwordGuessingStory(s, topo, prod),
+    ...stolenKeySpentStory(s, topo, prod),
   ];
   return { records: s.records, incidents, gaps };
 }
