@@ -34,12 +34,12 @@ describe('a run job', () => {
     expect(parent.text).toMatch(/8 medium/);
     expect(textOf(parent)).toContain(runId);
 
-    // 176 IAM calls do not fit in a message: the full result is attached in the thread.
+    // 169 IAM calls do not fit in a message: the full result is attached in the thread.
     const files = replies.filter((m) => m.subtype === 'file_share').flatMap((m) => m.files ?? []);
-    expect(files.map((f) => f.title)).toContain('Recent IAM calls: full result (176 rows)');
+    expect(files.map((f) => f.title)).toContain('Recent IAM calls: full result (169 rows)');
     const upload = [...w.slack.uploads.values()].find((u) => u.threadTs === parent.ts && u.title?.startsWith('Recent IAM calls'));
     expect(upload?.completed).toBe(true);
-    expect(upload?.bytes?.toString('utf8').split('\n').filter(Boolean)).toHaveLength(177);
+    expect(upload?.bytes?.toString('utf8').split('\n').filter(Boolean)).toHaveLength(170);
 
     // Engine warnings about the logs (here, a truncated file) are posted once, in the thread.
     const warnings = replies.filter((m) => m.text?.includes('while reading the logs'));
