@@ -59,6 +59,7 @@ async function startAlarmRuns(deps: ListenerDeps, client: webApi.WebClient, post
   // Notes go into the thread once, even when Slack delivers the post again; jobs dedupe by id.
   const first = await deps.alarmThreads.firstDelivery(post.channel, post.ts);
   const now = deps.now();
+  const outcome = { enqueued: [] as string[], seenBefore: [] as string[], notStarted: [] as string[] };
   for (const { runbook, child } of matched) {
     let job;
     try {
@@ -69,16 +70,21 @@ async function startAlarmRuns(deps: ListenerDeps, client: webApi.WebClient, post
       if (!(e instanceof ParamError)) throw e;
       log.warn({ runbookId: runbook.id, problems: e.problems }, 'a runbook matching the alarm cannot start from an alarm');
       if (first) await postInThread(client, post, renderAlarmRunRefused(runbook.id, e.problems.map((p) => p.message)));
+      outcome.notStarted.push(runbook.id);
       continue;
     }
     try {
       const { added } = await deps.runs.enqueueRun(job.jobId, job.data);
       log.info({ runbookId: runbook.id, runId: job.data.runId, duplicate: !added, ...(child ? { childAlarm: child.alarmName } : {}) }, added ? 'alarm run enqueued' : 'alarm post seen before; run already enqueued');
+      (added ? outcome.enqueued : outcome.seenBefore).push(runbook.id);
     } catch (e) {
       log.error({ err: errorSummary(e), runbookId: runbook.id }, 'could not enqueue an alarm run');
       if (first) await postInThread(client, post, renderAlarmRunRefused(runbook.id, ['the run queue is not reachable right now']));
+      outcome.notStarted.push(runbook.id);
     }
   }
+  // One line per delivery, once everything it does is done: what a repeated delivery added.
+  log.info({ ...outcome, firstDelivery: first }, 'alarm post handled');
 }
 
 async function noteRecovery(deps: ListenerDeps, client: webApi.WebClient, post: AlarmPost): Promise<void> {
