@@ -164,7 +164,12 @@ describe('each action, run against the IAM fake', () => {
       expect(executeCalls.every((c) => [...declared.execute, ...declared.verify].includes(c as never)), `${name} execute: ${executeCalls}`).toBe(true);
       expect(executeCalls).toEqual(expect.arrayContaining([...new Set(report!.targets.flatMap((t) => t.calls.map((c) => `iam:${c.call.operation}`)))]));
       if (action.undo) {
-        const undoCalls = await phaseCalls(() => undoRemediation(report!, ctx));
+        let undone: ExecutionReport | undefined;
+        const undoCalls = await phaseCalls(async () => {
+          undone = await undoRemediation(report!, ctx);
+        });
+        // An undo refused for want of a permission would call less: it must have succeeded.
+        expect(undone!.ok, JSON.stringify(undone)).toBe(true);
         expect(undoCalls.every((c) => [...declared.undo!, ...declared.verify].includes(c as never)), `${name} undo: ${undoCalls}`).toBe(true);
       }
     }
