@@ -137,7 +137,8 @@ describe('alarm posts', () => {
     expect(note.args).toMatchObject({ channel: ALARM_CHANNEL, thread_ts: ts });
     expect(textOf(note.args as never)).toContain('`key-usage` matches this alarm but could not start');
     expect(textOf(note.args as never)).toContain('access_key_id: required');
-    await new Promise((r) => setTimeout(r, 300));
+    // Both deliveries done (each logs last): the second posted nothing.
+    await h.waitForLogs((l) => l.msg === 'alarm post handled' && l.ts === ts, 2);
     expect(h.slack.callsTo('chat.postMessage')).toHaveLength(1);
   });
 
