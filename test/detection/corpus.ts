@@ -32,9 +32,10 @@ export const CORPUS_ENV: Readonly<Record<string, string>> = {
   CTRB_PIPELINE_PRINCIPALS: PIPELINE_ROLE,
 };
 
-/** Every event lies in the 24 hours before END, the sweep's window. */
+/** Every event lies in the 24 hours before END, the sweep's window: `at` counts minutes from START. */
 export const END = '2026-10-15T00:00:00Z';
-const START_MS = Date.parse(END) - 20 * 3600_000;
+const START_MS = Date.parse(END) - 23 * 3600_000;
+const LAST_MINUTE = 23 * 60 - 1;
 
 export type Label = 'positive' | 'negative';
 
@@ -173,6 +174,9 @@ export function loadCorpus(dir = CORPUS_DIR): CorpusCase[] {
         if (!SEVERITIES.has(e.severity)) throw new CorpusError(`${where}: unknown severity ${e.severity}`);
         return { check: String(e.check), severity: e.severity };
       });
+      const records = expand(raw.events as Record<string, unknown>[]);
+      const late = records.find((r) => !(Number(r.at) >= 0 && Number(r.at) <= LAST_MINUTE));
+      if (late) throw new CorpusError(`${where}: an event at minute ${String(late.at)} falls outside the sweep's window (0 to ${LAST_MINUTE})`);
       cases.push({
         id,
         runbook: String(raw.runbook ?? doc.runbook),
@@ -181,7 +185,7 @@ export function loadCorpus(dir = CORPUS_DIR): CorpusCase[] {
         ...(raw.twin ? { twin: String(raw.twin) } : {}),
         ...(raw.check ? { check: String(raw.check) } : {}),
         expect,
-        records: expand(raw.events as Record<string, unknown>[]).map((e, i) => materializeRecord(id, i, e)),
+        records: records.map((e, i) => materializeRecord(id, i, e)),
         file,
       });
     }
