@@ -163,7 +163,12 @@ const SEVERITIES = new Set(['info', 'low', 'medium', 'high', 'critical']);
 export function loadCorpus(dir = CORPUS_DIR): CorpusCase[] {
   const cases: CorpusCase[] = [];
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
-    const doc = parse(readFileSync(join(dir, file), 'utf8'), { merge: true }) as { runbook: string; cases: Record<string, unknown>[] };
+    let doc: { runbook: string; cases: Record<string, unknown>[] };
+    try {
+      doc = parse(readFileSync(join(dir, file), 'utf8')) as typeof doc;
+    } catch (e) {
+      throw new CorpusError(`${file}: ${(e as Error).message}`);
+    }
     for (const raw of doc.cases) {
       const id = String(raw.id);
       const where = `${file}: case ${id}`;
