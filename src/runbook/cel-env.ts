@@ -24,6 +24,7 @@ import { addressInRange, parseCidr, parseIp } from '../model/values/ip.js';
 import { adminStatements, isAdminPolicyArn, outsidePrincipals, policyPrincipals } from './cel-policy.js';
 import { loggingChange } from './cel-logging.js';
 import { sharedWith } from './cel-sharing.js';
+import { worldOpenPorts } from './cel-network.js';
 
 /** The variables an expression may name; `row` only inside a check or remediation with `for_each`. */
 export const CEL_VARIABLES = ['params', 'steps', 'window', 'row'] as const;
@@ -76,6 +77,8 @@ export const RUNBOOK_FUNCTIONS = [
   ),
   // Whom a snapshot, image or database snapshot permission change adds (account ids, `all`).
   celFunc('sharedWith', [CelScalar.STRING], listType(CelScalar.STRING), (text) => sharedWith(text)),
+  // The ports a security group rule opens to the whole internet (`tcp/443`, `all`).
+  celFunc('worldOpenPorts', [CelScalar.STRING], listType(CelScalar.STRING), (text) => worldOpenPorts(text)),
 ];
 
 function stringList(fn: string, values: CelList): string[] {

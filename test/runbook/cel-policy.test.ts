@@ -142,3 +142,25 @@ describe('sharedWith', () => {
     expect(shared({ add: 'all' })).toBe('');
   });
 });
+
+describe('worldOpenPorts', () => {
+  const open = (permissions: object | string) => text('worldOpenPorts(params.policy)', typeof permissions === 'string' ? permissions : JSON.stringify(permissions));
+  const rule = (protocol: string, from: number | undefined, to: number | undefined, v4: string[], v6: string[] = []) => ({
+    ipProtocol: protocol,
+    ...(from === undefined ? {} : { fromPort: from, toPort: to }),
+    ipRanges: { items: v4.map((cidrIp) => ({ cidrIp })) },
+    ipv6Ranges: { items: v6.map((cidrIpv6) => ({ cidrIpv6 })) },
+  });
+
+  it('names the ports opened to 0.0.0.0/0 or ::/0, and `all` for every protocol', () => {
+    expect(open({ items: [rule('tcp', 22, 22, ['0.0.0.0/0'])] })).toBe('tcp/22');
+    expect(open({ items: [rule('tcp', 443, 443, [], ['::/0']), rule('udp', 1000, 2000, ['0.0.0.0/0'])] })).toBe('tcp/443, udp/1000-2000');
+    expect(open({ items: [rule('-1', undefined, undefined, ['0.0.0.0/0'])] })).toBe('all');
+  });
+
+  it('leaves out rules for narrower networks, and says `unreadable` for text that is not JSON', () => {
+    expect(open({ items: [rule('tcp', 22, 22, ['203.0.113.0/24']), rule('tcp', 443, 443, ['0.0.0.0/0'])] })).toBe('tcp/443');
+    expect(open({ items: [rule('tcp', 22, 22, ['10.0.0.0/8'])] })).toBe('');
+    expect(open('not json')).toBe('unreadable');
+  });
+});
