@@ -164,3 +164,17 @@ describe('worldOpenPorts', () => {
     expect(open('not json')).toBe('unreadable');
   });
 });
+
+describe('lifecycleExpiryDays', () => {
+  const expiry = (config: object | string) => text('lifecycleExpiryDays(params.policy)', typeof config === 'string' ? config : JSON.stringify(config));
+
+  it('gives the expiry of every enabled rule, one rule or a list, current and noncurrent versions', () => {
+    expect(expiry({ Rule: { ID: 'a', Status: 'Enabled', Expiration: { Days: 1 } } })).toBe('1');
+    expect(expiry({ Rule: [{ Status: 'Enabled', Expiration: { Days: 400 }, NoncurrentVersionExpiration: { NoncurrentDays: '3' } }, { Status: 'Disabled', Expiration: { Days: 1 } }] })).toBe('400, 3');
+  });
+
+  it('gives nothing for transitions only, or for text that is not a configuration', () => {
+    expect(expiry({ Rule: { Status: 'Enabled', Transition: { Days: 30, StorageClass: 'GLACIER' } } })).toBe('');
+    expect(expiry('<LifecycleConfiguration/>')).toBe('');
+  });
+});
