@@ -97,6 +97,13 @@ describe('loggingChange', () => {
     expect(change('UpdateDetector', { detectorId: 'd', enable: false })).toBe('off');
   });
 
+  it('reads which log group was deleted: a witness\'s is off, an application\'s only changed', () => {
+    expect(change('DeleteLogGroup', { logGroupName: 'aws-cloudtrail-logs-111122223333-0a1b' })).toBe('off');
+    expect(change('DeleteLogGroup', { logGroupName: '/vpc/flow-logs/prod' })).toBe('off');
+    expect(change('DeleteLogGroup', null)).toBe('off');
+    expect(change('DeleteLogGroup', { logGroupName: '/aws/lambda/old-thumbnailer' })).toBe('changed');
+  });
+
   it('narrowed: event selectors, trail settings, recorders and GuardDuty suppressions that see or say less', () => {
     expect(change('PutEventSelectors', { eventSelectors: [{ readWriteType: 'All', includeManagementEvents: false }] })).toBe('narrowed');
     expect(change('PutEventSelectors', { eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true }] })).toBe('narrowed');
