@@ -24,6 +24,8 @@ import { addressInRange, parseCidr, parseIp } from '../model/values/ip.js';
 import { adminStatements, isAdminPolicyArn, outsidePrincipals, policyPrincipals } from './cel-policy.js';
 import { loggingChange } from './cel-logging.js';
 import { sharedWith } from './cel-sharing.js';
+import { worldOpenPorts } from './cel-network.js';
+import { lifecycleExpiryDays } from './cel-lifecycle.js';
 
 /** The variables an expression may name; `row` only inside a check or remediation with `for_each`. */
 export const CEL_VARIABLES = ['params', 'steps', 'window', 'row'] as const;
@@ -76,6 +78,10 @@ export const RUNBOOK_FUNCTIONS = [
   ),
   // Whom a snapshot, image or database snapshot permission change adds (account ids, `all`).
   celFunc('sharedWith', [CelScalar.STRING], listType(CelScalar.STRING), (text) => sharedWith(text)),
+  // The ports a security group rule opens to the whole internet (`tcp/443`, `all`).
+  celFunc('worldOpenPorts', [CelScalar.STRING], listType(CelScalar.STRING), (text) => worldOpenPorts(text)),
+  // After how many days a bucket lifecycle configuration's enabled rules delete objects.
+  celFunc('lifecycleExpiryDays', [CelScalar.STRING], listType(CelScalar.INT), (text) => lifecycleExpiryDays(text)),
 ];
 
 function stringList(fn: string, values: CelList): string[] {

@@ -5,7 +5,8 @@
  * change how often it publishes. A check turns the answer into a severity:
  *
  * - `off`: a witness stopped or deleted (StopLogging, DeleteTrail, DeleteDetector, DeleteFlowLogs,
- *   DeleteResolverQueryLogConfig, UpdateDetector with enable false …);
+ *   DeleteResolverQueryLogConfig, UpdateDetector with enable false, the log group of a trail,
+ *   flow logs or DNS logs deleted …);
  * - `narrowed`: it still runs but sees or says less (management events or regions dropped, log
  *   file validation off, logs sent to another bucket, Config recording only some resources,
  *   GuardDuty findings archived automatically or addresses trusted);
@@ -34,7 +35,6 @@ const SWITCHED_OFF = new Set([
   'DisableSecurityHub',
   'BatchDisableStandards',
   'DeleteAnalyzer',
-  'DeleteLogGroup',
   'DeleteMetricFilter',
   'DeleteSubscriptionFilter',
   'DeleteAlarms',
@@ -110,11 +110,21 @@ function configurationRecorder(params: Json): LoggingChange {
   return 'on';
 }
 
+/**
+ * Log groups that hold a witness's records: a trail's, flow logs, DNS query logs, security
+ * services', audit logs. Any other log group (a function's, an application's) is ordinary
+ * housekeeping when deleted.
+ */
+const WITNESS_LOG_GROUP = /cloudtrail|trail|flow.?log|vpc|dns|resolver|route53|guardduty|securityhub|security|config|audit|waf|network-firewall|eks\/.*\/cluster/i;
+
 export function loggingChange(eventName: string, requestParameters?: string | null): LoggingChange {
   if (SWITCHED_OFF.has(eventName)) return 'off';
   if (SWITCHED_ON.has(eventName)) return 'on';
   const params = parse(requestParameters);
   switch (eventName) {
+    case 'DeleteLogGroup':
+      // A log group of unknown name counts as a witness: the worst case.
+      return typeof params.logGroupName !== 'string' || WITNESS_LOG_GROUP.test(params.logGroupName) ? 'off' : 'changed';
     case 'PutEventSelectors':
       return eventSelectors(params);
     case 'UpdateTrail':

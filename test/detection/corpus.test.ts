@@ -5,6 +5,7 @@
  * case names are raised, and every positive has a negative twin doing the same API call.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BUILTIN_RUNBOOK_DIR, RunbookLibrary } from '../../src/runbook/library.js';
 import { loadCorpus } from './corpus.js';
 import { formatScores, sweepCorpus, type CorpusScore } from './score.js';
 
@@ -21,6 +22,17 @@ describe('the labelled detection corpus', () => {
   it('is swept without a failed step or a skipped runbook', () => {
     expect(score.sweep.failed).toEqual([]);
     expect(score.sweep.skipped).toEqual([]);
+  });
+
+  it('names runbooks of the library and checks they have', async () => {
+    const library = await RunbookLibrary.load(BUILTIN_RUNBOOK_DIR);
+    const checks = new Map(library.all().map(({ runbook }) => [runbook.id, new Set(runbook.steps.flatMap((s) => ('check' in s ? s.check.map((c) => c.id) : [])))]));
+    const unknown = cases.flatMap((c) =>
+      [c.check, ...c.expect.map((e) => e.check)]
+        .filter((check): check is string => check !== undefined && !checks.get(c.runbook)?.has(check))
+        .map((check) => `${c.id}: ${c.runbook}/${check}`),
+    );
+    expect(unknown).toEqual([]);
   });
 
   it('every positive has a negative twin with an API call of the same name', () => {

@@ -14,7 +14,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { Severity } from '../../src/model/severity.js';
+import { SEVERITIES, type Severity } from '../../src/model/severity.js';
 import { isReadOnlyName } from '../../src/sample/events.js';
 
 export const CORPUS_DIR = join(import.meta.dirname, 'corpus');
@@ -126,13 +126,14 @@ function materializeRecord(caseId: string, index: number, event: Record<string, 
   const userIdentity = (fields.userIdentity as Record<string, unknown> | undefined) ?? identityOf(String(actor), eventTime);
   const eventName = String(fields.eventName);
   const eventSource = String(fields.eventSource);
+  const region = String(fields.awsRegion ?? 'us-east-1');
   return {
     eventVersion: '1.09',
     userIdentity,
     eventTime,
     eventSource,
     eventName,
-    awsRegion: 'us-east-1',
+    awsRegion: region,
     sourceIPAddress: '203.0.113.10',
     userAgent: 'aws-cli/2.17.0 Python/3.11.9 Linux/6.1 exe/x86_64.amzn.2023',
     requestParameters: null,
@@ -144,7 +145,7 @@ function materializeRecord(caseId: string, index: number, event: Record<string, 
     managementEvent: true,
     recipientAccountId: (userIdentity.accountId as string | undefined) ?? PROD_ACCOUNT,
     eventCategory: 'Management',
-    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${eventSource.split('.')[0]}.us-east-1.amazonaws.com` },
+    tlsDetails: { tlsVersion: 'TLSv1.3', cipherSuite: 'TLS_AES_128_GCM_SHA256', clientProvidedHostHeader: `${eventSource.split('.')[0]}.${region}.amazonaws.com` },
     ...fields,
   };
 }
@@ -158,7 +159,6 @@ function expand(events: Record<string, unknown>[]): Record<string, unknown>[] {
   });
 }
 
-const SEVERITIES = new Set(['info', 'low', 'medium', 'high', 'critical']);
 
 export function loadCorpus(dir = CORPUS_DIR): CorpusCase[] {
   const cases: CorpusCase[] = [];
@@ -176,7 +176,7 @@ export function loadCorpus(dir = CORPUS_DIR): CorpusCase[] {
       if (label !== 'positive' && label !== 'negative') throw new CorpusError(`${where}: label must be positive or negative`);
       if (!Array.isArray(raw.events) || raw.events.length === 0) throw new CorpusError(`${where}: no events`);
       const expect = ((raw.expect as ExpectedFinding[] | undefined) ?? []).map((e) => {
-        if (!SEVERITIES.has(e.severity)) throw new CorpusError(`${where}: unknown severity ${e.severity}`);
+        if (!SEVERITIES.includes(e.severity)) throw new CorpusError(`${where}: unknown severity ${e.severity}`);
         return { check: String(e.check), severity: e.severity };
       });
       const records = expand(raw.events as Record<string, unknown>[]);

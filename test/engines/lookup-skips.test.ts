@@ -115,12 +115,12 @@ describe('a runbook with a data-event step, on the LookupEvents engine', () => {
     const result = await runOnLookup({ runStarted() {}, stepFinished() {}, runFinished() {} }, 3, builtin('s3-deletions'), {});
     expect(result.status).toBe('completed');
     const skipped = Object.fromEntries(result.steps.filter((s) => s.needsEngine).map((s) => [s.stepId, s.reason]));
-    expect(Object.keys(skipped)).toEqual(['deletions', 'callers', 'deletion_calls', 'verify-access', 'top_role_deleter', 'revoke-sessions']);
+    expect(Object.keys(skipped)).toEqual(['deletions', 'callers', 'customer_key_writes', 'deletion_calls', 'verify-access', 'top_role_deleter', 'revoke-sessions']);
     expect(skipped['verify-access']).toBe('it reads the rows of deletion_calls, which was skipped: that step needs Athena or CloudTrail Lake');
     expect(skipped['revoke-sessions']).toBe('it reads the rows of top_role_deleter, which was skipped: that step needs Athena or CloudTrail Lake');
     // bucket_level asks for management events: LookupEvents answered it.
     expect(result.steps.find((s) => s.stepId === 'bucket_level')!.status).toBe('ok');
-    expect(engineSkipSummary(result.steps)).toBe('6 steps skipped: need Athena or CloudTrail Lake');
+    expect(engineSkipSummary(result.steps)).toBe('7 steps skipped: need Athena or CloudTrail Lake');
   });
 
   it('fails the run, not a step, on a window older than LookupEvents keeps: every step would be skipped', async () => {

@@ -97,6 +97,13 @@ describe('loggingChange', () => {
     expect(change('UpdateDetector', { detectorId: 'd', enable: false })).toBe('off');
   });
 
+  it('reads which log group was deleted: a witness\'s is off, an application\'s only changed', () => {
+    expect(change('DeleteLogGroup', { logGroupName: 'aws-cloudtrail-logs-111122223333-0a1b' })).toBe('off');
+    expect(change('DeleteLogGroup', { logGroupName: '/vpc/flow-logs/prod' })).toBe('off');
+    expect(change('DeleteLogGroup', null)).toBe('off');
+    expect(change('DeleteLogGroup', { logGroupName: '/aws/lambda/old-thumbnailer' })).toBe('changed');
+  });
+
   it('narrowed: event selectors, trail settings, recorders and GuardDuty suppressions that see or say less', () => {
     expect(change('PutEventSelectors', { eventSelectors: [{ readWriteType: 'All', includeManagementEvents: false }] })).toBe('narrowed');
     expect(change('PutEventSelectors', { eventSelectors: [{ readWriteType: 'WriteOnly', includeManagementEvents: true }] })).toBe('narrowed');
@@ -140,5 +147,41 @@ describe('sharedWith', () => {
     expect(shared({ remove: { items: [{ group: 'all' }] } })).toBe('');
     expect(shared('not json')).toBe('');
     expect(shared({ add: 'all' })).toBe('');
+  });
+});
+
+describe('worldOpenPorts', () => {
+  const open = (permissions: object | string) => text('worldOpenPorts(params.policy)', typeof permissions === 'string' ? permissions : JSON.stringify(permissions));
+  const rule = (protocol: string, from: number | undefined, to: number | undefined, v4: string[], v6: string[] = []) => ({
+    ipProtocol: protocol,
+    ...(from === undefined ? {} : { fromPort: from, toPort: to }),
+    ipRanges: { items: v4.map((cidrIp) => ({ cidrIp })) },
+    ipv6Ranges: { items: v6.map((cidrIpv6) => ({ cidrIpv6 })) },
+  });
+
+  it('names the ports opened to 0.0.0.0/0 or ::/0, and `all` for every protocol', () => {
+    expect(open({ items: [rule('tcp', 22, 22, ['0.0.0.0/0'])] })).toBe('tcp/22');
+    expect(open({ items: [rule('tcp', 443, 443, [], ['::/0']), rule('udp', 1000, 2000, ['0.0.0.0/0'])] })).toBe('tcp/443, udp/1000-2000');
+    expect(open({ items: [rule('-1', undefined, undefined, ['0.0.0.0/0'])] })).toBe('all');
+  });
+
+  it('leaves out rules for narrower networks, and says `unreadable` for text that is not JSON', () => {
+    expect(open({ items: [rule('tcp', 22, 22, ['203.0.113.0/24']), rule('tcp', 443, 443, ['0.0.0.0/0'])] })).toBe('tcp/443');
+    expect(open({ items: [rule('tcp', 22, 22, ['10.0.0.0/8'])] })).toBe('');
+    expect(open('not json')).toBe('unreadable');
+  });
+});
+
+describe('lifecycleExpiryDays', () => {
+  const expiry = (config: object | string) => text('lifecycleExpiryDays(params.policy)', typeof config === 'string' ? config : JSON.stringify(config));
+
+  it('gives the expiry of every enabled rule, one rule or a list, current and noncurrent versions', () => {
+    expect(expiry({ Rule: { ID: 'a', Status: 'Enabled', Expiration: { Days: 1 } } })).toBe('1');
+    expect(expiry({ Rule: [{ Status: 'Enabled', Expiration: { Days: 400 }, NoncurrentVersionExpiration: { NoncurrentDays: '3' } }, { Status: 'Disabled', Expiration: { Days: 1 } }] })).toBe('400, 3');
+  });
+
+  it('gives nothing for transitions only, or for text that is not a configuration', () => {
+    expect(expiry({ Rule: { Status: 'Enabled', Transition: { Days: 30, StorageClass: 'GLACIER' } } })).toBe('');
+    expect(expiry('<LifecycleConfiguration/>')).toBe('');
   });
 });
