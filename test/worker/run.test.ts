@@ -145,7 +145,8 @@ describe('a run job', () => {
     await w.start();
     const runId = randomUUID();
     // A Slack error worth retrying, on a job allowed one attempt only.
-    w.slack.failWith('chat.update', 'internal_error');
+    // Every update fails: the progress lines are let go, the final status is not.
+    w.slack.failWith('chat.update', 'internal_error', 1_000);
     await w.queues.runs.add(
       'run',
       { runId, runbookId: 'five-steps', params: {}, window: SAMPLE_WINDOW, requestedBy: 'U0RESPONDER', source: 'slash', slack: { channel: CHANNEL } },
