@@ -59,7 +59,7 @@ async function killAt(w: WorkerScope, runId: string, points: KillPoint[]): Promi
   try {
     await w.waitForStatus(runId, 'completed', 90_000);
   } catch (e) {
-    throw new Error(`${(e as Error).message}\n${last.output()}`);
+    throw new Error(`${(e as Error).message}\n${last.output()}`, { cause: e });
   }
   last.child.kill('SIGTERM');
   await last.exited;
