@@ -102,9 +102,11 @@ export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
     const loaded: LoadedFile[] = [];
     for (const file of batch) {
       const count = counts.get(file.number) ?? { rows: 0, timed: 0 };
-      // Read whole, unless it failed or gave the one empty row of a document without Records.
+      // Read whole, unless it failed, gave the one empty row of a document without Records, or
+      // gave nothing at all: an empty or cut-off file can read as "no events" without an error,
+      // and only the careful read tells a damaged file from one with an empty Records array.
       let events = count.rows;
-      if (failed.includes(file) || (count.rows === 1 && count.timed === 0)) {
+      if (failed.includes(file) || count.rows === 0 || (count.rows === 1 && count.timed === 0)) {
         signal?.throwIfAborted();
         const careful = await readCarefully(connection, file, columns, request.scratchDir, signal);
         if (!careful.ok) {
