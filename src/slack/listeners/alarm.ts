@@ -2,7 +2,8 @@
  * Alarm posts: a CloudWatch alarm in ALARM, posted by a configured bot or app in a configured
  * alarm channel, starts every runbook whose `triggers.alarms` match, each in its own run in a
  * thread under the post. The alarm's OK post puts a "recovered" note into that thread.
- * Everything else (other messages, unmatched alarms, INSUFFICIENT_DATA) is ignored.
+ * Everything else (other messages, unmatched alarms, INSUFFICIENT_DATA) is ignored; a post from
+ * an alarm source that cannot be read as an alarm gets one info log line naming the channel and why.
  *
  * Bolt acknowledges events before this runs, so a slow Slack or Redis never makes Slack retry.
  * When Slack does deliver a post twice (its retries, `X-Slack-Retry-Num`), the job ids make the
@@ -10,7 +11,7 @@
  */
 import type { AllMiddlewareArgs, App, webApi, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { ParamError } from '../../runbook/params.js';
-import { isAlarmSourcePost, matchAlarm, parseAlarmPost, type SlackMessageEvent } from '../alarm/index.js';
+import { isAlarmSourcePost, matchAlarm, readAlarmPost, type SlackMessageEvent } from '../alarm/index.js';
 import { renderAlarmRecovered, type SlackMessage } from '../render/index.js';
 import { alarmRunJob, type AlarmPost } from './alarm-run.js';
 import type { ListenerDeps } from './deps.js';
@@ -25,8 +26,13 @@ export function registerAlarmListener(app: App, deps: ListenerDeps): void {
 
 export async function onMessage(deps: ListenerDeps, client: webApi.WebClient, event: SlackMessageEvent): Promise<void> {
   if (!isAlarmSourcePost(event, deps.alarmSources) || !event.channel || !event.ts) return;
-  const alarm = parseAlarmPost(event);
-  if (!alarm) return;
+  const { alarm, why } = readAlarmPost(event);
+  if (!alarm) {
+    // Not silence: a post from an alarm source that is not read as an alarm may be an alarm
+    // in a shape the bot does not know, and the operator needs to see which and why.
+    deps.logger.info({ channel: event.channel, ts: event.ts, why }, `a post in alarm channel ${event.channel} was not read as an alarm: ${why}`);
+    return;
+  }
   const post: AlarmPost = { channel: event.channel, ts: event.ts, alarm };
   if (alarm.state === 'ALARM') await startAlarmRuns(deps, client, post);
   else if (alarm.state === 'OK') await noteRecovery(deps, client, post);
