@@ -42,7 +42,7 @@ describe('alarm channel posts the bot cannot read', () => {
 
   it('logs nothing for posts that are not from an alarm source or not in a watched channel', async () => {
     const { lines, send } = listener();
-    await send({ channel: 'C0ALARMS', user: 'U0PERSON', text: 'is the disk alarm real?' });
+    await send({ channel: 'C0ALARMS', text: 'is the disk alarm real?' });
     await send({ channel: 'C0OTHER', bot_id: 'B0CHATBOT', text: 'ALARM: "Disk full" in US East (N. Virginia)' });
     expect(lines).toEqual([]);
   });
