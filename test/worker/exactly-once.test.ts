@@ -3,7 +3,8 @@
  * calls of a run, before Slack acts on a post and after Slack accepted it but before the
  * worker heard back, and the run taken over by a fresh worker each time. Over all the kill
  * points: every run completes, and every post (parent, warning, step reply, CSV) is in Slack
- * exactly once, with the parent reused and showing the final status.
+ * exactly once, with the parent reused and showing the final status, and an approval request
+ * once, its approval pointing at it.
  *
  * A run may be taken over three times before it is given up (MAX_STALLED_COUNT in
  * src/worker/start.ts), so the kill points are spread over several runs.
@@ -45,7 +46,7 @@ const update = (name: string, when: (text: string) => boolean): KillPoint => ({
 const is = (k: string) => (key: string) => key === k;
 
 /** Kills a worker at each point in turn, each time with a fresh worker taking the run over; then one finishes it. */
-async function killAt(w: WorkerScope, runId: string, points: KillPoint[]): Promise<void> {
+async function killAt(w: WorkerScope, runId: string, points: KillPoint[], until: 'completed' | 'waiting_approval' = 'completed'): Promise<void> {
   for (const point of points) {
     const held = point.hold(w.slack, runId);
     const worker = spawnWorker(w.env({ LOG_LEVEL: 'info' }));
@@ -57,7 +58,7 @@ async function killAt(w: WorkerScope, runId: string, points: KillPoint[]): Promi
   }
   const last = spawnWorker(w.env({ LOG_LEVEL: 'info' }));
   try {
-    await w.waitForStatus(runId, 'completed', 90_000);
+    await w.waitForStatus(runId, until, 90_000);
   } catch (e) {
     throw new Error(`${(e as Error).message}\n${last.output()}`, { cause: e });
   }
@@ -87,7 +88,7 @@ async function expectFiveStepsOnce(w: WorkerScope, runId: string): Promise<void>
   expect(parent.text).toContain('completed');
 }
 
-describe('exactly-once Slack posts, with the worker killed at 13 points', () => {
+describe('exactly-once Slack posts, with the worker killed at 14 points', () => {
   it(
     'the parent: killed before Slack took it, after Slack took it, and after the warning was taken: one parent, reused',
     async () => {
@@ -181,6 +182,23 @@ describe('exactly-once Slack posts, with the worker killed at 13 points', () => 
       await expectFiveStepsOnce(w, runId);
       const underAlarm = w.slack.threadReplies('C0ALARMS', alarm.ts);
       expect(underAlarm.filter((m) => keyOf({ metadata: m.metadata }) === 'parent')).toHaveLength(1);
+    },
+    PER_TEST_MS,
+  );
+
+  it(
+    'an approval request: killed after Slack took it, before the approval recorded its message; one set of buttons',
+    async () => {
+      const w = scope();
+      const runId = await w.enqueue('gated-cleanup');
+      await killAt(w, runId, [post('posting the approval request (accepted, answer lost)', (k) => k.startsWith('approval:'), true)], 'waiting_approval');
+      const counts = expectEachPostOnce(w, runId);
+      expect([...counts.keys()].filter((k) => k.startsWith('approval:'))).toHaveLength(1);
+      const record = await w.runs.getRecord(runId);
+      const approval = await w.approvals.getApproval(record!.approvalId!);
+      // The approval points at the one message Slack has.
+      const posted = w.slack.messagesWithMetadata(runId).find((m) => (m.metadata as { event_payload: { key: string } }).event_payload.key.startsWith('approval:'));
+      expect(approval?.message?.ts).toBe(posted?.ts);
     },
     PER_TEST_MS,
   );
