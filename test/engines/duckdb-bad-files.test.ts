@@ -108,6 +108,22 @@ describe('duckdb engine: damaged and foreign files', () => {
     ]);
   });
 
+  it('names a .json.gz cut anywhere in its compressed data, from its first byte to its last', async () => {
+    await writeS3Logs(logs, [cloudTrailEvent({ eventName: 'GoodOne' })]);
+    const gz = gzipSync(JSON.stringify({ Records: [cloudTrailEvent(), cloudTrailEvent(), cloudTrailEvent()] }));
+    // Cut before its last event ends: a cut in the last few bytes, after the JSON is whole (the
+    // deflate end and gzip trailer), is read as it is, every event in it whole.
+    const cuts = [1, 2, 3, 9, 10, 17, 18, 19, 30, 60, Math.floor(gz.length / 2), gz.length - 20];
+    for (const cut of cuts) await writeBytes(join(logs, `cut-${String(cut).padStart(4, '0')}.json.gz`), gz.subarray(0, cut));
+
+    const opened = await openDuckDb(logs, MAY_1);
+    session = opened.session;
+
+    expect(await opened.rows('SELECT "eventName" FROM events')).toEqual([{ eventName: 'GoodOne' }]);
+    const named = opened.warnings.map((w) => /^skipped (cut-\d+\.json\.gz): /.exec(w)?.[1]);
+    expect(named.sort()).toEqual(cuts.map((cut) => `cut-${String(cut).padStart(4, '0')}.json.gz`).sort());
+  });
+
   it('warns about a day folder it cannot read (mode 000) and reads the others; fails naming it when nothing else is there', async () => {
     await writeS3Logs(logs, [cloudTrailEvent({ eventName: 'GoodOne' })]);
     const [locked] = await writeS3Logs(logs, [cloudTrailEvent({ eventName: 'Hidden' })], { region: 'eu-west-1' });
