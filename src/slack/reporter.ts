@@ -329,6 +329,7 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
       // The reply already shows what fits; a missing attachment must not stop the investigation.
       const reason = (e as Error).message;
       this.opts.logger.warn({ runId: this.runId, stepId: step.stepId, err: errorSummary(reason) }, 'could not attach the full result as CSV');
+      if (this.done.has(`${key}:failed`)) return;
       await this.postKeyed(
         `${key}:failed`,
         fitMessage({
@@ -336,6 +337,7 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
           blocks: [contextLine(`⚠️ The full result of *${escapeMrkdwn(step.title)}* could not be attached as CSV: ${escapeMrkdwn(reason)}`)],
         }),
       );
+      await this.remember(`${key}:failed`);
     }
   }
 
