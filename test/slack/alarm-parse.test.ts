@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isAlarmSourcePost, parseAlarmPost, readAlarmPost, type SlackMessageEvent } from '../../src/slack/alarm/index.js';
+import { isAlarmSourcePost, parseAlarmPost, whyNotAnAlarm, type SlackMessageEvent } from '../../src/slack/alarm/index.js';
 
 function fixture(name: string): SlackMessageEvent {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as SlackMessageEvent;
@@ -200,14 +200,14 @@ describe('alarm shapes posted for people: the SNS e-mail form and Chatbot go/vie
   });
 
   it('says why a post cannot be read as an alarm', () => {
-    expect(readAlarmPost(post({ text: '' })).why).toBe('the post has no text, attachments or blocks to read');
-    expect(readAlarmPost(post({ text: 'CloudWatch says something is wrong 🚨' })).why).toBe(
+    expect(whyNotAnAlarm(post({ text: '' }))).toBe('the post has no text, attachments or blocks to read');
+    expect(whyNotAnAlarm(post({ text: 'CloudWatch says something is wrong 🚨' }))).toBe(
       'no alarm name: no CloudWatch console link, alarm ARN or SNS e-mail subject',
     );
-    expect(readAlarmPost(post({ text: 'ALARM: "Disk" in US East (N. Virginia)' })).why).toBe(
+    expect(whyNotAnAlarm(post({ text: 'ALARM: "Disk" in US East (N. Virginia)' }))).toBe(
       'no region for alarm "Disk": no CloudWatch console link or alarm ARN names one',
     );
-    expect(readAlarmPost(post({ text: 'Alarm arn:aws:cloudwatch:us-east-1:123456789012:alarm:Disk changed' })).why).toBe(
+    expect(whyNotAnAlarm(post({ text: 'Alarm arn:aws:cloudwatch:us-east-1:123456789012:alarm:Disk changed' }))).toBe(
       'no state for alarm "Disk": nothing says ALARM, OK or INSUFFICIENT_DATA',
     );
   });
