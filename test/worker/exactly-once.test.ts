@@ -50,8 +50,12 @@ async function killAt(w: WorkerScope, runId: string, points: KillPoint[], until:
   for (const point of points) {
     const held = point.hold(w.slack, runId);
     const worker = spawnWorker(w.env({ LOG_LEVEL: 'info' }));
-    const outcome = await Promise.race([held.arrived.then(() => 'held' as const), worker.exited.then(() => 'exited' as const)]);
-    if (outcome !== 'held') throw new Error(`the worker exited before ${point.name}:\n${worker.output()}`);
+    // Bounded for a loaded machine, so a call that never comes fails naming the point.
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 90_000)));
+    const outcome = await Promise.race([held.arrived.then(() => 'held' as const), worker.exited.then(() => 'exited' as const), gaveUp]);
+    clearTimeout(timer);
+    if (outcome !== 'held') throw new Error(`the worker ${outcome === 'exited' ? 'exited' : 'did not get'} to ${point.name}:\n${worker.output()}`);
     worker.child.kill('SIGKILL');
     await worker.exited;
     held.release();
