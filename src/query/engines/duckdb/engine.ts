@@ -56,7 +56,7 @@ async function openSession(
   const columns = columnsToLoad(hooks.columns);
   const discovery = await discoverLogFiles(options.logsDir, window);
   for (const problem of discovery.problems) hooks.onWarning?.(problem);
-  if (discovery.files.length === 0) {
+  if (discovery.files.length === 0 && discovery.found > 0) {
     hooks.onWarning?.(
       `none of the ${discovery.found} CloudTrail files under "${options.logsDir}" is in a date folder ` +
         `near ${window.start.toISOString()} .. ${window.end.toISOString()}; no events to search`,
