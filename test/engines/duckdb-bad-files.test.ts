@@ -108,12 +108,12 @@ describe('duckdb engine: damaged and foreign files', () => {
     ]);
   });
 
-  it('names a .json.gz cut anywhere in its compressed data, from its first byte to its last', async () => {
+  it('names a .json.gz cut anywhere, from its first byte to its last', async () => {
     await writeS3Logs(logs, [cloudTrailEvent({ eventName: 'GoodOne' })]);
     const gz = gzipSync(JSON.stringify({ Records: [cloudTrailEvent(), cloudTrailEvent(), cloudTrailEvent()] }));
-    // Cut before its last event ends: a cut in the last few bytes, after the JSON is whole (the
-    // deflate end and gzip trailer), is read as it is, every event in it whole.
-    const cuts = [1, 2, 3, 9, 10, 17, 18, 19, 30, 60, Math.floor(gz.length / 2), gz.length - 20];
+    // Up to its last byte: a cut in the gzip trailer (checksum and size), after every event,
+    // is caught by the size the trailer then claims.
+    const cuts = [1, 2, 3, 9, 10, 17, 18, 19, 30, 60, Math.floor(gz.length / 2), gz.length - 20, gz.length - 9, gz.length - 8, gz.length - 4, gz.length - 1];
     for (const cut of cuts) await writeBytes(join(logs, `cut-${String(cut).padStart(4, '0')}.json.gz`), gz.subarray(0, cut));
 
     const opened = await openDuckDb(logs, MAY_1);
