@@ -133,6 +133,8 @@ export interface StepResult {
   plan?: RemediationPlan;
   access?: AccessCheck;
   note?: string;
+  /** The note in parts: the runbook author's text, and each value interpolated from the logs. */
+  noteParts?: Array<{ text: string; value?: true }>;
 }
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'waiting_approval';

@@ -8,6 +8,9 @@
  *   <prefix>run:<runId>            hash: the RunRecord (context and alarm as JSON)
  *   <prefix>run:<runId>:steps      hash: step id → StepResult JSON, one field per step
  *   <prefix>run:<runId>:reported   set: what has been posted to Slack (see src/slack/reporter.ts)
+ *   <prefix>run:<runId>:posting    hash: post key → when it was sent (and the file id of an
+ *                                  upload), written before the post, so a worker taking the run
+ *                                  over knows which posts to look for in Slack
  *   <prefix>run:<runId>:gates      hash: step id → the approval id guarding that gate
  *   <prefix>run:<runId>:lock       string: the worker currently advancing the run
  *
@@ -27,13 +30,24 @@ export interface RunKeys {
   record: string;
   steps: string;
   reported: string;
+  posting: string;
   gates: string;
   lock: string;
 }
 
+/** A post a run was making: recorded before it is sent, settled once Slack's answer is recorded. */
+export interface PostIntent {
+  /** When it was sent (epoch ms). */
+  at: number;
+  /** For a file: the id Slack reserved for it, which the shared message carries. */
+  fileId?: string;
+  /** Set once Slack answered, for posts whose ts is needed later (an approval's message). */
+  ts?: string;
+}
+
 export function runKeys(prefix: string, runId: string): RunKeys {
   const record = `${prefix}run:${runId}`;
-  return { record, steps: `${record}:steps`, reported: `${record}:reported`, gates: `${record}:gates`, lock: `${record}:lock` };
+  return { record, steps: `${record}:steps`, reported: `${record}:reported`, posting: `${record}:posting`, gates: `${record}:gates`, lock: `${record}:lock` };
 }
 
 /** What may change on a record after it is created; `null` removes a field. */
@@ -183,7 +197,19 @@ export class RedisRunStore implements RunStore, RunRecordStore {
   async markReported(runId: string, ...items: string[]): Promise<void> {
     if (items.length === 0) return;
     const keys = this.keys(runId);
-    await this.exec(this.redis.multi().sadd(keys.reported, ...items), keys, `recording what run ${runId} reported`);
+    await this.exec(this.redis.multi().sadd(keys.reported, ...items).hdel(keys.posting, ...items), keys, `recording what run ${runId} reported`);
+  }
+
+  /** Records that a post is about to be sent (see PostIntent). */
+  async markPosting(runId: string, item: string, intent: PostIntent): Promise<void> {
+    const keys = this.keys(runId);
+    await this.exec(this.redis.multi().hset(keys.posting, item, JSON.stringify(intent)), keys, `recording what run ${runId} is posting`);
+  }
+
+  /** The posts sent but not yet recorded as reported: those a crash may have left in doubt. */
+  async postingIntents(runId: string): Promise<Map<string, PostIntent>> {
+    const stored = await this.redis.hgetall(this.keys(runId).posting);
+    return new Map(Object.entries(stored).map(([item, json]) => [item, JSON.parse(json) as PostIntent]));
   }
 
   // --- gates ----------------------------------------------------------------------------------------
@@ -211,7 +237,7 @@ export class RedisRunStore implements RunStore, RunRecordStore {
 
   /** Runs a MULTI with the retention renewed on all of the run's keys, surfacing command errors. */
   private async exec(multi: ReturnType<Redis['multi']>, keys: RunKeys, doing: string): Promise<unknown[]> {
-    for (const key of [keys.record, keys.steps, keys.reported, keys.gates]) multi.pexpire(key, this.retentionMs);
+    for (const key of [keys.record, keys.steps, keys.reported, keys.posting, keys.gates]) multi.pexpire(key, this.retentionMs);
     const results = await multi.exec();
     if (!results) throw new Error(`${doing}: the transaction was aborted`);
     const failed = results.find(([error]) => error);

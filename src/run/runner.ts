@@ -18,7 +18,7 @@ import { dependentSkip, engineSkip, skippedSource, uncheckedChecks } from './eng
 import { MemoryRunStore, type RunStore } from './store.js';
 import type { Finding, RunContext, RunResult, RunStatus, StepResult } from '../model/run.js';
 import type { Reporter } from './reporter.js';
-import { celVariables, evaluateChecks, evaluateWhen, renderTemplate } from '../runbook/cel.js';
+import { celVariables, evaluateChecks, evaluateWhen, renderTemplateParts } from '../runbook/cel.js';
 import { planRemediation, type ProtectedPrincipals, type RunAccount } from '../remediation/index.js';
 import { runVerifyAccess, type AccessSimulator } from '../verify/index.js';
 
@@ -177,8 +177,11 @@ async function runStep(
         const rows = rowsOf(finished)(compiled.spec.for_each) ?? [];
         return done(await runVerifyAccess(compiled, rows, vars, opts.access, opts.signal));
       }
-      case 'note':
-        return done({ status: 'ok', note: step.note ? renderTemplate(step.note, vars) : '' });
+      case 'note': {
+        // The parts are kept so Slack shows the author's markup and escapes the values from logs.
+        const noteParts = step.note ? renderTemplateParts(step.note, vars) : [];
+        return done({ status: 'ok', note: noteParts.map((p) => p.text).join(''), noteParts });
+      }
     }
   } catch (e) {
     const skip = engineSkip(e);

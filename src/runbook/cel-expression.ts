@@ -107,6 +107,12 @@ export class CelExpression {
   }
 }
 
+/** A piece of rendered template text: written by the runbook's author, or an interpolated value. */
+export interface TemplatePart {
+  text: string;
+  value?: true;
+}
+
 /**
  * Text with `{{ expr }}` interpolations: a message or a note. Literal text between the
  * interpolations is kept as written.
@@ -153,7 +159,17 @@ export class CelTemplate {
 
   /** The text with each interpolation evaluated; the first failing one throws. */
   render(bindings: CelBindings): string {
-    return this.parts.map((p) => (typeof p === 'string' ? p : celToText(p.evaluate(bindings)))).join('');
+    return this.renderParts(bindings)
+      .map((p) => p.text)
+      .join('');
+  }
+
+  /**
+   * The text in its parts: as the author wrote it, and each interpolated value marked as one,
+   * so a renderer can trust the author's markup and escape the values (which come from logs).
+   */
+  renderParts(bindings: CelBindings): TemplatePart[] {
+    return this.parts.map((p) => (typeof p === 'string' ? { text: p } : { text: celToText(p.evaluate(bindings)), value: true }));
   }
 
   /**

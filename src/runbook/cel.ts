@@ -18,6 +18,7 @@ import {
   CelTemplate,
   type CelCompileProblem,
   type ExpressionLocation,
+  type TemplatePart,
 } from './cel-expression.js';
 import type { CheckSpec, Runbook } from './schema.js';
 
@@ -230,8 +231,15 @@ export function evaluateWhen(expression: string | CelExpression, vars: CelVariab
 
 /** Note text (or any text) with its `{{ expr }}` interpolations evaluated. */
 export function renderTemplate(text: string | CelTemplate, vars: CelVariables): string {
+  return renderTemplateParts(text, vars)
+    .map((p) => p.text)
+    .join('');
+}
+
+/** The same, in parts: the author's text and the interpolated values, told apart. */
+export function renderTemplateParts(text: string | CelTemplate, vars: CelVariables): TemplatePart[] {
   const template = typeof text === 'string' ? CelTemplate.compile(text, adHocLocation('', 0, 'note'), { row: false }) : text;
-  return template.render({ ...vars });
+  return template.renderParts({ ...vars });
 }
 
 function isCompiled(check: CompiledCheck | CheckSpec): check is CompiledCheck {

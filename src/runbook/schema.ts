@@ -2,6 +2,7 @@
  * The runbook format: one zod schema that validates every file in `runbooks/`, and is
  * exported as JSON Schema (`ctrb schema`) so editors validate runbooks as they are typed.
  */
+import { noteMentionProblems } from './mentions.js';
 import { z } from 'zod';
 import { SEVERITIES } from '../model/severity.js';
 import { portableQuerySchema, rawQuerySchema } from '../query/definition.js';
@@ -233,11 +234,24 @@ export const runbookSchema = z
       })
       .strict()
       .default({}),
+    mentions: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('what the notes may point at in Slack: user (U…), group (S…) or channel (C…) ids, and the real address of a link shown as another address'),
     steps: z.array(stepSchema).min(1),
   })
   .strict()
-  .superRefine(sweepable);
+  .superRefine(sweepable)
+  .superRefine(declaredMentions);
 export type Runbook = z.infer<typeof runbookSchema>;
+
+/** A note's mentions, channel links and disguised links must be declared (src/runbook/mentions.ts). */
+function declaredMentions(runbook: { mentions: string[]; steps: StepSpec[] }, ctx: z.RefinementCtx): void {
+  runbook.steps.forEach((step, i) => {
+    if (!('note' in step)) return;
+    for (const message of noteMentionProblems(step.note, runbook.mentions)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'note'], message });
+  });
+}
 
 /**
  * A detection runs in every sweep, where nobody is there to name a subject: each parameter it

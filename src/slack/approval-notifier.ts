@@ -5,7 +5,9 @@
  *   so it shows every decision, who made it and when, and the outcome, with the buttons gone
  *   once the approval is closed.
  * - The result message of an executed remediation or undo goes into the run's thread once per
- *   approval (a retried job finds it recorded and does not post it again).
+ *   approval, whatever crashes: recorded as being sent before the post, which carries the
+ *   run's post metadata (src/slack/run-posts.ts); a retried job finds it recorded, or in the
+ *   thread when the worker died before Slack's answer was recorded, and does not post it again.
  */
 import type { webApi } from '@slack/bolt';
 import type { ApprovalNotifier } from '../approval/notifier.js';
@@ -14,16 +16,17 @@ import type { Approval } from '../approval/types.js';
 import { getAction, holdsSomething } from '../remediation/index.js';
 import type { RedisRunStore } from '../run/redis-store.js';
 import { approvalViewOf, renderApprovalMessage, renderRemediationResult } from './render/index.js';
+import { findRunPosts, runPostMetadata, type ConversationsReader } from './run-posts.js';
 
 /** The Web API methods the notifier uses; a `WebClient` satisfies it. */
-export interface NotifierClient {
+export interface NotifierClient extends ConversationsReader {
   chat: Pick<webApi.WebClient['chat'], 'postMessage' | 'update'>;
 }
 
 export class SlackApprovalNotifier implements ApprovalNotifier {
   constructor(
     private readonly client: NotifierClient,
-    private readonly runs: Pick<RedisRunStore, 'reported' | 'markReported' | 'getRecord'>,
+    private readonly runs: Pick<RedisRunStore, 'reported' | 'markReported' | 'markPosting' | 'postingIntents' | 'getRecord'>,
   ) {}
 
   async updateApprovalMessage(approval: Approval): Promise<boolean> {
@@ -55,7 +58,16 @@ export class SlackApprovalNotifier implements ApprovalNotifier {
           ? { approvalId: approval.plan.undoOf, rest: true }
           : undefined;
     const message = renderRemediationResult({ approvalId: approval.id, stepId: approval.stepId, report, ...(undo ? { undo } : {}) });
-    await this.client.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), ...message });
+    if (threadTs && (await this.runs.postingIntents(approval.runId)).has(key)) {
+      // Sent before, answer not recorded: Slack may have it. Unreadable: post again (one duplicate at worst).
+      const found = await findRunPosts(this.client, { channel, threadTs }, approval.runId).catch(() => undefined);
+      if (found?.byKey.has(key)) {
+        await this.runs.markReported(approval.runId, key);
+        return false;
+      }
+    }
+    await this.runs.markPosting(approval.runId, key, { at: Date.now() });
+    await this.client.chat.postMessage({ channel, ...(threadTs ? { thread_ts: threadTs } : {}), ...message, metadata: runPostMetadata(approval.runId, key) });
     await this.runs.markReported(approval.runId, key);
     return true;
   }

@@ -21,6 +21,11 @@ export interface ThreadFile {
   content: Buffer | string;
   /** A message posted with the file. */
   initialComment?: string;
+  /**
+   * Called with the file's id once Slack reserved it and before it is shared, so a caller can
+   * record it and, after a crash, find the shared file in the thread by that id.
+   */
+  beforeShare?: (fileId: string) => Promise<void>;
 }
 
 export interface UploadTarget {
@@ -63,6 +68,7 @@ export async function uploadFileToThread(
     throw new FileUploadError('files.getUploadURLExternal returned no upload_url or file_id', true);
   }
   await postBytes(reserved.upload_url, bytes, opts);
+  await file.beforeShare?.(reserved.file_id);
   const files: webApi.FilesCompleteUploadExternalArguments['files'] = [{ id: reserved.file_id, title: file.title ?? file.filename }];
   const comment = file.initialComment;
   await client.files.completeUploadExternal(

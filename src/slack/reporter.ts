@@ -1,25 +1,26 @@
 /**
  * The Slack reporter: a run as a thread. The parent message says what runs, for whom, and
- * where it stands; each finished step is a threaded reply (with the full CSV when the reply
- * shows only part of a result); the parent is updated with the final status and a one-line
- * summary of the findings.
+ * where it stands (step k of n and the findings so far while it runs); each finished step is
+ * a threaded reply (with the full CSV when the reply shows only part of a result); the parent
+ * is updated with the final status and a one-line summary of the findings.
  *
  * - Slash runs: the parent is a new message in the channel, and its ts becomes the thread.
  *   Alarm runs: the parent is the first reply in the alarm post's thread.
- * - The parent's ts is stored in the run's record before any step is posted, so a run
- *   resumed by another worker keeps to the same thread and never posts a second parent.
- * - What has been posted is recorded per run (reply, CSV, engine warning), right after Slack
- *   accepted it. A resumed run posts what is stored but not yet shown (`catchUp`) and nothing
- *   twice. The one gap is a crash between Slack accepting a post and the record of it: that
- *   post is made again (Slack has no idempotency key for messages).
+ * - Every post is made once per run, whatever crashes. Before a post, the run records that it
+ *   is sending it (`markPosting`); the post carries metadata naming the run and the post
+ *   (src/slack/run-posts.ts); once Slack answers, the run records it as reported. A worker
+ *   taking the run over finds the posts left in doubt (sent, answer not recorded) by reading
+ *   the thread back, and posts only those Slack does not have: the parent too, so a resumed
+ *   run keeps to the same thread. Stored steps not yet shown are posted by `catchUp`.
  */
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { LoadProgress } from '../model/query.js';
 import type { RunRecord } from '../model/run.js';
-import type { RedisRunStore } from '../run/redis-store.js';
+import type { PostIntent, RedisRunStore } from '../run/redis-store.js';
 import type { RunContext, RunResult, StepResult } from '../model/run.js';
+import { findRunPosts, runPostMetadata, type ConversationsReader, type FoundPosts, type PostLocation } from './run-posts.js';
 import type { Reporter } from '../run/reporter.js';
 import { uploadFileToThread, type FileUploadClient, type UploadOptions } from './files.js';
 import type { ApprovalRequestPoster } from '../approval/notifier.js';
@@ -32,17 +33,18 @@ import {
   renderRefusal,
   renderRunMessage,
   renderStepReply,
+  type RunProgress,
   type SlackMessage,
 } from './render/index.js';
 import { contextLine, mrkdwnSection } from './render/layout.js';
 import { errorSummary } from '../log/logger.js';
 
 /** The Web API methods a run's thread needs; a `WebClient` satisfies it. */
-export interface SlackPoster extends FileUploadClient {
+export interface SlackPoster extends FileUploadClient, ConversationsReader {
   chat: Pick<webApi.WebClient['chat'], 'postMessage' | 'update'>;
 }
 
-export type ReporterStore = Pick<RedisRunStore, 'reported' | 'markReported' | 'updateRecord'>;
+export type ReporterStore = Pick<RedisRunStore, 'reported' | 'markReported' | 'markPosting' | 'postingIntents' | 'updateRecord'>;
 
 export interface SlackReporterOptions {
   client: SlackPoster;
@@ -51,6 +53,8 @@ export interface SlackReporterOptions {
   record: RunRecord;
   /** The runbook's title, for the parent message. */
   title: string;
+  /** How many steps the runbook has, for "step k of n" on the parent while the run goes. */
+  steps?: number;
   logger: Logger;
   upload?: UploadOptions;
 }
@@ -58,17 +62,37 @@ export interface SlackReporterOptions {
 /** Warnings listed in one thread message; the rest are counted. */
 const WARNINGS_SHOWN = 15;
 
+const PARENT = 'parent';
+
+/** How far before a parent's recorded send time its lookup starts: the worker's and Slack's clocks differ. */
+const CLOCK_SKEW_S = 600;
+
+/** Posts whose ts the caller needs later (approval messages): settled with their ts, not as reported. */
+const KEEPS_TS = /^approval:/;
+
 export class SlackReporter implements Reporter, ApprovalRequestPoster {
   private readonly pendingWarnings: string[] = [];
+  /** The steps with a result, for the parent's progress. */
+  private readonly finished = new Map<string, StepResult>();
 
   private constructor(
     private readonly opts: SlackReporterOptions,
+    /** Posts recorded as made. */
     private readonly done: Set<string>,
+    /** Posts made whose ts a caller needs (KEEPS_TS), by key. */
+    private readonly posted: Map<string, string>,
   ) {}
 
-  /** A reporter for one run, knowing what the run has already shown in Slack. */
+  /**
+   * A reporter for one run, knowing what the run has already shown in Slack: what it recorded,
+   * and what Slack has of the posts a crash left in doubt.
+   */
   static async open(opts: SlackReporterOptions): Promise<SlackReporter> {
-    return new SlackReporter(opts, await opts.store.reported(opts.record.context.runId));
+    const runId = opts.record.context.runId;
+    const [done, intents] = await Promise.all([opts.store.reported(runId), opts.store.postingIntents(runId)]);
+    const reporter = new SlackReporter(opts, done, new Map());
+    await reporter.settle(intents);
+    return reporter;
   }
 
   /** Where the run's replies go: absent until a slash run's parent exists. */
@@ -95,6 +119,8 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
   async stepFinished(ctx: RunContext, result: StepResult): Promise<void> {
     await this.flushWarnings();
     await this.postStep(ctx, result);
+    this.finished.set(result.stepId, result);
+    await this.showProgress(ctx);
   }
 
   async runFinished(result: RunResult): Promise<void> {
@@ -114,25 +140,42 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
   async catchUp(ctx: RunContext, stored: readonly StepResult[]): Promise<void> {
     if (stored.length === 0) return;
     await this.ensureParent(ctx);
-    for (const step of stored) await this.postStep(ctx, step);
+    for (const step of stored) {
+      await this.postStep(ctx, step);
+      this.finished.set(step.stepId, step);
+    }
+    await this.showProgress(ctx);
   }
 
   /** Shows the parent as running again (a run continuing after its gate was decided). */
   async markRunning(ctx: RunContext): Promise<void> {
     const parentTs = this.opts.record.slack.parentTs;
     if (parentTs === undefined) return;
-    const message = renderRunMessage({ title: this.opts.title, context: ctx });
+    const message = renderRunMessage({ title: this.opts.title, context: ctx, ...this.progressOf() });
     await this.opts.client.chat.update({ channel: this.opts.record.slack.channel, ts: parentTs, ...message });
   }
 
-  /** The approval request of a gate (the plan, Approve and Deny), in the run's thread. */
+  /**
+   * The approval request of a gate (the plan, Approve and Deny), in the run's thread; once per
+   * approval, so a worker that died before the approval recorded its message finds it again.
+   */
   async postApprovalRequest(approval: Approval): Promise<SlackMessageRef> {
-    return this.postNotice(renderApprovalMessage(approvalViewOf(approval)));
+    const key = `approval:${approval.id}`;
+    const known = this.posted.get(key);
+    if (known) return { channel: this.opts.record.slack.channel, ts: known };
+    const ref = await this.postKeyed(key, renderApprovalMessage(approvalViewOf(approval)));
+    await this.opts.store.markPosting(this.runId, key, { at: Date.now(), ts: ref.ts });
+    this.posted.set(key, ref.ts);
+    return ref;
   }
 
-  /** Why the run cannot go on (or start), with what to do about it. */
-  async postRefusal(headline: string, details: readonly string[]): Promise<SlackMessageRef> {
-    return this.postNotice(renderRefusal(headline, details));
+  /** Why the run cannot go on (or start), with what to do about it; the same refusal once. */
+  async postRefusal(headline: string, details: readonly string[]): Promise<SlackMessageRef | undefined> {
+    const key = `refusal:${digest(headline)}`;
+    if (this.done.has(key)) return undefined;
+    const ref = await this.postKeyed(key, renderRefusal(headline, details));
+    await this.remember(key);
+    return ref;
   }
 
   /** A message in the run's thread, or in the channel when the run has no thread yet. */
@@ -149,22 +192,109 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
     return this.opts.record.context.runId;
   }
 
+  /**
+   * Settles the posts a crash left in doubt: those Slack has are recorded as made (the parent's
+   * ts stored on the run), the others will be posted again.
+   */
+  private async settle(intents: Map<string, PostIntent>): Promise<void> {
+    const slack = this.opts.record.slack;
+    const open = [...intents].filter(([key]) => !this.done.has(key));
+    if (open.length === 0) return;
+    const lookups = new Map<string, Promise<FoundPosts | undefined>>();
+    const look = (where: PostLocation): Promise<FoundPosts | undefined> => {
+      const id = JSON.stringify(where);
+      if (!lookups.has(id)) lookups.set(id, this.lookUp(where));
+      return lookups.get(id)!;
+    };
+
+    const parent = intents.get(PARENT);
+    if (parent && slack.parentTs === undefined) {
+      // Alarm runs: the parent is a reply in the alarm's thread; slash runs: a channel message.
+      const where: PostLocation = slack.threadTs ? { channel: slack.channel, threadTs: slack.threadTs } : { channel: slack.channel, oldest: parent.at / 1000 - CLOCK_SKEW_S };
+      const ts = (await look(where))?.byKey.get(PARENT);
+      if (ts) await this.recordParent(ts);
+    }
+    const settled: string[] = [];
+    for (const [key, intent] of open) {
+      if (key === PARENT) continue;
+      let ts = intent.ts;
+      if (ts === undefined && slack.threadTs !== undefined) {
+        const found = await look({ channel: slack.channel, threadTs: slack.threadTs });
+        ts = found?.byKey.get(key) ?? (intent.fileId !== undefined && found?.fileIds.has(intent.fileId) ? intent.fileId : undefined);
+        settled.push(...(ts !== undefined ? (found?.also.get(key) ?? []) : []));
+      }
+      if (ts === undefined) continue;
+      if (KEEPS_TS.test(key)) this.posted.set(key, ts);
+      else settled.push(key);
+    }
+    if (settled.length > 0) this.opts.logger.info({ runId: this.runId, posts: settled }, 'found posts of a run taken over already in Slack');
+    await this.remember(...settled);
+  }
+
+  private async lookUp(where: PostLocation): Promise<FoundPosts | undefined> {
+    try {
+      return await findRunPosts(this.opts.client, where, this.runId);
+    } catch (e) {
+      // Without a read, a post in doubt is made again: one duplicate at worst, nothing lost.
+      this.opts.logger.warn({ runId: this.runId, channel: where.channel, err: errorSummary(e) }, 'could not read back what a run taken over posted');
+      return undefined;
+    }
+  }
+
   private async ensureParent(ctx: RunContext): Promise<void> {
     const slack = this.opts.record.slack;
     if (slack.parentTs !== undefined) return;
-    const message = renderRunMessage({ title: this.opts.title, context: ctx });
+    const message = renderRunMessage({ title: this.opts.title, context: ctx, ...this.progressOf() });
     // Alarm runs: the alarm post is the thread and the parent its first reply.
+    const posted = await this.postKeyed(PARENT, message, slack.threadTs);
+    await this.recordParent(posted.ts);
+  }
+
+  /** Stored before any reply, so a resumed run finds its thread and posts no second parent. */
+  private async recordParent(ts: string): Promise<void> {
+    const slack = this.opts.record.slack;
+    const threadTs = slack.threadTs ?? ts;
+    await this.opts.store.updateRecord(this.runId, { parentTs: ts, threadTs });
+    slack.parentTs = ts;
+    slack.threadTs = threadTs;
+    await this.remember(PARENT);
+  }
+
+  /**
+   * Posts a message the run makes once: recorded as being sent first, and carrying the
+   * metadata a worker taking the run over finds it by. In the run's thread unless told where.
+   */
+  private async postKeyed(key: string, message: SlackMessage, threadTs = this.opts.record.slack.threadTs, also: string[] = []): Promise<SlackMessageRef> {
+    const { channel } = this.opts.record.slack;
+    await this.opts.store.markPosting(this.runId, key, { at: Date.now() });
     const posted = await this.opts.client.chat.postMessage({
-      channel: slack.channel,
-      ...(slack.threadTs ? { thread_ts: slack.threadTs } : {}),
+      channel,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
       ...message,
+      metadata: runPostMetadata(this.runId, key, also),
     });
     if (!posted.ts) throw new Error('chat.postMessage answered without a ts');
-    const threadTs = slack.threadTs ?? posted.ts;
-    // Stored before any reply, so a resumed run finds its thread and posts no second parent.
-    await this.opts.store.updateRecord(this.runId, { parentTs: posted.ts, threadTs });
-    slack.parentTs = posted.ts;
-    slack.threadTs = threadTs;
+    return { channel, ts: posted.ts };
+  }
+
+  private progressOf(): { progress?: RunProgress } {
+    const total = this.opts.steps;
+    if (total === undefined) return {};
+    const steps = [...this.finished.values()];
+    return { progress: { done: steps.length, total, findings: steps.flatMap((s) => s.findings ?? []) } };
+  }
+
+  /** The parent as it stands: which step the run is at and what it found so far. */
+  private async showProgress(ctx: RunContext): Promise<void> {
+    const parentTs = this.opts.record.slack.parentTs;
+    if (parentTs === undefined || this.opts.steps === undefined) return;
+    const message = renderRunMessage({ title: this.opts.title, context: ctx, ...this.progressOf() });
+    try {
+      await this.opts.client.chat.update({ channel: this.opts.record.slack.channel, ts: parentTs, ...message });
+    } catch (e) {
+      // The final status is what counts; a progress line that did not land must not stop the run.
+      this.opts.logger.warn({ runId: this.runId, err: errorSummary(e) }, 'could not show the run\'s progress');
+    }
   }
 
   private async postStep(ctx: RunContext, step: StepResult): Promise<void> {
@@ -176,11 +306,11 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
 
     const reply = renderStepReply(ctx, step);
     if (!this.done.has(replyKey)) {
-      await this.opts.client.chat.postMessage({ channel: thread.channel, thread_ts: thread.threadTs, ...reply.message });
+      await this.postKeyed(replyKey, reply.message);
       await this.remember(replyKey);
     }
     if (!this.done.has(csvKey)) {
-      if (reply.csv) await this.uploadCsv(thread, step, reply.csv);
+      if (reply.csv) await this.uploadCsv(thread, step, reply.csv, csvKey);
       await this.remember(csvKey);
     }
   }
@@ -189,19 +319,25 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
     thread: { channel: string; threadTs: string },
     step: StepResult,
     csv: NonNullable<ReturnType<typeof renderStepReply>['csv']>,
+    key: string,
   ): Promise<void> {
+    // The file's id is recorded before it is shared: the shared message carries it, not metadata.
+    const beforeShare = (fileId: string) => this.opts.store.markPosting(this.runId, key, { at: Date.now(), fileId });
     try {
-      await uploadFileToThread(this.opts.client, thread, { filename: csv.filename, title: csv.title, content: csv.content }, this.opts.upload);
+      await uploadFileToThread(this.opts.client, thread, { filename: csv.filename, title: csv.title, content: csv.content, beforeShare }, this.opts.upload);
     } catch (e) {
       // The reply already shows what fits; a missing attachment must not stop the investigation.
       const reason = (e as Error).message;
       this.opts.logger.warn({ runId: this.runId, stepId: step.stepId, err: errorSummary(reason) }, 'could not attach the full result as CSV');
-      await this.postNotice(
+      if (this.done.has(`${key}:failed`)) return;
+      await this.postKeyed(
+        `${key}:failed`,
         fitMessage({
           text: `The full result of ${escapeMrkdwn(step.title)} could not be attached`,
           blocks: [contextLine(`⚠️ The full result of *${escapeMrkdwn(step.title)}* could not be attached as CSV: ${escapeMrkdwn(reason)}`)],
         }),
       );
+      await this.remember(`${key}:failed`);
     }
   }
 
@@ -209,17 +345,23 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
   private async flushWarnings(): Promise<void> {
     if (this.pendingWarnings.length === 0 || !this.thread) return;
     const fresh = [...new Set(this.pendingWarnings.splice(0))]
-      .map((text) => ({ text, key: `warning:${createHash('sha256').update(text).digest('hex').slice(0, 24)}` }))
+      .map((text) => ({ text, key: `warning:${digest(text)}` }))
       .filter((w) => !this.done.has(w.key));
     if (fresh.length === 0) return;
-    await this.postNotice(renderEngineWarnings(fresh.map((w) => w.text)));
-    await this.remember(...fresh.map((w) => w.key));
+    // One message for several warnings: found again by the first's key, it settles all of them.
+    const [first, ...rest] = fresh.map((w) => w.key);
+    await this.postKeyed(first!, renderEngineWarnings(fresh.map((w) => w.text)), undefined, rest);
+    await this.remember(first!, ...rest);
   }
 
   private async remember(...keys: string[]): Promise<void> {
     await this.opts.store.markReported(this.runId, ...keys);
     for (const key of keys) this.done.add(key);
   }
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
 
 export function renderEngineWarnings(warnings: readonly string[]): SlackMessage {

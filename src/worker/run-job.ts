@@ -87,7 +87,7 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
     throw new UnrecoverableError(problems.join('; '));
   }
 
-  const reporter = await SlackReporter.open({ client: w.slack, store: w.runs, record, title: prepared.runbook.title, logger: log });
+  const reporter = await SlackReporter.open({ client: w.slack, store: w.runs, record, title: prepared.runbook.title, steps: prepared.steps.length, logger: log });
   const stored = inStepOrder(await w.runs.loadSteps(ctx.runId), prepared);
   await reporter.catchUp(ctx, stored);
 

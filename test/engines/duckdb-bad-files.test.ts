@@ -1,5 +1,7 @@
-import { readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { chmod, readdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineSession } from '../../src/query/engine.js';
@@ -82,6 +84,63 @@ describe('duckdb engine: damaged and foreign files', () => {
     expect(opened.warnings).toEqual([
       expect.stringMatching(/^skipped package\.json: not CloudTrail: it has neither a top-level "Records" array/),
     ]);
+  });
+
+  it('names every damaged .json.gz, whatever its size or where it is cut: empty, cut after 60 bytes, under 18 bytes', async () => {
+    await writeS3Logs(logs, [cloudTrailEvent({ eventName: 'GoodOne' })]);
+    const gz = gzipSync(JSON.stringify({ Records: [cloudTrailEvent(), cloudTrailEvent(), cloudTrailEvent()] }));
+    await writeBytes(join(logs, 'empty.json.gz'), Buffer.alloc(0));
+    await writeBytes(join(logs, 'cut-60.json.gz'), gz.subarray(0, 60));
+    await writeBytes(join(logs, 'cut-10.json.gz'), gz.subarray(0, 10));
+    await writeBytes(join(logs, 'tiny.json'), Buffer.from('{"Rec'));
+    await writeBytes(join(logs, 'empty.json'), Buffer.alloc(0));
+
+    const opened = await openDuckDb(logs, MAY_1);
+    session = opened.session;
+
+    expect(await opened.rows('SELECT "eventName" FROM events')).toEqual([{ eventName: 'GoodOne' }]);
+    expect([...opened.warnings].sort()).toEqual([
+      expect.stringMatching(/^skipped cut-10\.json\.gz: not a complete gzip file/),
+      expect.stringMatching(/^skipped cut-60\.json\.gz: not a complete gzip file/),
+      expect.stringMatching(/^skipped empty\.json\.gz: the file is empty/),
+      expect.stringMatching(/^skipped empty\.json: the file is empty/),
+      expect.stringMatching(/^skipped tiny\.json: not valid JSON/),
+    ]);
+  });
+
+  it('names a .json.gz cut anywhere, from its first byte to its last', async () => {
+    await writeS3Logs(logs, [cloudTrailEvent({ eventName: 'GoodOne' })]);
+    const gz = gzipSync(JSON.stringify({ Records: [cloudTrailEvent(), cloudTrailEvent(), cloudTrailEvent()] }));
+    // Up to its last byte: a cut in the gzip trailer (checksum and size), after every event,
+    // is caught by the size the trailer then claims.
+    const cuts = [1, 2, 3, 9, 10, 17, 18, 19, 30, 60, Math.floor(gz.length / 2), gz.length - 20, gz.length - 9, gz.length - 8, gz.length - 4, gz.length - 1];
+    for (const cut of cuts) await writeBytes(join(logs, `cut-${String(cut).padStart(4, '0')}.json.gz`), gz.subarray(0, cut));
+
+    const opened = await openDuckDb(logs, MAY_1);
+    session = opened.session;
+
+    expect(await opened.rows('SELECT "eventName" FROM events')).toEqual([{ eventName: 'GoodOne' }]);
+    const named = opened.warnings.map((w) => /^skipped (cut-\d+\.json\.gz): /.exec(w)?.[1]);
+    expect(named.sort()).toEqual(cuts.map((cut) => `cut-${String(cut).padStart(4, '0')}.json.gz`).sort());
+  });
+
+  it('warns about a day folder it cannot read (mode 000) and reads the others; fails naming it when nothing else is there', async () => {
+    await writeS3Logs(logs, [cloudTrailEvent({ eventName: 'GoodOne' })]);
+    const [locked] = await writeS3Logs(logs, [cloudTrailEvent({ eventName: 'Hidden' })], { region: 'eu-west-1' });
+    const lockedDay = dirname(locked!);
+    await chmod(lockedDay, 0o000);
+    try {
+      const opened = await openAsUnprivileged(logs);
+      expect(opened.rows).toEqual([{ eventName: 'GoodOne' }]);
+      expect(opened.warnings).toEqual([`skipped folder ${relative(logs, lockedDay)}: permission denied; its files were not read`]);
+
+      await rm(join(logs, 'AWSLogs', '123456789012', 'CloudTrail', 'us-east-1'), { recursive: true });
+      const failed = await openAsUnprivileged(logs);
+      expect(failed.error).toContain(`no CloudTrail file under "${logs}" could be read: 1 folder could not be listed:`);
+      expect(failed.error).toContain(`skipped folder ${relative(logs, lockedDay)}: permission denied`);
+    } finally {
+      await chmod(lockedDay, 0o755);
+    }
   });
 
   it('fails, listing why, when not one file could be read', async () => {
@@ -170,3 +229,35 @@ describe('duckdb engine: a long load', () => {
     await removeDir(scratch);
   });
 });
+
+/**
+ * Opens the logs in a child process that cannot read a mode-000 folder: as root (the usual
+ * CI container) everything is readable, so the child drops to the `nobody` user; otherwise it
+ * runs as the current user, who cannot read it either.
+ */
+async function openAsUnprivileged(dir: string): Promise<{ rows?: unknown[]; warnings?: string[]; error?: string }> {
+  await chmod(dir, 0o755);
+  const engine = fileURLToPath(new URL('../../src/query/engines/duckdb/index.ts', import.meta.url));
+  const script = `
+    const { createDuckDbEngine } = await import(${JSON.stringify(engine)});
+    const warnings = [];
+    try {
+      const session = await createDuckDbEngine({ logsDir: ${JSON.stringify(dir)}, threads: 1, cache: false })
+        .open({ start: new Date('2024-05-01T00:00:00Z'), end: new Date('2024-05-02T00:00:00Z') }, { onWarning: (w) => warnings.push(w) });
+      const { rows } = await session.run({ engine: 'duckdb', text: 'SELECT "eventName" FROM events', params: [], columns: [] });
+      await session.close();
+      console.log(JSON.stringify({ rows, warnings }));
+    } catch (e) {
+      console.log(JSON.stringify({ error: e.message, warnings }));
+    }`;
+  const root = process.getuid?.() === 0;
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { ...(root ? { uid: 65534, gid: 65534 } : {}), env: { PATH: process.env.PATH ?? '', HOME: dir, CTRB_CACHE: 'off' }, cwd: fileURLToPath(new URL('../..', import.meta.url)) },
+      (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`, { cause: error })) : resolve(stdout)),
+    ),
+  );
+  return JSON.parse(out.trim().split('\n').pop()!);
+}

@@ -70,6 +70,8 @@ export interface StoredMessage {
   blocks?: unknown[];
   subtype?: string;
   files?: { id: string; title?: string }[];
+  /** The message metadata it was posted with (returned by reads with `include_all_metadata`). */
+  metadata?: unknown;
   /** Times the message was changed with chat.update. */
   updates: number;
 }
@@ -95,7 +97,11 @@ export interface HeldCall {
 
 interface Hold {
   method: string;
-  n: number;
+  /** The arrival to hold, or the first arrival whose arguments match. */
+  n?: number;
+  match?: (args: Record<string, unknown>) => boolean;
+  /** Acted on first (Slack accepted it), only the answer held. */
+  afterActing?: boolean;
   arrived: () => void;
   released: Promise<void>;
 }
@@ -208,6 +214,25 @@ export class FakeSlackApi {
     return { arrived: arrivedPromise, release };
   }
 
+  /**
+   * Holds the first call to `method` from now on whose arguments `match`. With `afterActing`,
+   * Slack acts on it (the message exists) and only the answer is held: a caller killed then
+   * never learns that its post was accepted.
+   */
+  holdWhere(method: string, match: (args: Record<string, unknown>) => boolean, { afterActing = false }: { afterActing?: boolean } = {}): HeldCall {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrivedPromise = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ method, match, afterActing, arrived, released });
+    return { arrived: arrivedPromise, release };
+  }
+
+  /** Messages of a channel whose metadata payload has `run_id` (posts of one run), oldest first. */
+  messagesWithMetadata(runId: string): StoredMessage[] {
+    return [...this.messages.values()].filter((m) => (m.metadata as { event_payload?: { run_id?: unknown } } | undefined)?.event_payload?.run_id === runId);
+  }
+
   /** A fresh `response_url` for a slash command or interaction payload. */
   responseUrl(): string {
     return `${this.baseUrl}/response/${randomBytes(6).toString('hex')}`;
@@ -274,7 +299,16 @@ export class FakeSlackApi {
     const args = parseArgs(req.headers['content-type'], body);
     const arrival = (this.arrivals.get(method) ?? 0) + 1;
     this.arrivals.set(method, arrival);
-    const hold = this.holds.find((h) => h.method === method && h.n === arrival);
+    const holdIndex = this.holds.findIndex((h) => h.method === method && (h.n === arrival || (h.match !== undefined && h.match(args))));
+    const hold = holdIndex >= 0 ? this.holds.splice(holdIndex, 1)[0] : undefined;
+    if (hold?.afterActing) {
+      const response = this.answer(method, args);
+      this.record({ method, args, outcome: response.ok === true ? 'ok' : 'error', response });
+      hold.arrived();
+      await hold.released;
+      if (!res.destroyed && !req.socket.destroyed) sendJson(res, response);
+      return;
+    }
     if (hold) {
       hold.arrived();
       await hold.released;
@@ -341,6 +375,10 @@ export class FakeSlackApi {
         return this.postMessage(args);
       case 'chat.update':
         return this.updateMessage(args);
+      case 'conversations.replies':
+        return this.replies(args);
+      case 'conversations.history':
+        return this.history(args);
       case 'chat.postEphemeral':
         return this.postEphemeral(args);
       case 'views.open':
@@ -386,6 +424,7 @@ export class FakeSlackApi {
       threadTs,
       text: typeof args.text === 'string' ? args.text : undefined,
       blocks: Array.isArray(args.blocks) ? args.blocks : undefined,
+      ...(args.metadata !== undefined ? { metadata: args.metadata } : {}),
       updates: 0,
     };
     this.messages.set(`${args.channel}:${ts}`, stored);
@@ -401,6 +440,40 @@ export class FakeSlackApi {
     if (Array.isArray(args.blocks)) stored.blocks = args.blocks;
     stored.updates++;
     return { ok: true, channel: stored.channel, ts: stored.ts, text: stored.text, message: this.messageJson(stored) };
+  }
+
+  /** A thread, parent first, oldest first; pages of `limit` with an opaque cursor, as Slack does. */
+  private replies(args: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(args.channel ?? '');
+    const ts = String(args.ts ?? '');
+    if (!this.messages.has(`${channel}:${ts}`)) return { ok: false, error: 'thread_not_found' };
+    const thread = [...this.messages.values()].filter((m) => m.channel === channel && (m.ts === ts || m.threadTs === ts)).sort(byTs);
+    return this.page(thread, args);
+  }
+
+  /** A channel's top-level messages newer than `oldest`, newest first. */
+  private history(args: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(args.channel ?? '');
+    const oldest = Number(args.oldest ?? 0);
+    const top = [...this.messages.values()]
+      .filter((m) => m.channel === channel && (m.threadTs === undefined || m.threadTs === m.ts) && Number(m.ts) > oldest)
+      .sort(byTs)
+      .reverse();
+    return this.page(top, args);
+  }
+
+  private page(messages: StoredMessage[], args: Record<string, unknown>): Record<string, unknown> {
+    const limit = Math.max(1, Math.min(Number(args.limit ?? 100) || 100, 1000));
+    const start = Number(String(args.cursor ?? '').replace(/^offset:/, '')) || 0;
+    const shown = messages.slice(start, start + limit);
+    const more = start + limit < messages.length;
+    const withMetadata = truthy(args.include_all_metadata);
+    return {
+      ok: true,
+      messages: shown.map((m) => this.messageJson(m, withMetadata)),
+      has_more: more,
+      response_metadata: { next_cursor: more ? `offset:${start + limit}` : '' },
+    };
   }
 
   private postEphemeral(args: Record<string, unknown>): Record<string, unknown> {
@@ -528,8 +601,10 @@ export class FakeSlackApi {
     sendJson(res, { ok: true });
   }
 
-  private messageJson(m: StoredMessage): Record<string, unknown> {
+  private messageJson(m: StoredMessage, withMetadata = false): Record<string, unknown> {
     return {
+      ...(withMetadata && m.metadata !== undefined ? { metadata: m.metadata } : {}),
+      ...(m.files ? { files: m.files, subtype: 'file_share' } : {}),
       type: 'message',
       subtype: 'bot_message',
       text: m.text ?? '',
@@ -733,6 +808,10 @@ function tryJson(value: string): unknown {
 function bearer(header: string | undefined): string | undefined {
   const m = /^Bearer (.+)$/.exec(header ?? '');
   return m?.[1];
+}
+
+function byTs(a: StoredMessage, b: StoredMessage): number {
+  return Number(a.ts) - Number(b.ts);
 }
 
 function truthy(value: unknown): boolean {

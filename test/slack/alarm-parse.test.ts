@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isAlarmSourcePost, parseAlarmPost, type SlackMessageEvent } from '../../src/slack/alarm/index.js';
+import { isAlarmSourcePost, parseAlarmPost, whyNotAnAlarm, type SlackMessageEvent } from '../../src/slack/alarm/index.js';
 
 function fixture(name: string): SlackMessageEvent {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as SlackMessageEvent;
@@ -147,5 +147,68 @@ describe('which posts may be alarms', () => {
     expect(isAlarmSourcePost({ ...alarm, channel: 'C0GENERAL' }, sources)).toBe(false);
     expect(isAlarmSourcePost({ ...alarm, thread_ts: '1793620000.000100' }, sources)).toBe(false);
     expect(isAlarmSourcePost({ ...alarm, subtype: 'message_changed' }, sources)).toBe(false);
+  });
+});
+
+describe('alarm shapes posted for people: the SNS e-mail form and Chatbot go/view links', () => {
+  const EMAIL = [
+    'ALARM: "Root Account Usage" in US East (N. Virginia)',
+    '',
+    'You are receiving this email because your Amazon CloudWatch Alarm "Root Account Usage" in the US East (N. Virginia) region has entered the ALARM state, because "Threshold Crossed: 1 out of the last 1 datapoints [1.0 (02/11/26 11:58:00)] was greater than or equal to the threshold (1.0) (minimum 1 datapoint for OK -&gt; ALARM transition)." at "Monday 02 November, 2026 11:59:12 UTC".',
+    '',
+    'Alarm Details:',
+    '- Name:                       Root Account Usage',
+    '- Description:                Root user activity (CIS 1.7)',
+    '- State Change:               OK -&gt; ALARM',
+    '- Reason for State Change:    Threshold Crossed: 1 out of the last 1 datapoints [1.0 (02/11/26 11:58:00)] was greater than or equal to the threshold (1.0).',
+    '- Timestamp:                  Monday 02 November, 2026 11:59:12 UTC',
+    '- AWS Account:                123456789012',
+    '- Alarm Arn:                  arn:aws:cloudwatch:us-east-1:123456789012:alarm:Root Account Usage',
+  ].join('\n');
+  const post = (fields: Partial<SlackMessageEvent>): SlackMessageEvent => ({ type: 'message', channel: 'C0ALARMS01', ts: '1793620752.004100', ...fields }) as SlackMessageEvent;
+
+  it('the SNS e-mail (subject and body) as text: the whole name with its spaces, the region from the ARN, the time it states', () => {
+    expect(parseAlarmPost(post({ text: EMAIL }))).toEqual({
+      alarmName: 'Root Account Usage',
+      state: 'ALARM',
+      previousState: 'OK',
+      stateChangeTime: '2026-11-02T11:59:12.000Z',
+      region: 'us-east-1',
+      accountId: '123456789012',
+      alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:Root Account Usage',
+      reason: 'Threshold Crossed: 1 out of the last 1 datapoints [1.0 (02/11/26 11:58:00)] was greater than or equal to the threshold (1.0).',
+    });
+  });
+
+  it('a Chatbot attachment whose link is console.aws.amazon.com/go/view?arn=<encoded alarm ARN>', () => {
+    const arn = 'arn:aws:cloudwatch:eu-west-1:210987654321:alarm:Console sign-in failures';
+    const alarm = parseAlarmPost(
+      post({
+        text: '',
+        attachments: [
+          {
+            color: 'd13212',
+            fallback: 'CloudWatch Alarm | Console sign-in failures | eu-west-1',
+            title: ':rotating_light: CloudWatch Alarm | Console sign-in failures',
+            title_link: `https://console.aws.amazon.com/go/view?arn=${encodeURIComponent(arn)}&source=chatbot`,
+            text: 'Threshold Crossed: 1 out of the last 1 datapoints [3.0 (02/11/26 10:58:00)] was greater than or equal to the threshold (3.0) (minimum 1 datapoint for OK -&gt; ALARM transition).',
+          },
+        ],
+      }),
+    );
+    expect(alarm).toMatchObject({ alarmName: 'Console sign-in failures', region: 'eu-west-1', accountId: '210987654321', alarmArn: arn, state: 'ALARM' });
+  });
+
+  it('says why a post cannot be read as an alarm', () => {
+    expect(whyNotAnAlarm(post({ text: '' }))).toBe('the post has no text, attachments or blocks to read');
+    expect(whyNotAnAlarm(post({ text: 'CloudWatch says something is wrong 🚨' }))).toBe(
+      'no alarm name: no CloudWatch console link, alarm ARN or SNS e-mail subject',
+    );
+    expect(whyNotAnAlarm(post({ text: 'ALARM: "Disk" in US East (N. Virginia)' }))).toBe(
+      'no region for alarm "Disk": no CloudWatch console link or alarm ARN names one',
+    );
+    expect(whyNotAnAlarm(post({ text: 'Alarm arn:aws:cloudwatch:us-east-1:123456789012:alarm:Disk changed' }))).toBe(
+      'no state for alarm "Disk": nothing says ALARM, OK or INSUFFICIENT_DATA',
+    );
   });
 });

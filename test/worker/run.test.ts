@@ -47,6 +47,27 @@ describe('a run job', () => {
     expect(JSON.stringify(warnings[0])).toContain(DAMAGED_FILE);
   });
 
+  it('the parent shows live progress as steps finish: the step the run is at and the findings so far', async () => {
+    const w = scope();
+    await w.start();
+    const runId = await w.enqueue('quick-look');
+    await w.waitForStatus(runId, 'completed');
+    const { parent } = await w.thread(runId);
+    const shown = w.slack
+      .callsTo('chat.update')
+      .filter((c) => c.args.ts === parent.ts)
+      .map((c) => String(c.args.text));
+    // One update per finished step, then the final status.
+    expect(shown).toHaveLength(5);
+    expect(shown[0]).toMatch(/running · step 2 of 4, findings so far: no findings/);
+    expect(shown[1]).toMatch(/running · step 3 of 4, findings so far: no findings/);
+    expect(shown[2]).toMatch(/running · step 4 of 4, findings so far: .*8 medium/);
+    expect(shown[4]).toMatch(/completed: .*8 medium/);
+    const progressBlocks = JSON.stringify(w.slack.callsTo('chat.update').find((c) => c.args.ts === parent.ts)?.args.blocks);
+    expect(progressBlocks).toContain('Findings so far:');
+    expect(progressBlocks).toContain('1 of 4 steps done');
+  });
+
   it('from an alarm: the parent is the first reply under the alarm post, and the steps follow in that thread', async () => {
     const w = scope();
     await w.start();
@@ -145,7 +166,8 @@ describe('a run job', () => {
     await w.start();
     const runId = randomUUID();
     // A Slack error worth retrying, on a job allowed one attempt only.
-    w.slack.failWith('chat.update', 'internal_error');
+    // Every update fails: the progress lines are let go, the final status is not.
+    w.slack.failWith('chat.update', 'internal_error', 1_000);
     await w.queues.runs.add(
       'run',
       { runId, runbookId: 'five-steps', params: {}, window: SAMPLE_WINDOW, requestedBy: 'U0RESPONDER', source: 'slash', slack: { channel: CHANNEL } },

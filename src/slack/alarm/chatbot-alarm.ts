@@ -5,7 +5,8 @@
  * say the state in words, emoji or colour. A post whose alarm, region or state cannot be read
  * with confidence is not an alarm.
  */
-import { findAlarmArn, findConsoleAlarmUrl } from './locators.js';
+import { findAlarmArn, findConsoleAlarmUrl, findGoViewAlarmArn, parseAlarmArn } from './locators.js';
+import { snsEmailAlarm } from './sns-email-alarm.js';
 import type { AlarmState, ParsedAlarm, SlackMessageEvent } from './types.js';
 
 // CloudWatch writes states in capitals; matching them case-sensitively keeps "the Alarm
@@ -36,25 +37,38 @@ const ALARM_COLORS = new Set(['danger', 'd13212', 'ff0000', 'e01e5a', 'cc0000'])
 const OK_COLORS = new Set(['good', '1d8102', '36a64f', '2eb886']);
 
 export function alarmFromReadablePost(texts: readonly string[], event: SlackMessageEvent): ParsedAlarm | null {
+  return readReadablePost(texts, event).alarm;
+}
+
+/** The alarm of a readable post, or why the post cannot be read as one. */
+export function readReadablePost(texts: readonly string[], event: SlackMessageEvent): { alarm: ParsedAlarm; why?: undefined } | { alarm: null; why: string } {
   const all = texts.join('\n');
   const url = findConsoleAlarmUrl(all);
-  const arn = findAlarmArn(all);
-  // The URL holds the whole (encoded) name; an ARN in free text stops at the first space.
-  const alarmName = url?.alarmName ?? arn?.alarmName;
+  const email = snsEmailAlarm(all);
+  // Whole ARNs first (a go/view link, the e-mail's details line); one in free text stops at the first space.
+  const arn = findGoViewAlarmArn(all) ?? (email?.arn ? parseAlarmArn(email.arn) : undefined) ?? findAlarmArn(all);
+  // The URL holds the whole (encoded) name, as does a whole ARN and the e-mail's Name line.
+  const alarmName = url?.alarmName ?? email?.alarmName ?? arn?.alarmName;
   const region = arn?.region ?? url?.region;
   const states = readState(texts, event);
-  const time = slackTsToIso(event.ts);
-  if (!alarmName || !region || !states || !time) return null;
+  // The post follows the state change within seconds; it is the best time these posts give,
+  // unless the e-mail form says when.
+  const time = email?.time ?? slackTsToIso(event.ts);
+  if (!alarmName) return { alarm: null, why: 'no alarm name: no CloudWatch console link, alarm ARN or SNS e-mail subject' };
+  if (!region) return { alarm: null, why: `no region for alarm "${alarmName}": no CloudWatch console link or alarm ARN names one` };
+  if (!states) return { alarm: null, why: `no state for alarm "${alarmName}": nothing says ALARM, OK or INSUFFICIENT_DATA` };
+  if (!time) return { alarm: null, why: `no time for alarm "${alarmName}"` };
   return {
-    alarmName,
-    state: states.current,
-    previousState: states.previous,
-    // The post follows the state change within seconds; it is the best time these posts give.
-    stateChangeTime: time,
-    region,
-    accountId: arn?.accountId ?? /\bAccount(?: ID)?\W{0,3}(\d{12})\b/i.exec(all)?.[1],
-    alarmArn: arn?.arn,
-    reason: texts.find((t) => /^Threshold Crossed|datapoints? \[/.test(t))?.trim(),
+    alarm: {
+      alarmName,
+      state: states.current,
+      previousState: states.previous,
+      stateChangeTime: time,
+      region,
+      accountId: arn?.accountId ?? email?.accountId ?? /\bAccount(?: ID)?\W{0,3}(\d{12})\b/i.exec(all)?.[1],
+      alarmArn: arn?.arn,
+      reason: email?.reason ?? texts.find((t) => /^Threshold Crossed|datapoints? \[/.test(t))?.trim(),
+    },
   };
 }
 

@@ -35,6 +35,15 @@ export function findAlarmArn(text: string): AlarmArn | undefined {
   return m ? parseAlarmArn(m[0]) : undefined;
 }
 
+// https://console.aws.amazon.com/go/view?arn=<url-encoded alarm ARN> (AWS Chatbot's links)
+const GO_VIEW_URL = /https:\/\/(?:[a-z0-9-]+\.)?console\.(?:aws\.amazon\.com|amazonaws-us-gov\.com|amazonaws\.cn)\/go\/view\?(?:[^\s<>|"#]*&)?arn=([^&\s<>|"#]+)/;
+
+/** The alarm a console `go/view?arn=` link opens: the ARN is whole, its name with any spaces. */
+export function findGoViewAlarmArn(text: string): AlarmArn | undefined {
+  const m = GO_VIEW_URL.exec(text);
+  return m ? parseAlarmArn(decodeName(m[1]!)) : undefined;
+}
+
 export interface ConsoleAlarmUrl {
   url: string;
   region: string;

@@ -7,7 +7,7 @@
  * it is not read again as prose, where a fragment could pass for an alarm with a guessed time.
  * Anything else is `null`: not an alarm, ignored.
  */
-import { alarmFromReadablePost } from './chatbot-alarm.js';
+import { alarmFromReadablePost, readReadablePost } from './chatbot-alarm.js';
 import { alarmFromJson, readJsonText } from './json-alarm.js';
 import { messageTexts } from './message-text.js';
 import type { AlarmReading, ParsedAlarm, SlackMessageEvent } from './types.js';
@@ -31,4 +31,14 @@ export function readAlarmPost(event: SlackMessageEvent): AlarmReading {
 export function parseAlarmPost(event: SlackMessageEvent): ParsedAlarm | null {
   const reading = readAlarmPost(event);
   return reading?.kind === 'alarm' ? reading.alarm : null;
+}
+
+/**
+ * Why a post is not read as an alarm (`readAlarmPost` gave null): for the one log line a post
+ * from an alarm source gets, since an alarm in a shape the bot does not know must not pass in silence.
+ */
+export function whyNotAnAlarm(event: SlackMessageEvent): string {
+  const texts = messageTexts(event);
+  if (texts.length === 0) return 'the post has no text, attachments or blocks to read';
+  return readReadablePost(texts, event).why ?? 'not an alarm';
 }

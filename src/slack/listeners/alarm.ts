@@ -5,7 +5,8 @@
  * A composite alarm starts the runbooks its child alarms match (those that raised it), and says
  * in its thread when none does. An alarm message that cannot be read (JSON cut off or
  * malformed) is logged with why, and starts nothing.
- * Everything else (other messages, unmatched metric alarms, INSUFFICIENT_DATA) is ignored.
+ * A post from an alarm source that is no alarm the bot can read gets one info log line naming
+ * the channel and why. Everything else (unmatched metric alarms, INSUFFICIENT_DATA) is ignored.
  *
  * Bolt acknowledges events before this runs, so a slow Slack or Redis never makes Slack retry.
  * When Slack does deliver a post twice (its retries, `X-Slack-Retry-Num`), the job ids make the
@@ -13,7 +14,7 @@
  */
 import type { AllMiddlewareArgs, App, webApi, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { ParamError } from '../../runbook/params.js';
-import { isAlarmSourcePost, matchAlarmPost, readAlarmPost, type SlackMessageEvent } from '../alarm/index.js';
+import { isAlarmSourcePost, matchAlarmPost, readAlarmPost, whyNotAnAlarm, type SlackMessageEvent } from '../alarm/index.js';
 import { renderAlarmRecovered, type SlackMessage } from '../render/index.js';
 import { alarmRunJob, type AlarmPost } from './alarm-run.js';
 import type { ListenerDeps } from './deps.js';
@@ -29,7 +30,13 @@ export function registerAlarmListener(app: App, deps: ListenerDeps): void {
 export async function onMessage(deps: ListenerDeps, client: webApi.WebClient, event: SlackMessageEvent): Promise<void> {
   if (!isAlarmSourcePost(event, deps.alarmSources) || !event.channel || !event.ts) return;
   const reading = readAlarmPost(event);
-  if (!reading) return;
+  if (!reading) {
+    // Not silence: a post from an alarm source that is not read as an alarm may be an alarm
+    // in a shape the bot does not know, and the operator needs to see which and why.
+    const why = whyNotAnAlarm(event);
+    deps.logger.info({ channel: event.channel, ts: event.ts, why }, `a post in alarm channel ${event.channel} was not read as an alarm: ${why}`);
+    return;
+  }
   if (reading.kind === 'unreadable') {
     deps.logger.warn({ channel: event.channel, ts: event.ts, problem: reading.problem }, `alarm post not read, no runbook started: ${reading.problem}`);
     return;

@@ -1,5 +1,5 @@
 export { fitMessage, fitBlocks, truncateMrkdwn, truncatePlain, SLACK_LIMITS, type Block, type SlackMessage } from './limits.js';
-export { renderRunMessage, RUN_STATUS_LABEL, type RunMessageInput } from './run-message.js';
+export { renderRunMessage, RUN_STATUS_LABEL, type RunMessageInput, type RunProgress } from './run-message.js';
 export { renderStepReply, STEP_STATUS_ICON, type StepReply } from './step-message.js';
 export {
   renderApprovalMessage,

@@ -4,7 +4,7 @@
  * the thread beneath it.
  */
 import { engineSkipSummary } from '../../run/engine-skips.js';
-import type { RunContext, RunResult, RunStatus } from '../../model/run.js';
+import type { Finding, RunContext, RunResult, RunStatus } from '../../model/run.js';
 import { fitMessage, type Block, type SlackMessage } from './limits.js';
 import { escapeMrkdwn, inlineCode, requesterMrkdwn, slackTime } from './mrkdwn.js';
 import { findingsSummary } from './severity.js';
@@ -15,6 +15,15 @@ export interface RunMessageInput {
   context: RunContext;
   /** Absent while the run is going; the runner's result once it stops. */
   result?: RunResult;
+  /** While the run is going: how far it is, so the channel sees it move. */
+  progress?: RunProgress;
+}
+
+export interface RunProgress {
+  /** Steps with a result. */
+  done: number;
+  total: number;
+  findings: readonly Finding[];
 }
 
 export const RUN_STATUS_LABEL: Record<RunStatus, string> = {
@@ -30,19 +39,21 @@ const WINDOW_PARAMS = new Set(['since', 'until']);
 export function renderRunMessage(input: RunMessageInput): SlackMessage {
   const { title, context: ctx, result } = input;
   const status = result?.status ?? 'running';
+  const progress = result ? undefined : input.progress;
+  const at = progress ? ` · step ${Math.min(progress.done + 1, progress.total)} of ${progress.total}` : '';
   const blocks: Block[] = [
     { type: 'header', text: { type: 'plain_text', text: `🔍 ${title}`, emoji: true } },
     {
       type: 'section',
       fields: [
-        { type: 'mrkdwn', text: `*Status*\n${RUN_STATUS_LABEL[status]}` },
+        { type: 'mrkdwn', text: `*Status*\n${RUN_STATUS_LABEL[status]}${at}` },
         { type: 'mrkdwn', text: `*Started by*\n${requesterMrkdwn(ctx.requestedBy)}` },
         { type: 'mrkdwn', text: `*Window*\n${slackTime(ctx.window.start)} → ${slackTime(ctx.window.end)}` },
         { type: 'mrkdwn', text: `*Parameters*\n${parametersMrkdwn(ctx)}` },
       ],
     },
   ];
-  const outcome = result ? outcomeMrkdwn(result) : undefined;
+  const outcome = result ? outcomeMrkdwn(result) : progress ? `*Findings so far:* ${findingsSummary(progress.findings)} (${progress.done} of ${progress.total} steps done)` : undefined;
   if (outcome) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: outcome, verbatim: true } });
   blocks.push({
     type: 'context',
@@ -56,7 +67,11 @@ export function renderRunMessage(input: RunMessageInput): SlackMessage {
   });
 
   const skipped = result ? engineSkipSummary(result.steps) : undefined;
-  const summary = result ? `: ${findingsSummary(result.findings)}${skipped ? ` · ${skipped}` : ''}` : '';
+  const summary = result
+    ? `: ${findingsSummary(result.findings)}${skipped ? ` · ${skipped}` : ''}`
+    : progress
+      ? `${at}, findings so far: ${findingsSummary(progress.findings)}`
+      : '';
   return fitMessage({ text: `${escapeMrkdwn(title)}: ${RUN_STATUS_LABEL[status]}${summary}`, blocks });
 }
 

@@ -51,7 +51,10 @@ export function renderStepReply(ctx: RunContext, step: StepResult): StepReply {
   // Room is kept for a note after the answers.
   if (step.access) blocks.push(...accessBlocks(step.access, SLACK_LIMITS.blocksPerMessage - blocks.length - 2));
   if (step.note !== undefined) {
-    for (const text of splitParagraphs(authoredMrkdwn(step.note))) blocks.push(mrkdwnSection(text));
+    // The author's markup is kept (its mentions and links were checked when the runbook was
+    // loaded); a value from the logs is always text, whatever it holds.
+    const mrkdwn = step.noteParts ? step.noteParts.map((p) => (p.value ? escapeMrkdwn(p.text) : authoredMrkdwn(p.text))).join('') : authoredMrkdwn(step.note);
+    for (const text of splitParagraphs(mrkdwn)) blocks.push(mrkdwnSection(text));
   }
 
   return { message: fitMessage({ text: fallbackText(step), blocks }), csv };

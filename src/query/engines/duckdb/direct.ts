@@ -25,6 +25,8 @@ export interface DirectFile {
   gzip: boolean;
   /** Bytes of its JSON document (a hint: document-size.ts). */
   bytes: number;
+  /** Cut off near its end, as its gzip trailer shows: not read whole (document-size.ts). */
+  suspect?: boolean;
 }
 
 /** What one file gave, read whole. */

@@ -19,6 +19,8 @@ export interface Discovery {
   files: LogFile[];
   /** CloudTrail files found before date pruning. */
   found: number;
+  /** One sentence per folder that could not be listed (and so was skipped). */
+  problems: string[];
 }
 
 /**
@@ -72,27 +74,41 @@ export async function discoverLogFiles(logsPath: string, window: TimeWindow): Pr
 
   // A single file named explicitly is read whatever its name. Hidden files and folders are
   // not logs (editor files, a generated tree's .manifest.json).
-  const paths = rootStat.isFile() ? [root] : await walk(root);
-  if (paths.length === 0) throw new NoCloudTrailFilesError(logsPath);
+  const problems: string[] = [];
+  const paths = rootStat.isFile() ? [root] : await walk(root, (dir, error) => problems.push(`skipped folder ${displayPath(dir, root)}: ${folderProblem(error)}`));
+  if (paths.length === 0 && problems.length === 0) throw new NoCloudTrailFilesError(logsPath);
 
   paths.sort();
   const files = paths
     .map((path) => ({ path, day: datePathOf(path) }))
     .filter((file) => mayHoldWindow(file.day, window));
-  return { files, found: paths.length };
+  return { files, found: paths.length, problems };
 }
 
-async function walk(root: string): Promise<string[]> {
+/**
+ * Every CloudTrail file under `root`. A folder below it that cannot be listed (no permission,
+ * a link loop) is reported and skipped: one locked day folder must not hide the others. The
+ * root itself failing is the whole answer, so it throws.
+ */
+async function walk(root: string, unreadable: (dir: string, error: unknown) => void): Promise<string[]> {
   const found: string[] = [];
   const visited = new Set<string>();
   const pending = [root];
   while (pending.length > 0) {
     const dir = pending.pop()!;
-    // Symlinked folders are followed, once: a link back up the tree must not loop.
-    const real = await realpath(dir);
-    if (visited.has(real)) continue;
-    visited.add(real);
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
+    let entries;
+    try {
+      // Symlinked folders are followed, once: a link back up the tree must not loop.
+      const real = await realpath(dir);
+      if (visited.has(real)) continue;
+      visited.add(real);
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (dir === root) throw error;
+      unreadable(dir, error);
+      continue;
+    }
+    for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
       let isDir = entry.isDirectory();
@@ -107,6 +123,12 @@ async function walk(root: string): Promise<string[]> {
     }
   }
   return found;
+}
+
+function folderProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied; its files were not read';
+  return `cannot list it (${code ?? (error as Error).message}); its files were not read`;
 }
 
 /** For messages: a path short enough to read, still unambiguous within one logs dir. */

@@ -11,6 +11,24 @@ export interface DocumentInfo {
   gzip: boolean;
   /** Bytes of JSON, as far as can be told without reading it. */
   bytes: number;
+  /**
+   * A gzip file whose trailer cannot be its own: cut off near its end. DuckDB's reader does
+   * not check the trailer, so such a file is read the careful way, which names it.
+   */
+  suspect?: boolean;
+}
+
+/** Deflate shrinks at most about 1032 to 1; stored blocks grow by 5 bytes per 64 KiB. */
+const MAX_RATIO = 1032;
+
+/**
+ * Whether a gzip file of `size` bytes may hold `declared` bytes (its trailer's ISIZE, modulo
+ * 4 GiB). Past 4 MiB any value may be a wrapped size, so only smaller files are judged.
+ */
+function plausibleSize(size: number, declared: number): boolean {
+  if (size * MAX_RATIO >= 2 ** 32) return true;
+  const overhead = 18 + 5 * Math.ceil(declared / 65_535 + 1);
+  return declared + overhead >= size && declared <= size * MAX_RATIO;
 }
 
 export async function documentInfo(path: string): Promise<DocumentInfo> {
@@ -24,7 +42,8 @@ export async function documentInfo(path: string): Promise<DocumentInfo> {
     if (!gzip) return { gzip, bytes: size };
     const tail = Buffer.alloc(4);
     await file.read(tail, 0, 4, size - 4);
-    return { gzip, bytes: tail.readUInt32LE(0) };
+    const bytes = tail.readUInt32LE(0);
+    return plausibleSize(size, bytes) ? { gzip, bytes } : { gzip, bytes, suspect: true };
   } catch {
     // Unreadable: DuckDB will fail on it, and the careful read will say why.
     return { gzip: false, bytes: 0 };

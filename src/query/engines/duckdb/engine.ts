@@ -55,7 +55,8 @@ async function openSession(
 ): Promise<DuckDbSession> {
   const columns = columnsToLoad(hooks.columns);
   const discovery = await discoverLogFiles(options.logsDir, window);
-  if (discovery.files.length === 0) {
+  for (const problem of discovery.problems) hooks.onWarning?.(problem);
+  if (discovery.files.length === 0 && discovery.found > 0) {
     hooks.onWarning?.(
       `none of the ${discovery.found} CloudTrail files under "${options.logsDir}" is in a date folder ` +
         `near ${window.start.toISOString()} .. ${window.end.toISOString()}; no events to search`,
@@ -87,8 +88,9 @@ async function openSession(
         tuning: options.tuning,
       }),
     );
-    if (report.filesTotal > 0 && report.problems.length === report.filesTotal) {
-      throw new CloudTrailUnreadableError(options.logsDir, report.problems);
+    // Every file bad, or nothing readable found beside folders that could not be listed.
+    if ((report.filesTotal > 0 && report.problems.length === report.filesTotal) || (discovery.found === 0 && discovery.problems.length > 0)) {
+      throw new CloudTrailUnreadableError(options.logsDir, [...discovery.problems, ...report.problems]);
     }
     // From here on the session only answers queries over the loaded table: a runbook's raw
     // SQL must not be able to read (or write) files on the machine.

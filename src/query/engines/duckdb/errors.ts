@@ -61,7 +61,17 @@ export class CloudTrailUnreadableError extends CloudTrailLogsError {
   ) {
     const shown = problems.slice(0, 5).map((p) => `  - ${p}`);
     if (problems.length > shown.length) shown.push(`  - ... and ${problems.length - shown.length} more`);
-    super(`none of the ${problems.length} CloudTrail files under "${path}" could be read:\n${shown.join('\n')}`, path);
+    // Folders that could not be listed are named too: their files could not even be counted.
+    const folders = problems.filter((p) => p.startsWith('skipped folder ')).length;
+    const files = problems.length - folders;
+    const unlisted = folders === 1 ? '1 folder could not be listed' : `${folders} folders could not be listed`;
+    const what =
+      folders === 0
+        ? `none of the ${files} CloudTrail files under "${path}" could be read`
+        : files === 0
+          ? `no CloudTrail file under "${path}" could be read: ${unlisted}`
+          : `none of the ${files} CloudTrail files under "${path}" could be read, and ${unlisted}`;
+    super(`${what}:\n${shown.join('\n')}`, path);
   }
 }
 

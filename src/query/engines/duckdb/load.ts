@@ -98,13 +98,17 @@ export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
     const stopPolling = pollStatementProgress(connection, (done) => {
       if (!signal?.aborted) throttle.update({ ...progress, filesRead: before + Math.floor(done * batch.length) });
     });
-    const { failed, counts } = await readDirect(connection, batch, columns, signal).finally(stopPolling);
+    const whole = batch.filter((f) => !f.suspect);
+    const { failed, counts } = await readDirect(connection, whole, columns, signal).finally(stopPolling);
     const loaded: LoadedFile[] = [];
     for (const file of batch) {
       const count = counts.get(file.number) ?? { rows: 0, timed: 0 };
-      // Read whole, unless it failed or gave the one empty row of a document without Records.
+      // Read whole, unless it failed, gave the one empty row of a document without Records, or
+      // gave nothing at all: an empty or cut-off file can read as "no events" without an error,
+      // and only the careful read tells a damaged file from one with an empty Records array.
+      // A gzip whose trailer shows it cut off is read only the careful way (document-size.ts).
       let events = count.rows;
-      if (failed.includes(file) || (count.rows === 1 && count.timed === 0)) {
+      if (file.suspect || failed.includes(file) || count.rows === 0 || (count.rows === 1 && count.timed === 0)) {
         signal?.throwIfAborted();
         const careful = await readCarefully(connection, file, columns, request.scratchDir, signal);
         if (!careful.ok) {

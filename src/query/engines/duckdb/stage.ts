@@ -65,6 +65,7 @@ async function readAndSplit(source: string): Promise<SplitFile> {
   } catch (error) {
     return { ok: false, source, problem: `cannot read it (${messageOf(error)})` };
   }
+  if (doc.length === 0) return { ok: false, source, problem: 'the file is empty (0 bytes): CloudTrail never delivers one; it may still be being written' };
   if (isGzip(doc)) {
     try {
       doc = await gunzipAsync(doc, { chunkSize: gunzipChunkSize(doc) });
