@@ -29,19 +29,16 @@ export class ParamError extends Error {
 }
 
 /**
- * `["user=alice", "cidrs=10.0.0.0/8,192.168.0.0/16"]` → `{ user: 'alice', cidrs: '…' }`.
+ * The one grammar of parameters, in the terminal and in Slack alike: `name=value`,
+ * `--name value` and `--name=value` are the same (`--since 30d` is `since=30d`), and a dash
+ * in an option's name stands for the underscore (`--trusted-cidrs` is `trusted_cidrs`).
+ * `["user=alice", "--cidrs", "10.0.0.0/8,192.168.0.0/16"]` → `{ user: 'alice', cidrs: '…' }`.
  * The value is everything after the first `=`, so values may themselves contain `=`.
  */
 export function parseKeyValues(args: readonly string[]): Record<string, string> {
   const values: Record<string, string> = {};
   const problems: ParamProblem[] = [];
-  for (const token of args) {
-    const eq = token.indexOf('=');
-    if (eq === -1) {
-      problems.push({ param: token, message: `${show(token)} is not name=value (e.g. since=24h)` });
-      continue;
-    }
-    const name = token.slice(0, eq);
+  for (const [name, value, token] of paramWords(args, problems)) {
     if (name === '') {
       problems.push({ param: token, message: `${show(token)} has no parameter name before "=" (e.g. since=24h)` });
       continue;
@@ -53,7 +50,7 @@ export function parseKeyValues(args: readonly string[]): Record<string, string> 
       });
       continue;
     }
-    values[name] = token.slice(eq + 1);
+    values[name] = value;
   }
   if (problems.length > 0) throw new ParamError(problems);
   return values;
@@ -294,6 +291,35 @@ export function closestName(
 }
 
 /** A value as it appears in a message: quoted, escaped, and cut short if very long. */
+/** Each word or option pair as [name, value, what the user wrote]; a word that is neither is a problem. */
+function* paramWords(args: readonly string[], problems: ParamProblem[]): Generator<[string, string, string]> {
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (token.startsWith('--') && token.length > 2) {
+      const eq = token.indexOf('=');
+      const name = (eq === -1 ? token.slice(2) : token.slice(2, eq)).replaceAll('-', '_');
+      if (eq !== -1) {
+        yield [name, token.slice(eq + 1), token];
+        continue;
+      }
+      const next = args[i + 1];
+      if (next === undefined || (next.startsWith('--') && next.length > 2)) {
+        problems.push({ param: name, message: `${token} needs a value (e.g. --since 24h, or since=24h)` });
+        continue;
+      }
+      i++;
+      yield [name, next, `${token} ${next}`];
+      continue;
+    }
+    const eq = token.indexOf('=');
+    if (eq === -1) {
+      problems.push({ param: token, message: `${show(token)} is not name=value (e.g. since=24h or --since 24h)` });
+      continue;
+    }
+    yield [token.slice(0, eq), token.slice(eq + 1), token];
+  }
+}
+
 function show(value: string): string {
   return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
 }
