@@ -19,6 +19,8 @@ export interface Discovery {
   files: LogFile[];
   /** CloudTrail files found before date pruning. */
   found: number;
+  /** The first and last date folders of every file found (UTC midnights), when any is dated. */
+  days?: { first: Date; last: Date };
 }
 
 /**
@@ -76,10 +78,11 @@ export async function discoverLogFiles(logsPath: string, window: TimeWindow): Pr
   if (paths.length === 0) throw new NoCloudTrailFilesError(logsPath);
 
   paths.sort();
-  const files = paths
-    .map((path) => ({ path, day: datePathOf(path) }))
-    .filter((file) => mayHoldWindow(file.day, window));
-  return { files, found: paths.length };
+  const all = paths.map((path) => ({ path, day: datePathOf(path) }));
+  const files = all.filter((file) => mayHoldWindow(file.day, window));
+  const times = all.flatMap((f) => (f.day ? [f.day.getTime()] : []));
+  const days = times.length > 0 ? { first: new Date(Math.min(...times)), last: new Date(Math.max(...times)) } : undefined;
+  return { files, found: paths.length, ...(days ? { days } : {}) };
 }
 
 async function walk(root: string): Promise<string[]> {
