@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark in turn, each printing its own figures. */
 import { main as aws } from './aws.js';
+import { main as detection } from './detection.js';
 import { main as engine } from './engine.js';
 import { main as slack } from './slack.js';
 
@@ -7,6 +8,7 @@ const benches: [string, () => Promise<void>][] = [
   ['engine', engine],
   ['slack', slack],
   ['aws', aws],
+  ['detection', detection],
 ];
 const only = process.argv[2];
 for (const [name, run] of benches) {

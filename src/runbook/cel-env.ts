@@ -23,6 +23,7 @@ import { readIsoTime } from '../model/values/time.js';
 import { addressInRange, parseCidr, parseIp } from '../model/values/ip.js';
 import { adminStatements, isAdminPolicyArn, outsidePrincipals, policyPrincipals } from './cel-policy.js';
 import { loggingChange } from './cel-logging.js';
+import { sharedWith } from './cel-sharing.js';
 
 /** The variables an expression may name; `row` only inside a check or remediation with `for_each`. */
 export const CEL_VARIABLES = ['params', 'steps', 'window', 'row'] as const;
@@ -73,6 +74,8 @@ export const RUNBOOK_FUNCTIONS = [
   celFunc('loggingChange', [CelScalar.STRING, CelScalar.DYN], CelScalar.STRING, (name, params) =>
     loggingChange(name, typeof params === 'string' ? params : null),
   ),
+  // Whom a snapshot, image or database snapshot permission change adds (account ids, `all`).
+  celFunc('sharedWith', [CelScalar.STRING], listType(CelScalar.STRING), (text) => sharedWith(text)),
 ];
 
 function stringList(fn: string, values: CelList): string[] {

@@ -2,7 +2,7 @@
  * Alarm posts through the real Bolt HTTP receiver (Events API callbacks, signed), no worker:
  * what the bot enqueues, and what it posts itself.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { useTestRedis } from '../support/redis.js';
 import { ALARM_CHANNEL, alarmPost, eventually, startBotHarness, textOf, type BotHarness } from './harness.js';
 
@@ -15,6 +15,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.stop();
 });
+// Each test counts the calls it caused; every test waits for what it caused to be done.
+beforeEach(() => h.slack.clearCalls());
 
 describe('alarm posts', () => {
   it('starts each matching runbook in a thread under the alarm post, its window around the state change', async () => {
@@ -35,16 +37,77 @@ describe('alarm posts', () => {
     });
   });
 
-  it('starts one run however often Slack delivers the same post', async () => {
-    const post = alarmPost({ name: 'RootAccountUsage', state: 'ALARM', ts: '1793620800.000200', changedAt: '2026-11-02T12:00:00Z' });
+  it('starts one run and posts its notes once, however often Slack delivers the same post', async () => {
+    // root-logins starts; key-usage cannot start from an alarm, and says so in the thread.
+    const ts = '1793620800.000200';
+    h.slack.messages.set(`${ALARM_CHANNEL}:${ts}`, { channel: ALARM_CHANNEL, ts, text: 'alarm', updates: 0 });
+    const post = alarmPost({ name: 'prod-RootLogin-AccessKeyLeak', state: 'ALARM', ts, changedAt: '2026-11-02T12:00:00Z' });
     await h.event(post, { eventId: 'Ev0SAME' });
     await h.event(post, { eventId: 'Ev0SAME', retryNum: 1, retryReason: 'http_timeout' });
     await h.event(post, { eventId: 'Ev0SAME', retryNum: 2, retryReason: 'http_timeout' });
 
-    await eventually(() => h.runs.getJob(`alarm-${ALARM_CHANNEL}-1793620800_000200-root-logins`));
-    await new Promise((r) => setTimeout(r, 200));
-    const jobs = (await h.runs.getJobs(['waiting'])).filter((j) => j.data.slack.threadTs === '1793620800.000200');
-    expect(jobs).toHaveLength(1);
+    // Each delivery logs once everything it did is done: wait for the three, then count.
+    const handled = await h.waitForLogs((l) => l.msg === 'alarm post handled' && l.ts === ts, 3);
+    expect(handled.map((l) => ({ enqueued: l.enqueued, seenBefore: l.seenBefore, notStarted: l.notStarted, firstDelivery: l.firstDelivery })).sort((a, b) => Number(b.firstDelivery) - Number(a.firstDelivery))).toEqual([
+      { enqueued: ['root-logins'], seenBefore: [], notStarted: ['key-usage'], firstDelivery: true },
+      { enqueued: [], seenBefore: ['root-logins'], notStarted: ['key-usage'], firstDelivery: false },
+      { enqueued: [], seenBefore: ['root-logins'], notStarted: ['key-usage'], firstDelivery: false },
+    ]);
+    const jobs = (await h.runs.getJobs(['waiting'])).filter((j) => j.data.slack.threadTs === ts);
+    expect(jobs.map((j) => j.data.runbookId)).toEqual(['root-logins']);
+    const notes = h.slack.callsTo('chat.postMessage').filter((c) => (c.args as { thread_ts?: string }).thread_ts === ts);
+    expect(notes.map((c) => textOf(c.args as never))).toEqual([expect.stringContaining('`key-usage` matches this alarm but could not start')]);
+  });
+
+  it("starts the runbooks a composite alarm's triggering children match, each looking where its child is", async () => {
+    const ts = '1793620850.000250';
+    const child = 'arn:aws:cloudwatch:eu-west-1:210987654321:alarm:prod-RootLogin';
+    const composite = {
+      ...alarmPost({ name: 'prod-SecurityComposite', state: 'ALARM', ts, changedAt: '2026-11-02T11:59:12.331Z' }),
+      text: JSON.stringify({
+        ...(JSON.parse(alarmPost({ name: 'prod-SecurityComposite', state: 'ALARM', ts, changedAt: '2026-11-02T11:59:12.331Z' }).text as string) as object),
+        NewStateReason: `${child} transitioned to ALARM at Monday 02 November, 2026 11:59:12 UTC`,
+        AlarmRule: 'ALARM(prod-RootLogin) OR ALARM(HighCPU)',
+        TriggeringChildren: [{ Arn: child, State: { Value: 'ALARM', Timestamp: '2026-11-02T11:59:12.100+0000' } }],
+      }),
+    };
+    await h.event(composite);
+    const [handled] = await h.waitForLogs((l) => l.msg === 'alarm post handled' && l.ts === ts);
+    expect(handled).toMatchObject({ enqueued: ['root-logins'], seenBefore: [], notStarted: [] });
+    const job = await h.runs.getJob(`alarm-${ALARM_CHANNEL}-1793620850_000250-root-logins`);
+    expect(job?.data).toMatchObject({
+      requestedBy: 'alarm:prod-SecurityComposite',
+      params: { account: '210987654321', region: 'eu-west-1' },
+      alarm: { name: 'prod-SecurityComposite', region: 'eu-west-1', accountId: '210987654321' },
+    });
+  });
+
+  it('says in the thread, once, when no child of a composite alarm matches a runbook', async () => {
+    const ts = '1793620870.000270';
+    h.slack.messages.set(`${ALARM_CHANNEL}:${ts}`, { channel: ALARM_CHANNEL, ts, text: 'alarm', updates: 0 });
+    const base = alarmPost({ name: 'prod-ServiceHealth', state: 'ALARM', ts, changedAt: '2026-11-02T12:00:00Z' });
+    const composite = { ...base, text: JSON.stringify({ ...(JSON.parse(base.text as string) as object), AlarmRule: 'ALARM("HighCPU") OR ALARM("DiskFull")' }) };
+    await h.event(composite);
+    await h.event(composite, { retryNum: 1 });
+    await h.waitForLogs((l) => l.msg.startsWith('composite alarm: neither it nor its child alarms match') && l.ts === ts, 2);
+    const notes = h.slack.callsTo('chat.postMessage').filter((c) => (c.args as { thread_ts?: string }).thread_ts === ts);
+    expect(notes.map((c) => textOf(c.args as never))).toEqual([
+      "ℹ️ Composite alarm `prod-ServiceHealth`: no runbook's `triggers.alarms` matches it or its child alarms (`HighCPU`, `DiskFull`); no runbook was started.",
+    ]);
+    expect((await h.runs.getJobs(['waiting'])).filter((j) => j.data.slack.threadTs === ts)).toEqual([]);
+  });
+
+  it('logs why an alarm post cut off by its relay cannot be read, and starts nothing', async () => {
+    const ts = '1793620890.000290';
+    const whole = alarmPost({ name: 'RootAccountUsage', state: 'ALARM', ts, changedAt: '2026-11-02T12:00:00Z' });
+    const text = whole.text as string;
+    const cut = { ...whole, text: text.slice(0, text.indexOf('"AlarmArn"') + 60) };
+    await h.event(cut);
+    const [line] = await h.waitForLogs((l) => l.msg.startsWith('alarm post not read') && l.ts === ts);
+    expect(line).toMatchObject({ level: 40, channel: ALARM_CHANNEL, problem: expect.stringMatching(/^the alarm JSON is cut off after \d+ characters/) });
+    expect(line!.msg).toBe(`alarm post not read, no runbook started: ${String(line!.problem)}`);
+    expect(h.logs.filter((l) => l.ts === ts && l.msg !== line!.msg)).toEqual([]);
+    expect((await h.runs.getJobs(['waiting'])).filter((j) => j.data.slack.threadTs === ts)).toEqual([]);
   });
 
   it('ignores posts from people, unmatched alarms and posts outside the alarm channels', async () => {

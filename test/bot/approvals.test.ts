@@ -141,7 +141,7 @@ describe('approval buttons', () => {
     expect(responses.every((r) => r.status === 200)).toBe(true);
 
     await eventually(async () => ((await h.approvals.getApproval(approval.id))?.state === 'approved' ? true : undefined));
-    await eventually(() => (h.slack.callsTo('chat.update').length + h.slack.callsTo('chat.postEphemeral').length >= 20 ? true : undefined), 10_000);
+    await eventually(() => (h.slack.callsTo('chat.update').length + h.slack.callsTo('chat.postEphemeral').length >= 20 ? true : undefined), 60_000);
     const jobs = (await h.remediations.getJobs(['waiting', 'active', 'completed', 'failed'])).filter((j) => j.data.approvalId === approval.id);
     expect(jobs).toHaveLength(1);
     const decided = (await h.approvals.getApproval(approval.id))?.decisions ?? [];

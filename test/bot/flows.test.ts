@@ -59,7 +59,7 @@ describe('with a worker', () => {
     h.slack.messages.set(`${ALARM_CHANNEL}:${ts}`, { channel: ALARM_CHANNEL, ts, text: 'RootLogin alarm', updates: 0 });
     await h.event(alarmPost({ name: 'prod-RootLogin', state: 'ALARM', ts, changedAt: '2026-11-02T11:59:12Z' }));
 
-    await eventually(() => (stepReplies(ALARM_CHANNEL, ts).length === 2 ? true : undefined), 20_000);
+    await eventually(() => (stepReplies(ALARM_CHANNEL, ts).length === 2 ? true : undefined), 60_000);
     expect(stepReplies(ALARM_CHANNEL, ts)).toEqual(['logins', 'next']);
     expect(textOf(h.slack.threadReplies(ALARM_CHANNEL, ts)[0])).toContain('prod-RootLogin');
   });
@@ -72,7 +72,7 @@ describe('with a worker', () => {
     expect(textOf(h.slack.message(approval.message!.channel, approval.message!.ts))).toContain('vendor-support');
 
     await h.click('approval_approve', approval.id, PEOPLE.alice, approval.message!);
-    await eventually(async () => ((await h.approvals.getApproval(approval.id))?.state === 'executed' ? true : undefined), 20_000);
+    await eventually(async () => ((await h.approvals.getApproval(approval.id))?.state === 'executed' ? true : undefined), 60_000);
     const finished = await runReaches(runId, 'completed');
     expect(stepReplies('C0SECOPS', finished.slack.parentTs!)).toContain('after');
 
@@ -104,7 +104,7 @@ describe('with a worker', () => {
     const runId = await startRun('password-cleanup-expiring');
     const waiting = await runReaches(runId, 'waiting_approval');
     const approval = (await h.approvals.getApproval(waiting.approvalId!))!;
-    await eventually(async () => ((await h.approvals.getApproval(approval.id))?.state === 'expired' ? true : undefined), 10_000);
+    await eventually(async () => ((await h.approvals.getApproval(approval.id))?.state === 'expired' ? true : undefined), 60_000);
     await eventually(() => (!JSON.stringify(h.slack.message(approval.message!.channel, approval.message!.ts)?.blocks).includes('approval_approve') ? true : undefined));
 
     const before = h.slack.callsTo('chat.postEphemeral').length;

@@ -49,6 +49,10 @@ export interface BotHarness {
   remediations: Queue<RemediationJobData>;
   approvals: ApprovalStore;
   runStore: RedisRunStore;
+  /** What the bot logged (debug and up), as JSON lines: tests wait for a line, never for time. */
+  logs: LogLine[];
+  /** Resolves with the first `count` lines that `match`, as soon as they are logged. */
+  waitForLogs(match: (line: LogLine) => boolean, count?: number, timeoutMs?: number): Promise<LogLine[]>;
   slash(text: string, fields?: { user?: string; channel?: string }, opts?: SignOptions): Promise<SlashAnswer>;
   event(event: Record<string, unknown>, opts?: SignOptions & { eventId?: string }): Promise<Response>;
   click(actionId: string, value: string, user: string, message: { channel: string; ts: string }): Promise<Response>;
@@ -59,6 +63,8 @@ export interface BotHarness {
   postApproval(request: Partial<ApprovalRequest>): Promise<{ id: string; channel: string; ts: string }>;
   stop(): Promise<void>;
 }
+
+export type LogLine = Record<string, unknown> & { msg: string; level: number };
 
 export interface SlashAnswer {
   status: number;
@@ -90,7 +96,9 @@ export async function startBotHarness(redis: TestRedis, env: Record<string, stri
   const loaded = loadConfig(environment, { role: 'bot' });
   const workers: RunningWorker[] = [];
   const config: Config = { ...loaded, slack: { ...loaded.slack, port: 0 } };
-  const bot = await startBot(config, { logger: pino({ level: 'silent' }) });
+  const logs: LogLine[] = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogLine) });
+  const bot = await startBot(config, { logger });
   const url = `http://127.0.0.1:${bot.port}/slack/events`;
   const queueOptions = { connection: { url: redis.url }, prefix: queuePrefix(config.redis) };
   const runs = new Queue<RunJobData>(RUNS_QUEUE, queueOptions);
@@ -109,6 +117,13 @@ export async function startBotHarness(redis: TestRedis, env: Record<string, stri
     remediations,
     approvals,
     runStore,
+    logs,
+    waitForLogs(match, count = 1, timeoutMs = 30_000) {
+      return eventually(() => {
+        const found = logs.filter(match);
+        return found.length >= count ? found.slice(0, count) : undefined;
+      }, timeoutMs);
+    },
     async slash(text, fields = {}, opts = {}) {
       const started = performance.now();
       const response = await send(
@@ -204,7 +219,7 @@ export function alarmPost(fields: { name: string; state: 'ALARM' | 'OK'; ts: str
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 5_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -187,6 +187,39 @@ describe('throttling and 5xx mid-plan', () => {
     expect(effects()).toEqual(['DeleteLoginProfile alice']);
   });
 
+  it('reads the state again after such an error, so a change someone made meanwhile is not made again', async () => {
+    const done = await executeRemediation(plan('iam.quarantine-user', { user_name: 'alice' }), context());
+    expect(done.ok).toBe(true);
+    // Undoing: DeleteUserPolicy takes effect, 5xx, and the SDK's retry meets NoSuchEntity;
+    // meanwhile another responder detached the quarantine policy by hand.
+    iam.failAfterApplying('DeleteUserPolicy', 'ServiceFailure', 500, 1, (state) => state.user('alice').attachedPolicies.delete(QUARANTINE_ARN));
+    const undone = await undoRemediation(done, context({ approvalId: 'undo-1' }));
+    expect(undone).toEqual<ExecutionReport>({
+      action: 'iam.quarantine-user',
+      mode: 'undo',
+      ok: true,
+      summary: 'iam.quarantine-user undone on 1 target and verified (1 AWS call)',
+      targets: [
+        {
+          target: { user_name: 'alice' },
+          ok: true,
+          before: { denyAll: null, awsPolicy: false },
+          after: { denyAll: null, awsPolicy: false },
+          calls: [
+            {
+              call: { service: 'iam', operation: 'DeleteUserPolicy', params: { UserName: 'alice', PolicyName: 'ctrb-quarantine-deny-all' } },
+              ok: true,
+              note: 'AWS answered NoSuchEntity: The user policy with name ctrb-quarantine-deny-all cannot be found. (after 2 attempts), but the state read again shows the change made: an earlier attempt had taken effect',
+            },
+          ],
+          verification: { ok: true, details: ['IAM user alice has no inline policy ctrb-quarantine-deny-all', 'AWSCompromisedKeyQuarantineV3 is not attached to IAM user alice'] },
+        },
+      ],
+    });
+    // The plan was read again after the error: the detach someone made is not made a second time.
+    expect(iam.calls.filter((c) => c.action === 'DetachUserPolicy')).toEqual([]);
+  });
+
   it.each([
     ['iam.remove-user-from-group', { user_name: 'alice', group_name: 'admins' }, 'RemoveUserFromGroup'],
     ['iam.detach-policy', { user_name: 'alice', policy_arn: ADMIN }, 'DetachUserPolicy'],

@@ -124,3 +124,21 @@ describe('loggingChange', () => {
     expect(change('CreateFilter', { action: 'NOOP', name: 'tag' })).toBe('changed');
   });
 });
+
+describe('sharedWith', () => {
+  const shared = (permission: object | string) => text('sharedWith(params.policy)', typeof permission === 'string' ? permission : JSON.stringify(permission));
+
+  it('names the accounts, and `all` for public, that an EC2 or RDS permission change adds', () => {
+    expect(shared({ add: { items: [{ userId: '999988887777' }, { userId: OWN }] } })).toBe(`999988887777, ${OWN}`);
+    expect(shared({ add: { items: [{ group: 'all' }] } })).toBe('all');
+    expect(shared(['all'])).toBe('all');
+    expect(shared(['999988887777'])).toBe('999988887777');
+  });
+
+  it('does not count what the same call removes, and names nothing in text of another shape', () => {
+    expect(shared({ remove: { items: [{ userId: '999988887777' }] }, add: { items: [{ userId: OWN }] } })).toBe(OWN);
+    expect(shared({ remove: { items: [{ group: 'all' }] } })).toBe('');
+    expect(shared('not json')).toBe('');
+    expect(shared({ add: 'all' })).toBe('');
+  });
+});

@@ -51,7 +51,7 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-const START_TIMEOUT_MS = 10_000;
+const START_TIMEOUT_MS = 30_000;
 const START_ATTEMPTS = 3;
 
 export interface TestRedisOptions {

@@ -26,7 +26,7 @@ afterEach(() => {
   running.clear();
 });
 
-export function spawnWorker(env: Record<string, string>, startTimeoutMs = 20_000): WorkerProcess {
+export function spawnWorker(env: Record<string, string>, startTimeoutMs = 90_000): WorkerProcess {
   const child = spawn(process.execPath, [CTRB, 'worker'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -246,7 +246,7 @@ export function useWorkerScope(redis: TestRedis, slack: () => FakeSlackApi, runb
         );
         return runId;
       },
-      async waitForStatus(runId, status, timeoutMs = 20_000) {
+      async waitForStatus(runId, status, timeoutMs = 60_000) {
         const deadline = Date.now() + timeoutMs;
         let last: RunRecord | undefined;
         while (Date.now() < deadline) {

@@ -11,6 +11,7 @@
  */
 import picomatch from 'picomatch';
 import type { Runbook } from '../../runbook/schema.js';
+import type { ChildAlarm, ParsedAlarm } from './types.js';
 
 export type TriggeredRunbook = Pick<Runbook, 'id' | 'triggers'>;
 
@@ -35,4 +36,25 @@ export function matchAlarm<R extends TriggeredRunbook>(alarmName: string, runboo
   return runbooks
     .filter((rb) => rb.triggers.alarms.some((glob) => alarmNameMatches(alarmName, glob)))
     .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** A runbook an alarm post starts, and the child alarm that starts it (composite alarms). */
+export interface AlarmTrigger<R extends TriggeredRunbook> {
+  runbook: R;
+  /** The composite alarm's child whose name the runbook's triggers match; absent when the alarm's own name does. */
+  child?: ChildAlarm;
+}
+
+/**
+ * The runbooks an alarm starts: those its own name matches and, for a composite alarm, those
+ * its child alarms' names match (the runbooks are written for the children). One run per
+ * runbook, however many children match it: the first child in the message's order says where.
+ */
+export function matchAlarmPost<R extends TriggeredRunbook>(alarm: Pick<ParsedAlarm, 'alarmName' | 'children'>, runbooks: readonly R[]): AlarmTrigger<R>[] {
+  const triggers = new Map<string, AlarmTrigger<R>>();
+  for (const runbook of matchAlarm(alarm.alarmName, runbooks)) triggers.set(runbook.id, { runbook });
+  for (const child of alarm.children ?? []) {
+    for (const runbook of matchAlarm(child.alarmName, runbooks)) if (!triggers.has(runbook.id)) triggers.set(runbook.id, { runbook, child });
+  }
+  return [...triggers.values()].sort((a, b) => a.runbook.id.localeCompare(b.runbook.id));
 }

@@ -17,7 +17,27 @@ export interface ParsedAlarm {
   accountId?: string;
   alarmArn?: string;
   reason?: string;
+  /**
+   * A composite alarm's child alarms that put it in its state (or, when the message does not
+   * list them, the alarms its rule needs in ALARM): the alarms runbooks are written for.
+   * Absent for a metric alarm.
+   */
+  children?: ChildAlarm[];
 }
+
+/** A child alarm of a composite alarm: its name, and where it is when its ARN says so. */
+export interface ChildAlarm {
+  alarmName: string;
+  region?: string;
+  accountId?: string;
+}
+
+/**
+ * What a post says: an alarm; an alarm message that cannot be read (JSON cut off or
+ * malformed, or a CloudWatch message without the fields a run needs), with why; or, as
+ * `null`, no alarm at all.
+ */
+export type AlarmReading = { kind: 'alarm'; alarm: ParsedAlarm } | { kind: 'unreadable'; problem: string } | null;
 
 /** The parts of a Slack `message` event (Events API) that can carry an alarm. */
 export interface SlackMessageEvent {

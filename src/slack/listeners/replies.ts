@@ -1,6 +1,6 @@
 /**
  * The bot's own short answers that the shared renderers do not cover: "starting", and the
- * note a runbook that cannot start from an alarm leaves in the alarm's thread.
+ * notes an alarm's thread gets when a runbook cannot start from it or none matches it.
  */
 import { escapeMrkdwn, fitMessage, type SlackMessage } from '../render/index.js';
 
@@ -25,6 +25,17 @@ export function renderAlarmRunRefused(runbookId: string, problems: readonly stri
   const bullets = problems.map((p) => `• ${escapeMrkdwn(p)}`).join('\n');
   const text = `⚠️ ${code(runbookId)} matches this alarm but could not start:\n${bullets}`;
   return fitMessage({ text: `${escapeMrkdwn(runbookId)} could not start for this alarm`, blocks: [section(text)] });
+}
+
+/**
+ * In a composite alarm's thread: none of the child alarms that raised it (nor its own name)
+ * matches a runbook's triggers, so nothing was started; said, because the responder would
+ * otherwise wait for runs that never come.
+ */
+export function renderCompositeUnmatched(alarmName: string, children: readonly string[]): SlackMessage {
+  const named = children.length > 0 ? children.map(code).join(', ') : 'none named in the message';
+  const text = `ℹ️ Composite alarm ${code(alarmName)}: no runbook's \`triggers.alarms\` matches it or its child alarms (${named}); no runbook was started.`;
+  return fitMessage({ text: `Composite alarm ${escapeMrkdwn(alarmName)}: no runbook matches its child alarms`, blocks: [section(text)] });
 }
 
 /** `/investigate status` for a run no worker has taken yet. */

@@ -70,6 +70,8 @@ interface Injected {
   times: number;
   /** The call takes effect, then the error is answered (a 5xx after IAM applied it). */
   afterApplying?: boolean;
+  /** Someone else's change, made while this call is answered (before the client retries). */
+  meanwhile?: (state: IamState) => void;
 }
 
 type Handler = (p: QueryParams) => Record<string, unknown> | undefined;
@@ -159,8 +161,8 @@ export class FakeIam {
    * service that failed after applying a change answers: the client retries, and the retry
    * meets the changed state.
    */
-  failAfterApplying(action: string, code = 'ServiceFailure', status = 500, times = 1): void {
-    this.inject(action, { code, message: 'The service failed to process the request (injected by the test)', status, times, afterApplying: true });
+  failAfterApplying(action: string, code = 'ServiceFailure', status = 500, times = 1, meanwhile?: (state: IamState) => void): void {
+    this.inject(action, { code, message: 'The service failed to process the request (injected by the test)', status, times, afterApplying: true, ...(meanwhile ? { meanwhile } : {}) });
   }
 
   /** The actions called, in order (state-changing and read calls alike). */
@@ -216,6 +218,7 @@ export class FakeIam {
       } finally {
         call.changed = state.snapshot() !== before;
       }
+      injected?.meanwhile?.(state);
       if (injected) throw new IamFault(injected.code, injected.message, injected.status, 'Receiver');
       reply(200, queryResponse(action, NAMESPACE, output));
     } catch (e) {
