@@ -16,7 +16,9 @@
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { LoadProgress } from '../model/query.js';
+import type { EmptyWindow, LoadProgress } from '../model/query.js';
+import { emptyWindowHint } from '../run/empty-window.js';
+import { inlineCode } from './render/mrkdwn.js';
 import type { RunRecord } from '../model/run.js';
 import type { RedisRunStore } from '../run/redis-store.js';
 import type { RunContext, RunResult, StepResult } from '../model/run.js';
@@ -60,6 +62,7 @@ const WARNINGS_SHOWN = 15;
 
 export class SlackReporter implements Reporter, ApprovalRequestPoster {
   private readonly pendingWarnings: string[] = [];
+  private pendingEmpty: SlackMessage | undefined;
 
   private constructor(
     private readonly opts: SlackReporterOptions,
@@ -90,6 +93,11 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
   warning(message: string): void {
     // The engine reports these synchronously while loading; they are posted before the next reply.
     this.pendingWarnings.push(message);
+  }
+
+  emptyWindow(ctx: RunContext, empty: EmptyWindow): void {
+    // Reported while the logs load, like warnings; posted (once per run) before the next reply.
+    this.pendingEmpty = renderEmptyWindow(ctx, empty);
   }
 
   async stepFinished(ctx: RunContext, result: StepResult): Promise<void> {
@@ -207,6 +215,11 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
 
   /** New engine warnings (a truncated or unreadable log file…), once per run in one message. */
   private async flushWarnings(): Promise<void> {
+    if (this.pendingEmpty && this.thread && !this.done.has('empty-window')) {
+      await this.postNotice(this.pendingEmpty);
+      await this.remember('empty-window');
+    }
+    this.pendingEmpty = undefined;
     if (this.pendingWarnings.length === 0 || !this.thread) return;
     const fresh = [...new Set(this.pendingWarnings.splice(0))]
       .map((text) => ({ text, key: `warning:${createHash('sha256').update(text).digest('hex').slice(0, 24)}` }))
@@ -220,6 +233,13 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
     await this.opts.store.markReported(this.runId, ...keys);
     for (const key of keys) this.done.add(key);
   }
+}
+
+/** The window holds no events: the span the logs cover, and the command that looks there. */
+export function renderEmptyWindow(ctx: RunContext, empty: EmptyWindow): SlackMessage {
+  const hint = emptyWindowHint(ctx, empty);
+  const command = hint.words.length > 0 ? `\nTo look there: ${inlineCode(`/investigate ${ctx.runbookId} ${hint.words.join(' ')}`)}` : '';
+  return fitMessage({ text: hint.sentence, blocks: [mrkdwnSection(`🔎 ${escapeMrkdwn(hint.sentence)}${command}`)] });
 }
 
 export function renderEngineWarnings(warnings: readonly string[]): SlackMessage {
