@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import type { EmptyWindow, LoadProgress } from '../model/query.js';
 import { emptyWindowHint } from '../run/empty-window.js';
 import { inlineCode } from './render/mrkdwn.js';
+import { explainSlackError } from './api-errors.js';
 import type { RunRecord } from '../model/run.js';
 import type { RedisRunStore } from '../run/redis-store.js';
 import type { RunContext, RunResult, StepResult } from '../model/run.js';
@@ -202,8 +203,10 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
       await uploadFileToThread(this.opts.client, thread, { filename: csv.filename, title: csv.title, content: csv.content }, this.opts.upload);
     } catch (e) {
       // The reply already shows what fits; a missing attachment must not stop the investigation.
-      const reason = (e as Error).message;
-      this.opts.logger.warn({ runId: this.runId, stepId: step.stepId, err: errorSummary(reason) }, 'could not attach the full result as CSV');
+      // The notice names Slack's error code and what to do about it.
+      const explained = explainSlackError(e);
+      const reason = explained.sentence;
+      this.opts.logger.warn({ runId: this.runId, stepId: step.stepId, slackError: explained.code, err: errorSummary(e) }, 'could not attach the full result as CSV');
       await this.postNotice(
         fitMessage({
           text: `The full result of ${escapeMrkdwn(step.title)} could not be attached`,
