@@ -38,6 +38,21 @@ const wholeNumber =
   };
 
 const runbooksDir = (): string => program.opts<{ runbooks: string }>().runbooks;
+
+/**
+ * The one grammar of run, explain and sweep: the window and every runbook parameter as
+ * `name=value` or `--name value` alike (src/runbook/params.ts reads both). `--since` and
+ * `--until` are declared for the help; other `--name value` pairs reach the parameters.
+ */
+const paramOptions = (command: Command): Command =>
+  command
+    .option('--since <when>', 'start of the window: a duration back from now (30m, 24h, 7d) or an ISO 8601 time; same as since=…')
+    .option('--until <time>', 'end of the window (ISO 8601); same as until=…')
+    .allowUnknownOption();
+const windowWords = (o: { since?: string; until?: string }): string[] => [
+  ...(o.since !== undefined ? [`--since=${o.since}`] : []),
+  ...(o.until !== undefined ? [`--until=${o.until}`] : []),
+];
 const failOn = new Option('--fail-on <severity>', 'exit 3 when a finding of this severity or worse is raised').choices(SEVERITIES);
 
 program
@@ -58,36 +73,33 @@ program
   .argument('[files...]', 'runbook files (default: the whole runbook directory)')
   .action((files) => validateCommand(runbooksDir(), files));
 
-program
-  .command('run')
+paramOptions(program.command('run'))
   .description('run a runbook on local CloudTrail logs (the bundled sample when --logs is not given)')
   .argument('<runbook>')
-  .argument('[params...]', 'parameters as key=value, e.g. since=24h user=alice')
+  .argument('[params...]', 'parameters as name=value or --name value, e.g. since=24h user=alice')
   .option('--logs <dir>', 'CloudTrail logs: an S3-layout tree, .json files, or lookup-events output')
   .option('--json', 'print one machine-readable result')
   .option('--max-rows <n>', 'rows shown per query step', wholeNumber(1), 20)
   .option('--no-cache', 'parse the logs again: neither read nor fill the cache of parsed events')
   .addOption(failOn)
-  .action(async (name, params, o) => void (await runCommand(runbooksDir(), name, params, o)));
+  .action(async (name, params, o) => void (await runCommand(runbooksDir(), name, [...params, ...windowWords(o)], o)));
 
-program
-  .command('explain')
+paramOptions(program.command('explain'))
   .description("print each step's exact statement and bound parameters for an engine")
   .argument('<runbook>')
-  .argument('[params...]', 'parameters as key=value')
+  .argument('[params...]', 'parameters as name=value or --name value')
   .addOption(new Option('--engine <engine>', 'query engine').choices(ENGINE_NAMES).default('duckdb'))
-  .action((name, params, o) => explainCommand(runbooksDir(), name, params, o));
+  .option('--logs <dir>', 'the logs a run would read: "now" is their end on the bundled sample, as for ctrb run')
+  .action((name, params, o) => explainCommand(runbooksDir(), name, [...params, ...windowWords(o)], o));
 
-program
-  .command('sweep')
+paramOptions(program.command('sweep'))
   .description("run every runbook's detection steps over a log set and list the findings")
+  .argument('[params...]', 'the window (since=7d, default 24h) and runbook parameters, as name=value or --name value')
   .option('--logs <dir>', 'CloudTrail logs (default: the bundled sample)')
-  .option('--since <duration>', 'look-back for every runbook (e.g. 24h, 7d) or an ISO start time', '24h')
-  .option('--until <time>', 'end of the window (ISO 8601); default now, or the end of the bundled sample')
   .option('--json', 'print the findings as JSON')
   .option('--no-cache', 'parse the logs again: neither read nor fill the cache of parsed events')
   .addOption(new Option('--fail-on <severity>', 'exit 3 when a finding of this severity or worse is raised').choices(SEVERITIES))
-  .action(async (o) => void (await sweepCommand(runbooksDir(), o)));
+  .action(async (params, o) => void (await sweepCommand(runbooksDir(), { ...o, params })));
 
 program
   .command('schema')

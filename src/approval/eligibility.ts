@@ -9,6 +9,7 @@
  * account is refused at once. When Slack cannot answer, the click is refused: an
  * approval gate that fails open is not a gate.
  */
+import type { BotText } from '../model/text.js';
 import type { Logger } from 'pino';
 import { refusalMessage } from './messages.js';
 import type { RefusalCode } from './types.js';
@@ -33,7 +34,7 @@ export type EligibilityRefusal = Extract<RefusalCode, 'no_approvers' | 'not_appr
 
 export type Eligibility =
   | { eligible: true }
-  | { eligible: false; code: EligibilityRefusal; message: string; detail?: string };
+  | { eligible: false; code: EligibilityRefusal; message: BotText; detail?: string };
 
 export interface EligibilityOptions {
   /** How long group handles and memberships are trusted (default 5 minutes). */

@@ -4,6 +4,7 @@
  * ephemeral Slack message.
  */
 import type { Approval, ApprovalState, RefusalCode } from './types.js';
+import { approversText, userMention, type BotText } from '../model/text.js';
 
 export interface RefusalContext {
   approval?: Approval;
@@ -15,7 +16,7 @@ export interface RefusalContext {
   now: Date;
 }
 
-export function refusalMessage(code: RefusalCode, ctx: RefusalContext): string {
+export function refusalMessage(code: RefusalCode, ctx: RefusalContext): BotText {
   switch (code) {
     case 'unknown_approval':
       return 'This approval request is not known here: it may belong to another deployment or have been cleaned up. Start the runbook again to request a new one.';
@@ -38,7 +39,7 @@ export function refusalMessage(code: RefusalCode, ctx: RefusalContext): string {
     case 'no_approvers':
       return 'Nobody can approve this remediation: the runbook step names no approvers. Add `approval.approvers` to the step in the runbook.';
     case 'not_approver':
-      return `You are not an approver for this remediation (approvers: ${formatApprovers(ctx.approvers ?? ctx.approval?.policy.approvers ?? [])}).`;
+      return ['You are not an approver for this remediation (approvers: ', ...formatApprovers(ctx.approvers ?? ctx.approval?.policy.approvers ?? []), ').'];
     case 'bot':
       return 'Bots and apps cannot approve or deny remediations.';
     case 'deactivated':
@@ -64,15 +65,15 @@ function closedMessage(state: ApprovalState | undefined): string {
 }
 
 /** Approvers as Slack renders them: user mentions, group mentions, or the `@handle` as written. */
-export function formatApprovers(approvers: readonly string[]): string {
-  if (approvers.length === 0) return 'none named';
-  return approvers
-    .map((a) => {
-      if (a.startsWith('@')) return a;
-      if (a.startsWith('S')) return `<!subteam^${a}>`;
-      return `<@${a}>`;
-    })
-    .join(', ');
+export function formatApprovers(approvers: readonly string[]): BotText {
+  return approversText(approvers);
+}
+
+/** Why a second Undo click starts nothing: the undo asked for already, by whom, and where it stands. */
+export function undoExistsMessage(undo: Pick<Approval, 'requestedBy' | 'state'>): BotText {
+  return undo.state === 'executed'
+    ? ['Already undone: the undo asked for by ', userMention(undo.requestedBy), ' was executed (its result is in the thread).']
+    : ['An undo was already asked for by ', userMention(undo.requestedBy), `: its approval is in the thread (${undo.state}).`];
 }
 
 /** `14:05 UTC` on the same UTC day as `now`, else `2025-03-01 14:05 UTC`. */

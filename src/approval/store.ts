@@ -18,6 +18,7 @@ import { parseDuration } from '../model/values/duration.js';
 import { AuditTrail, DEFAULT_AUDIT_MAX_LEN, encodeAuditFields, type AuditEntry, type AuditInput, type ReadAuditOptions } from './audit.js';
 import { isApprovalId, KeyLayout, newApprovalId } from './keys.js';
 import { refusalMessage, type RefusalContext } from './messages.js';
+import { plainText } from '../model/text.js';
 import { redactSecrets } from './redact.js';
 import { defineApprovalScripts, type ScriptName, type ScriptRunner } from './scripts.js';
 import type {
@@ -224,7 +225,8 @@ export class ApprovalStore {
       at: now.toISOString(),
       decision: verdict,
       code,
-      message,
+      // The trail is text: mentions as @U… (model/text.ts).
+      message: plainText(message),
     });
     return { outcome: 'refused', code, message, ...(approval ? { approval } : {}) };
   }

@@ -2,6 +2,7 @@
  * The approval gate's vocabulary: an approval record, the decisions on it, and what a
  * decision attempt tells its caller.
  */
+import type { BotText } from '../model/text.js';
 import type { RemediationPlan } from '../model/run.js';
 import type { ApprovalPolicy } from '../runbook/schema.js';
 
@@ -103,7 +104,7 @@ export type DecisionResult =
   /** Returned to exactly one caller per approval: that caller enqueues the remediation. */
   | { outcome: 'approved'; approval: Approval; votes: number; needed: number }
   | { outcome: 'denied'; approval: Approval }
-  | { outcome: 'refused'; code: RefusalCode; message: string; approval?: Approval };
+  | { outcome: 'refused'; code: RefusalCode; message: BotText; approval?: Approval };
 
 export type FinishResult =
   | { ok: true; approval: Approval }

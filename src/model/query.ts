@@ -5,6 +5,16 @@
 export const ENGINE_NAMES = ['duckdb', 'athena', 'lake', 'lookup'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
+/**
+ * What a run's logs hold when its window holds none of their events: the span they do cover
+ * (ISO times, end exclusive), so the person can be told where to look instead.
+ */
+export interface EmptyWindow {
+  window: { start: string; end: string };
+  /** The span the logs cover; absent when they hold no event at all. */
+  covered?: { start: string; end: string };
+}
+
 export interface TimeWindow {
   start: Date;
   end: Date;

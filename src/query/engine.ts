@@ -3,7 +3,7 @@
  * run's time window (so the embedded engine loads that window once), answers each query
  * step of the run, and is closed at the end.
  */
-import type { BoundParam, EngineName, LoadProgress, QueryStats, Row, TimeWindow } from '../model/query.js';
+import type { BoundParam, EmptyWindow, EngineName, LoadProgress, QueryStats, Row, TimeWindow } from '../model/query.js';
 import type { Condition, PortableQuery } from './definition.js';
 
 /** For LookupEvents: the one lookup attribute and the rest of the filter, applied client-side. */
@@ -38,6 +38,8 @@ export interface QueryResult {
 export interface EngineHooks {
   onProgress?: (p: LoadProgress) => void;
   onWarning?: (message: string) => void;
+  /** The window holds no event of the logs (an engine over local logs says what they cover). */
+  onEmptyWindow?: (empty: EmptyWindow) => void;
   signal?: AbortSignal;
   /**
    * The CloudTrail fields the run's queries read, known before the first query runs: columns

@@ -57,6 +57,7 @@ export async function runRunbook(prepared: PreparedRunbook, ctx: RunContext, opt
       warnings.push(w);
       opts.reporter.warning?.(w);
     },
+    onEmptyWindow: (empty) => opts.reporter.emptyWindow?.(ctx, empty),
     signal: opts.signal,
   };
   // Known before anything is loaded, so the embedded engine loads only the fields the steps read.

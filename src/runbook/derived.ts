@@ -41,7 +41,7 @@ export function readDerivedValues(env: Readonly<Record<string, string | undefine
     const items: string[] = [];
     for (const item of text.split(',').map((i) => i.trim()).filter((i) => i !== '')) {
       const outcome = rule.parse(item, { type: DERIVED_TYPES[derived], required: false, list: true }, new Date(0));
-      if ('value' in outcome) items.push(outcome.value);
+      if ('value' in outcome) items.push(String(outcome.value));
       else problems.push(`${variable}: ${JSON.stringify(item)} ${outcome.reason ?? `is not ${rule.noun}`} (expected ${rule.expected({ type: DERIVED_TYPES[derived], required: false, list: true })}; several separated by commas)`);
     }
     values[derived] = [...new Set(items)];

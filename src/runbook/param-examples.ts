@@ -15,11 +15,13 @@ const EXAMPLES: Record<Exclude<ParamType, 'enum'>, string> = {
   iam_user: 'example-user',
   ip: '192.0.2.10',
   cidr: '192.0.2.0/24',
+  number: '5',
   string: 'example',
 };
 
 export function exampleValue(spec: ParamSpec): string {
   if (spec.type === 'enum') return spec.values?.[0] ?? '';
+  if (spec.type === 'number' && (spec.min !== undefined || spec.max !== undefined)) return String(spec.min ?? spec.max);
   return EXAMPLES[spec.type];
 }
 
@@ -28,6 +30,10 @@ export function exampleParams(runbook: Runbook): ResolvedParams {
   const out: ResolvedParams = {};
   for (const [name, spec] of Object.entries(runbook.params)) {
     const v = spec.default ?? spec.example ?? exampleValue(spec);
+    if (spec.type === 'number' && !spec.list) {
+      out[name] = Number(v);
+      continue;
+    }
     out[name] = Array.isArray(v) ? v.map(String) : spec.list ? String(v).split(',') : String(v);
   }
   return out;

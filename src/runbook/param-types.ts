@@ -13,7 +13,7 @@ import { readIsoTime } from '../model/values/time.js';
 export const MAX_STRING_LENGTH = 256;
 
 /** The accepted, normalized value, or why it was refused (when "is not <noun>" is not enough). */
-export type ParseOutcome = { value: string } | { refused: true; reason?: string };
+export type ParseOutcome = { value: string | number } | { refused: true; reason?: string };
 
 export interface ParamTypeRule {
   /** What a value of this type is, for "… is not <noun>". */
@@ -23,7 +23,7 @@ export interface ParamTypeRule {
   parse(text: string, spec: ParamSpec, now: Date): ParseOutcome;
 }
 
-const accept = (value: string): ParseOutcome => ({ value });
+const accept = (value: string | number): ParseOutcome => ({ value });
 const refuse = (reason?: string): ParseOutcome => ({ refused: true, reason });
 const matching = (pattern: RegExp) => (text: string) => (pattern.test(text) ? accept(text) : refuse());
 
@@ -57,6 +57,27 @@ function parseStringValue(text: string, spec: ParamSpec): ParseOutcome {
     return refuse(`does not match ${spec.pattern}`);
   }
   return accept(text);
+}
+
+/**
+ * A whole number in decimal digits (a sign allowed), within the parameter's `min` and `max`:
+ * it reaches CEL as an int, so a threshold compares with counts without `int()`.
+ */
+function parseNumberValue(text: string, spec: ParamSpec): ParseOutcome {
+  if (!/^[-+]?\d{1,16}$/.test(text)) return refuse();
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) return refuse('is too large');
+  if (spec.min !== undefined && n < spec.min) return refuse(`is less than ${spec.min}`);
+  if (spec.max !== undefined && n > spec.max) return refuse(`is more than ${spec.max}`);
+  return accept(n === 0 ? 0 : n);
+}
+
+/** "a whole number from 1 to 24", "a whole number of at least 1", for messages. */
+export function numberRange(spec: Pick<ParamSpec, 'min' | 'max'>): string {
+  if (spec.min !== undefined && spec.max !== undefined) return `a whole number from ${spec.min} to ${spec.max}`;
+  if (spec.min !== undefined) return `a whole number of at least ${spec.min}`;
+  if (spec.max !== undefined) return `a whole number of at most ${spec.max}`;
+  return 'a whole number';
 }
 
 export const PARAM_TYPE_RULES: Record<ParamType, ParamTypeRule> = {
@@ -115,6 +136,11 @@ export const PARAM_TYPE_RULES: Record<ParamType, ParamTypeRule> = {
       const network = parseCidr(text);
       return network ? accept(network.text) : refuse();
     },
+  },
+  number: {
+    noun: 'a whole number',
+    expected: (spec) => `${numberRange(spec)}, e.g. ${spec.min ?? 5}`,
+    parse: parseNumberValue,
   },
   string: {
     noun: 'an accepted text',

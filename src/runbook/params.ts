@@ -5,7 +5,7 @@
  */
 import { distance } from 'fastest-levenshtein';
 import type { TimeWindow } from '../model/query.js';
-import type { ResolvedParams } from '../model/run.js';
+import type { ParamValue, ResolvedParams } from '../model/run.js';
 import { MAX_DURATION_MS, parseDuration } from '../model/values/duration.js';
 import { parseIsoTime, readIsoTime } from '../model/values/time.js';
 import { PARAM_TYPE_RULES } from './param-types.js';
@@ -29,19 +29,16 @@ export class ParamError extends Error {
 }
 
 /**
- * `["user=alice", "cidrs=10.0.0.0/8,192.168.0.0/16"]` → `{ user: 'alice', cidrs: '…' }`.
+ * The one grammar of parameters, in the terminal and in Slack alike: `name=value`,
+ * `--name value` and `--name=value` are the same (`--since 30d` is `since=30d`), and a dash
+ * in an option's name stands for the underscore (`--trusted-cidrs` is `trusted_cidrs`).
+ * `["user=alice", "--cidrs", "10.0.0.0/8,192.168.0.0/16"]` → `{ user: 'alice', cidrs: '…' }`.
  * The value is everything after the first `=`, so values may themselves contain `=`.
  */
 export function parseKeyValues(args: readonly string[]): Record<string, string> {
   const values: Record<string, string> = {};
   const problems: ParamProblem[] = [];
-  for (const token of args) {
-    const eq = token.indexOf('=');
-    if (eq === -1) {
-      problems.push({ param: token, message: `${show(token)} is not name=value (e.g. since=24h)` });
-      continue;
-    }
-    const name = token.slice(0, eq);
+  for (const [name, value, token] of paramWords(args, problems)) {
     if (name === '') {
       problems.push({ param: token, message: `${show(token)} has no parameter name before "=" (e.g. since=24h)` });
       continue;
@@ -53,7 +50,7 @@ export function parseKeyValues(args: readonly string[]): Record<string, string> 
       });
       continue;
     }
-    values[name] = token.slice(eq + 1);
+    values[name] = value;
   }
   if (problems.length > 0) throw new ParamError(problems);
   return values;
@@ -113,15 +110,17 @@ export function checkResolvedParams(runbook: ParamsRunbook, resolved: { params: 
       continue;
     }
     const items = Array.isArray(value) ? value : [value];
-    if (Array.isArray(value) !== Boolean(spec.list) || items.some((item) => typeof item !== 'string')) {
+    // A number parameter's value is a number (an integer), every other type's a string.
+    const itemType = spec.type === 'number' ? 'number' : 'string';
+    if (Array.isArray(value) !== Boolean(spec.list) || items.some((item) => typeof item !== itemType)) {
       problems.push({ param: name, message: `${name}: not a value of this parameter's form (expected ${expectedForm(spec)})` });
       continue;
     }
     // A time parameter's normal form is absolute, so "now" plays no part here.
-    for (const item of items as string[]) {
-      const outcome = PARAM_TYPE_RULES[spec.type].parse(item, spec, new Date(0));
+    for (const item of items) {
+      const outcome = PARAM_TYPE_RULES[spec.type].parse(String(item), spec, new Date(0));
       if (!('value' in outcome) || outcome.value !== item) {
-        problems.push({ param: name, message: `${name}: ${show(item)} is not ${PARAM_TYPE_RULES[spec.type].noun} in its normal form (expected ${expectedForm(spec)})` });
+        problems.push({ param: name, message: `${name}: ${show(String(item))} is not ${PARAM_TYPE_RULES[spec.type].noun} in its normal form (expected ${expectedForm(spec)})` });
       }
     }
   }
@@ -148,7 +147,7 @@ function resolveOne(
   given: string | undefined,
   now: Date,
   problems: ParamProblem[],
-): string | string[] | undefined {
+): ParamValue | undefined {
   if (given !== undefined) return parseValue(name, spec, given, now, problems, '');
   if (spec.required) {
     problems.push({ param: name, message: `${name}: required (expected ${expectedForm(spec)})` });
@@ -174,7 +173,7 @@ function parseValue(
   now: Date,
   problems: ParamProblem[],
   origin: string,
-): string | string[] | undefined {
+): ParamValue | undefined {
   if (!spec.list) return parseItem(name, spec, text, now, problems, origin);
   return parseItems(name, spec, text.split(','), now, problems, origin);
 }
@@ -191,7 +190,7 @@ function parseItems(
   const values = items.map((item) => parseItem(name, spec, item.trim(), now, problems, origin));
   if (problems.length > before) return undefined;
   // Normalization can make two spellings equal (10.1.0.0/16 and 10.1.2.3/16): keep one.
-  return [...new Set(values as string[])];
+  return [...new Set(values.map(String))];
 }
 
 function parseItem(
@@ -201,7 +200,7 @@ function parseItem(
   now: Date,
   problems: ParamProblem[],
   origin: string,
-): string | undefined {
+): string | number | undefined {
   const rule = PARAM_TYPE_RULES[spec.type];
   if (text === '') {
     problems.push({ param: name, message: `${name}: ${origin}value is empty (expected ${expectedForm(spec)})` });
@@ -291,6 +290,35 @@ export function closestName(
     }
   }
   return bestDistance <= maxDistance ? best : undefined;
+}
+
+/** Each word or option pair as [name, value, what the user wrote]; a word that is neither is a problem. */
+function* paramWords(args: readonly string[], problems: ParamProblem[]): Generator<[string, string, string]> {
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (token.startsWith('--') && token.length > 2) {
+      const eq = token.indexOf('=');
+      const name = (eq === -1 ? token.slice(2) : token.slice(2, eq)).replaceAll('-', '_');
+      if (eq !== -1) {
+        yield [name, token.slice(eq + 1), token];
+        continue;
+      }
+      const next = args[i + 1];
+      if (next === undefined || (next.startsWith('--') && next.length > 2)) {
+        problems.push({ param: name, message: `${token} needs a value (e.g. --since 24h, or since=24h)` });
+        continue;
+      }
+      i++;
+      yield [name, next, `${token} ${next}`];
+      continue;
+    }
+    const eq = token.indexOf('=');
+    if (eq === -1) {
+      problems.push({ param: token, message: `${show(token)} is not name=value (e.g. since=24h or --since 24h)` });
+      continue;
+    }
+    yield [token.slice(0, eq), token.slice(eq + 1), token];
+  }
 }
 
 /** A value as it appears in a message: quoted, escaped, and cut short if very long. */

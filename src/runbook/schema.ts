@@ -18,6 +18,7 @@ export const PARAM_TYPES = [
   'iam_user',
   'ip',
   'cidr',
+  'number',
   'string',
 ] as const;
 export type ParamType = (typeof PARAM_TYPES)[number];
@@ -64,6 +65,8 @@ export const paramSchema = z
     default: paramDefault.optional(),
     values: z.array(z.string()).min(1).optional().describe('the allowed values of an enum'),
     pattern: z.string().optional().describe('a regular expression a string value must match'),
+    min: z.number().int().optional().describe('the smallest value a number parameter takes'),
+    max: z.number().int().optional().describe('the largest value a number parameter takes'),
     example: z.string().optional(),
     derive: z
       .enum(DERIVED_VALUES)
@@ -80,6 +83,20 @@ export const paramSchema = z
     }
     if (p.pattern !== undefined && p.type !== 'string') {
       ctx.addIssue({ code: 'custom', message: '`pattern` is only for string parameters', path: ['pattern'] });
+    }
+    if (p.type !== 'number' && (p.min !== undefined || p.max !== undefined)) {
+      ctx.addIssue({ code: 'custom', message: '`min` and `max` are only for number parameters', path: [p.min !== undefined ? 'min' : 'max'] });
+    }
+    if (p.min !== undefined && p.max !== undefined && p.min > p.max) {
+      ctx.addIssue({ code: 'custom', message: `min ${p.min} is more than max ${p.max}`, path: ['min'] });
+    }
+    if (p.type === 'number' && p.list) {
+      ctx.addIssue({ code: 'custom', message: 'a number parameter takes one value (`list` is not for numbers)', path: ['list'] });
+    }
+    if (p.type === 'number' && p.default !== undefined) {
+      const d = p.default;
+      const ok = typeof d === 'number' && Number.isSafeInteger(d) && (p.min === undefined || d >= p.min) && (p.max === undefined || d <= p.max);
+      if (!ok) ctx.addIssue({ code: 'custom', message: `the default of a number parameter must be a whole number${p.min !== undefined || p.max !== undefined ? ` within its min and max` : ''}, written without quotes`, path: ['default'] });
     }
     if (p.derive !== undefined && !p.list) {
       ctx.addIssue({ code: 'custom', message: '`derive` gives a list: the parameter needs `list: true`', path: ['derive'] });

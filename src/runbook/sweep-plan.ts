@@ -21,13 +21,14 @@ function missing(runbook: Runbook, input: Readonly<Record<string, string>>): str
     .map(([name]) => name);
 }
 
-export function planSweep(
-  runbooks: readonly LoadedRunbook[],
-  window: { since: string; until?: string },
-  derived: DerivedValues,
-): SweepPlanEntry[] {
-  const base: Record<string, string> = { since: window.since, ...(window.until ? { until: window.until } : {}) };
+/**
+ * `given`: what the person typed (`since`, `until`, and any runbook parameter); each runbook
+ * takes the window and the parameters it declares (a name no runbook declares is refused
+ * before, by the caller).
+ */
+export function planSweep(runbooks: readonly LoadedRunbook[], given: Readonly<Record<string, string>>, derived: DerivedValues): SweepPlanEntry[] {
   return runbooks.map(({ runbook, file }): SweepPlanEntry => {
+    const base = Object.fromEntries(Object.entries(given).filter(([name]) => name === 'since' || name === 'until' || Object.hasOwn(runbook.params, name)));
     const input = withDerivedInput(runbook, base, derived);
     const needs = missing(runbook, input);
     if (runbook.kind === 'investigation') return { runbook, file, action: 'investigation', subject: missing(runbook, base) };

@@ -16,7 +16,10 @@
 import { createHash } from 'node:crypto';
 import type { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { LoadProgress } from '../model/query.js';
+import type { EmptyWindow, LoadProgress } from '../model/query.js';
+import { emptyWindowHint } from '../run/empty-window.js';
+import { inlineCode } from './render/mrkdwn.js';
+import { explainSlackError } from './api-errors.js';
 import type { RunRecord } from '../model/run.js';
 import type { PostIntent, RedisRunStore } from '../run/redis-store.js';
 import type { RunContext, RunResult, StepResult } from '../model/run.js';
@@ -74,6 +77,7 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
   private readonly pendingWarnings: string[] = [];
   /** The steps with a result, for the parent's progress. */
   private readonly finished = new Map<string, StepResult>();
+  private pendingEmpty: SlackMessage | undefined;
 
   private constructor(
     private readonly opts: SlackReporterOptions,
@@ -114,6 +118,11 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
   warning(message: string): void {
     // The engine reports these synchronously while loading; they are posted before the next reply.
     this.pendingWarnings.push(message);
+  }
+
+  emptyWindow(ctx: RunContext, empty: EmptyWindow): void {
+    // Reported while the logs load, like warnings; posted (once per run) before the next reply.
+    this.pendingEmpty = renderEmptyWindow(ctx, empty);
   }
 
   async stepFinished(ctx: RunContext, result: StepResult): Promise<void> {
@@ -327,8 +336,9 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
       await uploadFileToThread(this.opts.client, thread, { filename: csv.filename, title: csv.title, content: csv.content, beforeShare }, this.opts.upload);
     } catch (e) {
       // The reply already shows what fits; a missing attachment must not stop the investigation.
-      const reason = (e as Error).message;
-      this.opts.logger.warn({ runId: this.runId, stepId: step.stepId, err: errorSummary(reason) }, 'could not attach the full result as CSV');
+      const explained = explainSlackError(e);
+      const reason = explained.sentence;
+      this.opts.logger.warn({ runId: this.runId, stepId: step.stepId, slackError: explained.code, err: errorSummary(e) }, 'could not attach the full result as CSV');
       if (this.done.has(`${key}:failed`)) return;
       await this.postKeyed(
         `${key}:failed`,
@@ -343,6 +353,11 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
 
   /** New engine warnings (a truncated or unreadable log file…), once per run in one message. */
   private async flushWarnings(): Promise<void> {
+    if (this.pendingEmpty && this.thread && !this.done.has('empty-window')) {
+      await this.postKeyed('empty-window', this.pendingEmpty);
+      await this.remember('empty-window');
+    }
+    this.pendingEmpty = undefined;
     if (this.pendingWarnings.length === 0 || !this.thread) return;
     const fresh = [...new Set(this.pendingWarnings.splice(0))]
       .map((text) => ({ text, key: `warning:${digest(text)}` }))
@@ -362,6 +377,13 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
 
 function digest(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 24);
+}
+
+/** The window holds no events: the span the logs cover, and the command that looks there. */
+export function renderEmptyWindow(ctx: RunContext, empty: EmptyWindow): SlackMessage {
+  const hint = emptyWindowHint(ctx, empty);
+  const command = hint.words.length > 0 ? `\nTo look there: ${inlineCode(`/investigate ${ctx.runbookId} ${hint.words.join(' ')}`)}` : '';
+  return fitMessage({ text: hint.sentence, blocks: [mrkdwnSection(`🔎 ${escapeMrkdwn(hint.sentence)}${command}`)] });
 }
 
 export function renderEngineWarnings(warnings: readonly string[]): SlackMessage {

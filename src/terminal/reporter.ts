@@ -5,7 +5,8 @@
  */
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import type { CellValue, LoadProgress } from '../model/query.js';
+import type { CellValue, EmptyWindow, LoadProgress } from '../model/query.js';
+import { emptyWindowHint } from '../run/empty-window.js';
 import { engineSkipSummary } from '../run/engine-skips.js';
 import type { RunContext, RunResult, StepResult } from '../model/run.js';
 import type { Reporter } from '../run/reporter.js';
@@ -20,6 +21,12 @@ export interface TerminalReporterOptions {
   /** Longest cell shown before it is cut with "…". */
   maxCellWidth?: number;
   color?: boolean;
+  /**
+   * The command that runs the same runbook over other parameter words, for the hint when the
+   * window holds no events (e.g. `ctrb run root-activity --logs DIR …`); with the words the
+   * person gave besides the window.
+   */
+  rerun?: { command: (words: readonly string[]) => string; given: readonly string[] };
 }
 
 export function createTerminalReporter(opts: TerminalReporterOptions = {}): Reporter {
@@ -62,6 +69,14 @@ export function createTerminalReporter(opts: TerminalReporterOptions = {}): Repo
     warning(message: string) {
       clearProgress();
       err.write(`${c.yellow('warning')} ${message}\n`);
+    },
+
+    emptyWindow(ctx: RunContext, empty: EmptyWindow) {
+      clearProgress();
+      const hint = emptyWindowHint(ctx, empty, opts.rerun?.given);
+      print(`${c.yellow('!')} ${hint.sentence}`);
+      if (hint.words.length > 0 && opts.rerun) print(`  To look there: ${c.bold(opts.rerun.command(hint.words))}`);
+      print();
     },
 
     stepFinished(_ctx: RunContext, r: StepResult) {
@@ -140,6 +155,9 @@ export function createJsonReporter(out: NodeJS.WritableStream = process.stdout):
     warning(message: string) {
       warnings.push(message);
       process.stderr.write(`warning ${message}\n`);
+    },
+    emptyWindow(ctx: RunContext, empty: EmptyWindow) {
+      process.stderr.write(`warning ${emptyWindowHint(ctx, empty).sentence}\n`);
     },
     stepFinished() {},
     runFinished(result: RunResult) {

@@ -1,3 +1,4 @@
+import { plainText } from '../../src/model/text.js';
 import { webApi } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { ApproverEligibility, type SlackDirectoryClient } from '../../src/approval/eligibility.js';
@@ -18,12 +19,12 @@ describe('who may decide', () => {
     expect(await eligibility.check('UMALLORY', ['@security-oncall'])).toEqual({
       eligible: false,
       code: 'not_approver',
-      message: 'You are not an approver for this remediation (approvers: @security-oncall).',
+      message: ['You are not an approver for this remediation (approvers: ', '@security-oncall', ').'],
     });
     const mixed = await eligibility.check('UMALLORY', ['UCAROL', 'SLEADS', '@security-oncall']);
-    expect(mixed.eligible === false && mixed.message).toBe(
-      'You are not an approver for this remediation (approvers: <@UCAROL>, <!subteam^SLEADS>, @security-oncall).',
-    );
+    // The approvers are mentions the renderer makes real (test/slack/mentions.test.ts).
+    expect(mixed.eligible === false && plainText(mixed.message)).toBe('You are not an approver for this remediation (approvers: @UCAROL, @SLEADS, @security-oncall).');
+    expect(mixed.eligible === false && mixed.message).toContainEqual({ mention: 'usergroup', id: 'SLEADS' });
   });
 
   it('refuses everyone when the policy names nobody, and says the runbook must', async () => {

@@ -155,7 +155,8 @@ describe('bad options exit 2 with the option named, and nothing runs', () => {
     [['run', 'root-activity', '--max-rows', 'abc'], "option '--max-rows <n>' argument 'abc' is invalid. Must be a whole number of at least 1."],
     [['run', 'root-activity', '--max-rows', '0'], "option '--max-rows <n>' argument '0' is invalid. Must be a whole number of at least 1."],
     [['run', 'root-activity', '--fail-on', 'severe'], "option '--fail-on <severity>' argument 'severe' is invalid. Allowed choices are info, low, medium, high, critical."],
-    [['run', 'root-activity', '--bogus'], "unknown option '--bogus'"],
+    [['run', 'root-activity', '--bogus'], '--bogus needs a value'],
+    [['run', 'root-activity', '--bogus', 'x'], 'bogus: not a parameter of root-activity'],
     [['sample', '--out', 'unused', '--events', '12'], "option '--events <n>' argument '12' is invalid. Must be a whole number of at least 1000."],
     [['--runbooks', '/nonexistent/runbooks', 'list'], 'runbook directory not found: /nonexistent/runbooks (set by --runbooks or CTRB_RUNBOOKS)'],
   ])('ctrb %j', async (args, message) => {

@@ -51,7 +51,7 @@ describe('parseKeyValues', () => {
       expect.unreachable();
     } catch (e) {
       expect((e as ParamError).problems.map((p) => p.message)).toEqual([
-        '"alice" is not name=value (e.g. since=24h)',
+        '"alice" is not name=value (e.g. since=24h or --since 24h)',
         '"=bob" has no parameter name before "=" (e.g. since=24h)',
         'user: given more than once (for several values, separate them with commas: user=a,b)',
       ]);

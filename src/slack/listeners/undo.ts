@@ -9,6 +9,8 @@
  */
 import type { AllMiddlewareArgs, App, BlockButtonAction, SlackActionMiddlewareArgs, webApi } from '@slack/bolt';
 import type { Approval } from '../../approval/types.js';
+import { undoExistsMessage } from '../../approval/messages.js';
+import { plainText, type BotText } from '../../model/text.js';
 import { approvalViewOf, renderApprovalMessage, renderRefusal, UNDO_ACTION_ID } from '../render/index.js';
 import { plural } from '../render/mrkdwn.js';
 import type { ListenerDeps } from './deps.js';
@@ -32,7 +34,7 @@ export function registerUndoListener(app: App, deps: ListenerDeps): void {
     const originalId = action.value ?? '';
     const channel = body.channel?.id ?? body.container?.channel_id;
     const log = deps.logger.child({ user, approvalId: originalId });
-    const tell = async (text: string): Promise<void> => {
+    const tell = async (text: BotText): Promise<void> => {
       if (!channel) return;
       const message = renderRefusal(text);
       await client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks });
@@ -47,18 +49,14 @@ export function registerUndoListener(app: App, deps: ListenerDeps): void {
     const result = await deps.undo.request(originalId, user);
     switch (result.outcome) {
       case 'refused':
-        log.info({ reason: result.message }, 'undo request refused');
+        log.info({ reason: plainText(result.message) }, 'undo request refused');
         await tell(result.message);
         return;
       case 'exists': {
         // A request whose message never got posted (the bot stopped in between) is posted now;
         // one made a moment ago is being posted by the click that made it.
         if (unposted(result.approval, new Date())) await postUndoApproval(deps, client, result.approval, channel);
-        await tell(
-          result.approval.state === 'executed'
-            ? `Already undone: the undo asked for by <@${result.approval.requestedBy}> was executed (its result is in the thread).`
-            : `An undo was already asked for by <@${result.approval.requestedBy}>: its approval is in the thread (${result.approval.state}).`,
-        );
+        await tell(undoExistsMessage(result.approval));
         return;
       }
       case 'created': {

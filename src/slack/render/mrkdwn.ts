@@ -4,9 +4,35 @@
  * `<https://evil|aws.amazon.com>` shows as typed instead of paging a channel or faking a link.
  */
 
+import type { BotText, Mention } from '../../model/text.js';
+import { textParts } from '../../model/text.js';
+
 /** The three characters Slack asks to be escaped in message text. */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The ids each kind of mention takes: anything else is shown as text, never as a mention. */
+const MENTION_ID: Record<Mention['mention'], RegExp> = {
+  user: /^[UW][A-Z0-9]{2,}$/,
+  usergroup: /^S[A-Z0-9]{2,}$/,
+  channel: /^[CG][A-Z0-9]{2,}$/,
+};
+
+/**
+ * A sentence the bot wrote: its text escaped (it may quote untrusted values), its mentions
+ * real mentions (`<@U…>`, `<!subteam^S…>`, `<#C…>`), so people are notified and names shown.
+ */
+export function botTextMrkdwn(text: BotText): string {
+  return textParts(text)
+    .map((part) => {
+      if (typeof part === 'string') return escapeMrkdwn(part);
+      if (!MENTION_ID[part.mention].test(part.id)) return escapeMrkdwn(part.id);
+      if (part.mention === 'user') return `<@${part.id}>`;
+      if (part.mention === 'usergroup') return `<!subteam^${part.id}>`;
+      return `<#${part.id}>`;
+    })
+    .join('');
 }
 
 /** Inline code: escaped, with backticks swapped for a look-alike so they cannot end the span. */

@@ -5,13 +5,17 @@
 import type { ParsedAlarm } from '../alarm/types.js';
 import { mrkdwnSection } from './layout.js';
 import { fitMessage, type SlackMessage } from './limits.js';
-import { escapeMrkdwn, inlineCode, slackTime } from './mrkdwn.js';
+import { botTextMrkdwn, escapeMrkdwn, inlineCode, slackTime } from './mrkdwn.js';
+import type { BotText } from '../../model/text.js';
 
-/** `⚠️ headline` and one bullet per problem (e.g. every bad parameter at once). */
-export function renderRefusal(headline: string, problems: readonly string[] = []): SlackMessage {
-  const bullets = problems.map((p) => `• ${escapeMrkdwn(p)}`).join('\n');
-  const text = `⚠️ ${escapeMrkdwn(headline)}${bullets ? `\n${bullets}` : ''}`;
-  const fallback = escapeMrkdwn(`${headline}${problems.length ? `: ${problems.join('; ')}` : ''}`);
+/**
+ * `⚠️ headline` and one bullet per problem (e.g. every bad parameter at once). Text is
+ * escaped; the mentions the bot wrote as such (model/text.ts) stay mentions.
+ */
+export function renderRefusal(headline: BotText, problems: readonly BotText[] = []): SlackMessage {
+  const bullets = problems.map((p) => `• ${botTextMrkdwn(p)}`).join('\n');
+  const text = `⚠️ ${botTextMrkdwn(headline)}${bullets ? `\n${bullets}` : ''}`;
+  const fallback = `${botTextMrkdwn(headline)}${problems.length ? `: ${problems.map(botTextMrkdwn).join('; ')}` : ''}`;
   return fitMessage({ text: fallback, blocks: [mrkdwnSection(text)] });
 }
 

@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import Table from 'cli-table3';
 import { RunbookLibrary } from '../../runbook/library.js';
 import { runbookJsonSchema, WINDOW_PARAMS, type Runbook, type StepSpec } from '../../runbook/schema.js';
+import { numberRange } from '../../runbook/param-types.js';
 
 export async function listCommand(dir: string, opts: { json?: boolean }): Promise<void> {
   const library = await RunbookLibrary.load(dir);
@@ -42,7 +43,7 @@ export function describeRunbook(r: Runbook, color = false): string {
   }
   lines.push(c.bold('parameters'));
   for (const [name, p] of Object.entries(r.params)) {
-    const type = p.type === 'enum' ? `enum(${p.values?.join('|')})` : p.type;
+    const type = p.type === 'enum' ? `enum(${p.values?.join('|')})` : p.type === 'number' ? `number (${numberRange(p)})` : p.type;
     const flags = [p.list ? 'list' : '', p.required ? 'required' : '', p.default !== undefined ? `default ${formatDefault(p.default)}` : '']
       .filter(Boolean)
       .join(', ');

@@ -13,6 +13,8 @@ import { parseKeyValues, resolveParams } from '../../runbook/params.js';
 import { prepareRunbook, compileStepQuery, type PreparedStep } from '../../run/prepare.js';
 import type { RunContext } from '../../model/run.js';
 import { windowOf } from '../../run/window.js';
+import { readDerivedValues, withDerivedInput } from '../../runbook/derived.js';
+import { resolveLogSource } from '../../sample/log-source.js';
 
 export interface ExplainOptions {
   engine: EngineName;
@@ -20,6 +22,8 @@ export interface ExplainOptions {
   athenaPartitioning?: 'timestamp' | 'region-year-month-day' | 'none';
   lakeEventDataStore?: string;
   now?: Date;
+  /** The logs a run would read: their "now" (the sample's end on the bundled sample) is explain's, as it is run's. */
+  logs?: string;
   /** Engines a step may go to besides `engine`; default: those configured in the environment. */
   available?: EngineName[];
 }
@@ -97,8 +101,11 @@ export async function explainCommand(dir: string, name: string, args: string[], 
   const library = await RunbookLibrary.load(dir);
   const { runbook, file } = library.get(name);
   const prepared = prepareRunbook(runbook, file);
-  const now = opts.now ?? new Date();
-  const { params, window } = resolveParams(runbook, parseKeyValues(args), { now });
+  // The same input and the same "now" as `ctrb run` over the same logs, so the statement
+  // explained is the one a run executes.
+  const input = withDerivedInput(runbook, parseKeyValues(args), readDerivedValues(process.env));
+  const now = opts.now ?? resolveLogSource(opts.logs).now;
+  const { params, window } = resolveParams(runbook, input, { now });
   const ctx = { params, window: { start: window.start.toISOString(), end: window.end.toISOString() } };
   process.stdout.write(`${explainRunbook(prepared, ctx, { ...opts, now })}\n`);
 }

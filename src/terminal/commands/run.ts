@@ -36,7 +36,13 @@ export async function runCommand(dir: string, name: string, args: string[], opts
   if (!opts.json) process.stderr.write(`${source.description}\n`);
 
   const ctx = newRunContext({ runbookId: runbook.id, params, window, requestedBy: `terminal:${safeUser()}`, source: 'terminal' });
-  const reporter = opts.json ? createJsonReporter() : createTerminalReporter({ maxRows: opts.maxRows });
+  const rerun = {
+    command: (words: readonly string[]) => ['ctrb', 'run', runbook.id, ...(opts.logs !== undefined ? ['--logs', opts.logs] : []), ...words].map(shellWord).join(' '),
+    given: Object.entries(parseKeyValues(args))
+      .filter(([k]) => k !== 'since' && k !== 'until')
+      .map(([k, v]) => `${k}=${v}`),
+  };
+  const reporter = opts.json ? createJsonReporter() : createTerminalReporter({ maxRows: opts.maxRows, rerun });
   const engine = createDuckDbEngine({ logsDir: source.dir, ...(opts.cache === false ? { cache: false } : {}) });
   const result = await runRunbook(prepared, ctx, { engine, reporter, gates: 'plan', protectedPrincipals });
   process.exitCode = exitCodeForRun(result, opts.failOn);
@@ -62,6 +68,11 @@ function protectedFromEnvironment(env: NodeJS.ProcessEnv): ProtectedPrincipals {
   const { patterns, problems } = parseProtectedPatterns(env.CTRB_PROTECTED_PRINCIPALS ?? '');
   if (problems.length > 0) throw new UsageError(`CTRB_PROTECTED_PRINCIPALS: ${problems.join('; ')}`);
   return protectedPrincipalsOf(patterns, []);
+}
+
+/** A word as a POSIX shell reads it back: quoted when it holds anything but plain characters. */
+function shellWord(word: string): string {
+  return /^[\w./:,@+=-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 function safeUser(): string {

@@ -10,7 +10,7 @@ import Table from 'cli-table3';
 import pc from 'picocolors';
 import { createDuckDbEngine } from '../../query/engines/duckdb/index.js';
 import { RunbookLibrary } from '../../runbook/library.js';
-import { resolveParams } from '../../runbook/params.js';
+import { ParamError, parseKeyValues, resolveParams } from '../../runbook/params.js';
 import { mergeDerivedValues, readDerivedValues, type DerivedValues } from '../../runbook/derived.js';
 import { planSweep } from '../../runbook/sweep-plan.js';
 import { ACCOUNTS_IN_LOGS, accountsInLogs } from '../../run/accounts-in-logs.js';
@@ -21,12 +21,16 @@ import { runRunbook } from '../../run/runner.js';
 import { shareOneSession } from '../../run/shared-engine.js';
 import type { Finding } from '../../model/run.js';
 import type { Reporter } from '../../run/reporter.js';
+import type { Runbook } from '../../runbook/schema.js';
 import { resolveLogSource } from '../../sample/log-source.js';
 import { SEVERITY_RANK } from '../severity.js';
 
 export interface SweepOptions {
   logs?: string;
-  since: string;
+  /** `since=7d`, `--since 7d`, `trusted_cidrs=…`: the window and any runbook parameter (the one grammar). */
+  params?: string[];
+  /** `--since`, `--until` as Commander reads them; the same as the words `since=`, `until=`. */
+  since?: string;
   until?: string;
   json?: boolean;
   failOn?: Severity;
@@ -73,8 +77,9 @@ export async function sweep(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<SweepResult> {
   const library = await RunbookLibrary.load(dir);
+  const given = sweepInput(library.all().map((l) => l.runbook), opts);
   const configured = readDerivedValues(env);
-  const source = resolveLogSource(opts.logs, opts.until);
+  const source = resolveLogSource(opts.logs, given.until);
   const warnings: string[] = [];
   const prepared = new Map(library.all().map(({ runbook, file }) => [runbook.id, detectionOnly(prepareRunbook(runbook, file))]));
   const engine = shareOneSession(createDuckDbEngine({ logsDir: source.dir, ...(opts.cache === false ? { cache: false } : {}) }), {
@@ -86,10 +91,10 @@ export async function sweep(
   const result: SweepResult = { window: { start: '', end: '' }, findings: [], investigations: [], skipped: [], failed: [], warnings, derived: {} };
   const quiet: Reporter = { runStarted() {}, stepFinished() {}, runFinished() {} };
   try {
-    const sweepWindow = resolveParams({ id: 'sweep', params: {}, window: { default: '24h' } }, { since: opts.since, ...(opts.until ? { until: opts.until } : {}) }, { now: source.now }).window;
+    const sweepWindow = resolveParams({ id: 'sweep', params: {}, window: { default: '24h' } }, { since: given.since!, ...(given.until ? { until: given.until } : {}) }, { now: source.now }).window;
     const fromLogs: DerivedValues = { own_accounts: [...(source.ownAccounts ?? []), ...(await accountsInLogs(engine, sweepWindow))] };
     result.derived = mergeDerivedValues(configured, fromLogs);
-    for (const entry of planSweep(library.all(), opts, result.derived)) {
+    for (const entry of planSweep(library.all(), given, result.derived)) {
       const { runbook } = entry;
       if (entry.action === 'investigation') {
         result.investigations.push({ runbook: runbook.id, needs: entry.subject });
@@ -113,6 +118,22 @@ export async function sweep(
   }
   result.findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.runbook.localeCompare(b.runbook));
   return result;
+}
+
+/**
+ * What the person gave, read with the one grammar: the window (24h when not given) and
+ * runbook parameters, each of which must be one some runbook declares. Refused before any
+ * log is read.
+ */
+export function sweepInput(runbooks: readonly Runbook[], opts: Pick<SweepOptions, 'params' | 'since' | 'until'>): Record<string, string> {
+  const words = [...(opts.params ?? []), ...(opts.since !== undefined ? [`--since=${opts.since}`] : []), ...(opts.until !== undefined ? [`--until=${opts.until}`] : [])];
+  const given = parseKeyValues(words);
+  const declared = new Set(runbooks.flatMap((r) => Object.keys(r.params)));
+  const unknown = Object.keys(given).filter((name) => name !== 'since' && name !== 'until' && !declared.has(name));
+  if (unknown.length > 0) {
+    throw new ParamError(unknown.map((name) => ({ param: name, message: `${name}: no runbook of the library has this parameter (see ctrb show <runbook>)` })));
+  }
+  return { since: '24h', ...given };
 }
 
 export async function sweepCommand(dir: string, opts: SweepOptions): Promise<SweepResult> {

@@ -21,6 +21,8 @@ export interface Discovery {
   found: number;
   /** One sentence per folder that could not be listed (and so was skipped). */
   problems: string[];
+  /** The first and last date folders of every file found (UTC midnights), when any is dated. */
+  days?: { first: Date; last: Date };
 }
 
 /**
@@ -79,10 +81,11 @@ export async function discoverLogFiles(logsPath: string, window: TimeWindow): Pr
   if (paths.length === 0 && problems.length === 0) throw new NoCloudTrailFilesError(logsPath);
 
   paths.sort();
-  const files = paths
-    .map((path) => ({ path, day: datePathOf(path) }))
-    .filter((file) => mayHoldWindow(file.day, window));
-  return { files, found: paths.length, problems };
+  const all = paths.map((path) => ({ path, day: datePathOf(path) }));
+  const files = all.filter((file) => mayHoldWindow(file.day, window));
+  const times = all.flatMap((f) => (f.day ? [f.day.getTime()] : []));
+  const days = times.length > 0 ? { first: new Date(Math.min(...times)), last: new Date(Math.max(...times)) } : undefined;
+  return { files, found: paths.length, problems, ...(days ? { days } : {}) };
 }
 
 /**

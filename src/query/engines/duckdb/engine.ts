@@ -10,13 +10,13 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult } from '../../engine.js';
-import type { TimeWindow } from '../../../model/query.js';
+import type { EmptyWindow, TimeWindow } from '../../../model/query.js';
 import { cacheSettingsFromEnv, type CacheSettings } from './cache/settings.js';
 import { columnNames, columnsToLoad, loadedFields } from './columns.js';
-import { discoverLogFiles } from './discover.js';
+import { discoverLogFiles, type Discovery } from './discover.js';
 import { CloudTrailUnreadableError, ColumnNotLoadedError, WrongEngineError, notLoadedColumn } from './errors.js';
 import { loadEvents, type LoadReport, type LoadTuning } from './load.js';
-import { createLoadedTableSql } from './loaded-table.js';
+import { createLoadedTableSql, LOADED_TABLE } from './loaded-table.js';
 import { normalizeRows } from './normalize.js';
 import { bindParams } from './params.js';
 import { assertSelect } from './statement-type.js';
@@ -56,7 +56,8 @@ async function openSession(
   const columns = columnsToLoad(hooks.columns);
   const discovery = await discoverLogFiles(options.logsDir, window);
   for (const problem of discovery.problems) hooks.onWarning?.(problem);
-  if (discovery.files.length === 0 && discovery.found > 0) {
+  // A run that hears about an empty window says it better (the span the logs cover).
+  if (discovery.files.length === 0 && discovery.found > 0 && !hooks.onEmptyWindow) {
     hooks.onWarning?.(
       `none of the ${discovery.found} CloudTrail files under "${options.logsDir}" is in a date folder ` +
         `near ${window.start.toISOString()} .. ${window.end.toISOString()}; no events to search`,
@@ -92,6 +93,7 @@ async function openSession(
     if ((report.filesTotal > 0 && report.problems.length === report.filesTotal) || (discovery.found === 0 && discovery.problems.length > 0)) {
       throw new CloudTrailUnreadableError(options.logsDir, [...discovery.problems, ...report.problems]);
     }
+    if (report.eventsLoaded === 0 && hooks.onEmptyWindow) hooks.onEmptyWindow(await emptyWindow(open, window, discovery.days));
     // From here on the session only answers queries over the loaded table: a runbook's raw
     // SQL must not be able to read (or write) files on the machine.
     await open.run('SET enable_external_access = false');
@@ -103,6 +105,24 @@ async function openSession(
     throw error;
   }
 }
+
+/**
+ * The window held no event: the span the logs cover, from the date folders of every file
+ * found (a day each) and the event times of the files loaded (undated files are always
+ * loaded whole). The end is exclusive: one second past the last event.
+ */
+async function emptyWindow(connection: DuckDBConnection, window: TimeWindow, days: Discovery['days']): Promise<EmptyWindow> {
+  const reader = await connection.runAndReadAll(`SELECT epoch_ms(min("eventTime")), epoch_ms(max("eventTime")) FROM ${LOADED_TABLE}`);
+  const [min, max] = (reader.getRows()[0] ?? []).map((v) => (v === null || v === undefined ? undefined : Number(v)));
+  const starts = [min, days?.first.getTime()].filter((t): t is number => t !== undefined);
+  const ends = [max === undefined ? undefined : Math.floor(max / 1000) * 1000 + 1000, days ? days.last.getTime() + DAY_MS : undefined].filter((t): t is number => t !== undefined);
+  const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const out: EmptyWindow = { window: { start: iso(window.start.getTime()), end: iso(window.end.getTime()) } };
+  if (starts.length > 0 && ends.length > 0) out.covered = { start: iso(Math.min(...starts)), end: iso(Math.max(...ends)) };
+  return out;
+}
+
+const DAY_MS = 86_400_000;
 
 /** Batch files live only while loading: nothing is left behind once the session is open. */
 async function loadInScratchDir<T>(parent: string, load: (dir: string) => Promise<T>): Promise<T> {
