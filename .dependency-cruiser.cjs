@@ -4,7 +4,7 @@
  * test/architecture/layering.test.ts, so CI fails on an upward import.
  */
 const FLOORS = [
-  'log', // how every process logs: pino with secrets redacted, errors by message and code
+  'log', // how every process logs and is measured: pino with secrets redacted, prom-client metrics, the ops endpoints
   'model', // the shared vocabulary: imports nothing of the project
   'aws', // AWS clients, credentials, roles
   'query', // portable queries → dialects, and the engines that run them
@@ -13,6 +13,7 @@ const FLOORS = [
   'remediation', // the action catalogue: plan, execute, verify, undo
   'verify', // verify_access: IAM's policy simulator on a step's rows
   'run', // the step runner, run state, the reporter interface
+  'evidence', // what a finished run leaves: the timeline picture, the evidence bundle
   'queue', // BullMQ queues, job data, producers
   'approval', // the gate lifecycle: open, decide, expire, execute once, undo; a notifier interface
   'slack', // Bolt app, listeners, Block Kit rendering, the Slack reporter and notifier

@@ -47,5 +47,11 @@ COPY --chown=root:root schema ./schema
 # Files owned by root, process run as the image's unprivileged `node` user: the app cannot
 # rewrite its own code or runbooks.
 USER node
-EXPOSE 3000
+# The bot listens on PORT (Slack's requests, /healthz, /readyz, /metrics); a worker serves
+# /healthz, /readyz and /metrics on CTRB_WORKER_PORT.
+ENV CTRB_WORKER_PORT=3001
+EXPOSE 3000 3001
+# Ready = Redis answers (and, for a worker, its queues are consumed). A worker container
+# overrides the check's command with `node bin/healthcheck.js worker` (docker-compose.yml does).
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "bin/healthcheck.js"]
 CMD ["node", "bin/ctrb.js", "bot"]

@@ -81,6 +81,8 @@ paramOptions(program.command('run'))
   .option('--json', 'print one machine-readable result')
   .option('--max-rows <n>', 'rows shown per query step', wholeNumber(1), 20)
   .option('--no-cache', 'parse the logs again: neither read nor fill the cache of parsed events')
+  .option('--timeline <file.png>', "draw the run's activity over the window as a PNG (runbooks that name a timeline step)")
+  .option('--evidence <dir>', "write the evidence bundle: every step's rows as CSV and JSON, findings, plans, manifest.json with SHA-256s")
   .addOption(failOn)
   .action(async (name, params, o) => void (await runCommand(runbooksDir(), name, [...params, ...windowWords(o)], o)));
 
@@ -125,8 +127,11 @@ program
 
 program
   .command('audit')
-  .description('print the approval audit trail (requests, decisions, expiries, executions) as JSON lines')
+  .description('print the audit trail (approvals, runs started, pivots, evidence exports) as JSON lines')
   .option('--since <when>', 'from this long ago (24h, 7d) or an ISO 8601 time; default everything')
+  .option('--runbook <id>', 'only entries about this runbook')
+  .option('--user <id>', 'only entries this person acted in (a Slack user id)')
+  .option('--kind <event>', 'only entries of this kind: run_started, pivot, evidence_exported, requested, decision, refused, expired, executed, failed')
   .action(async (o) => auditCliCommand(o));
 
 program

@@ -44,6 +44,8 @@ export interface Config {
   worker: {
     concurrency: number;
     approvalExpirySweepMs: number;
+    /** Where a worker serves /healthz, /readyz and /metrics (0: any free port); absent: not served (the image sets 3001). */
+    port?: number;
   };
   /** How BullMQ notices a worker that died mid-job, so another worker takes the job over. */
   queue: {
@@ -85,6 +87,7 @@ export const CONFIG_VARIABLES = [
   'CTRB_LOGS_DIR',
   'CTRB_RUNBOOKS',
   'CTRB_WORKER_CONCURRENCY',
+  'CTRB_WORKER_PORT',
   'CTRB_APPROVAL_EXPIRY_SWEEP',
   'CTRB_JOB_LOCK_DURATION',
   'CTRB_STALLED_INTERVAL',
@@ -184,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined>, options: Loa
     worker: {
       concurrency: v.CTRB_WORKER_CONCURRENCY,
       approvalExpirySweepMs: v.CTRB_APPROVAL_EXPIRY_SWEEP,
+      ...(v.CTRB_WORKER_PORT !== undefined ? { port: v.CTRB_WORKER_PORT } : {}),
     },
     queue: {
       lockDurationMs: v.CTRB_JOB_LOCK_DURATION,
@@ -297,6 +301,7 @@ function variablesSchema(ctx: SchemaContext) {
       .transform((s) => resolve(s))
       .default(BUILTIN_RUNBOOK_DIR),
     CTRB_WORKER_CONCURRENCY: integer(1, 64, 'a number of jobs').default(2),
+    CTRB_WORKER_PORT: integer(0, 65_535, 'a TCP port (0: any free port)').optional(),
     CTRB_APPROVAL_EXPIRY_SWEEP: duration(1_000, '1s').default(30_000),
     CTRB_JOB_LOCK_DURATION: duration(1_000, '1s').default(30_000),
     CTRB_STALLED_INTERVAL: duration(1_000, '1s').default(30_000),

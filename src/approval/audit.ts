@@ -1,17 +1,23 @@
 /**
  * The audit trail: every approval request, decision, refused click, expiry and execution
- * result, appended to a Redis stream (`<prefix>audit`) and logged with pino.
+ * result, and every investigation (a run started, a pivot clicked, evidence exported),
+ * appended to a Redis stream (`<prefix>audit`) and logged with pino.
  *
  * State changes are appended by the same Lua script that makes them (see scripts.ts), so
  * the stream's order is the order the transitions happened and no transition goes
  * unrecorded. Refused clicks change nothing and are appended from here.
  */
+import { metrics } from '../log/metrics.js';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { redactSecrets } from './redact.js';
 import type { ApprovalState, RefusalCode, Verdict } from './types.js';
 
-export type AuditEvent = 'requested' | 'decision' | 'refused' | 'expired' | 'executed' | 'failed';
+export type AuditEvent = ApprovalAuditEvent | InvestigationAuditEvent;
+export type ApprovalAuditEvent = 'requested' | 'decision' | 'refused' | 'expired' | 'executed' | 'failed';
+/** Who investigated what: a run started, a pivot button clicked (started or refused), an evidence bundle exported. */
+export type InvestigationAuditEvent = 'run_started' | 'pivot' | 'evidence_exported';
+export const AUDIT_EVENTS: readonly AuditEvent[] = ['requested', 'decision', 'refused', 'expired', 'executed', 'failed', 'run_started', 'pivot', 'evidence_exported'];
 
 /** One audit entry as a plain object: what `readAudit` returns and `ctrb audit` prints. */
 export interface AuditEntry {
@@ -22,7 +28,8 @@ export interface AuditEntry {
   event: AuditEvent;
   /** When it happened, by the clock of the process that acted. */
   at: string;
-  approvalId: string;
+  /** Approval events: the approval. Investigation events have none. */
+  approvalId?: string;
   runId?: string;
   runbookId?: string;
   stepId?: string;
@@ -49,13 +56,29 @@ export interface AuditEntry {
   expiresAt?: string;
   /** executed and failed: the worker's report. */
   outcome?: unknown;
+  /** run_started, pivot: where it was started (a Slack channel id) and how (slash, alarm, pivot). */
+  channel?: string;
+  source?: string;
+  /** run_started, pivot: the run's parameters and window, as the run got them. */
+  params?: unknown;
+  window?: unknown;
+  /** run_started: the engine the deployment runs queries on. */
+  engine?: string;
+  /** pivot: the run whose button was clicked, and the value it started the runbook on. */
+  fromRunId?: string;
+  value?: string;
+  /** pivot: `started` or `refused` (then `message` says why). */
+  result?: string;
+  /** evidence_exported: the SHA-256 of manifest.json (which lists every file's hash), and the file count. */
+  manifestSha256?: string;
+  files?: number;
 }
 
 export type AuditInput = Omit<AuditEntry, 'id' | 'recordedAt'>;
 
-const NUMBER_FIELDS = new Set(['votes', 'needed', 'minApprovals']);
+const NUMBER_FIELDS = new Set(['votes', 'needed', 'minApprovals', 'files']);
 const BOOLEAN_FIELDS = new Set(['allowSelfApproval']);
-const JSON_FIELDS = new Set(['targets', 'approvers', 'outcome']);
+const JSON_FIELDS = new Set(['targets', 'approvers', 'outcome', 'params', 'window']);
 
 /** Field/value pairs for XADD, secrets redacted. Absent and empty fields are left out. */
 export function encodeAuditFields(entry: AuditInput): string[] {
@@ -142,9 +165,11 @@ export class AuditTrail {
   }
 
   private log(entry: AuditEntry): void {
+    metrics.auditEvents.inc({ event: entry.event, state: entry.state ?? entry.result ?? '' });
     // The stream id and Redis's clock mean nothing in a log line; `at` says when.
     const { id: _id, recordedAt: _recordedAt, ...fields } = entry;
-    const level = entry.event === 'refused' || entry.event === 'failed' ? 'warn' : 'info';
-    this.logger[level]({ audit: fields }, `approval ${entry.event}`);
+    const level = entry.event === 'refused' || entry.event === 'failed' || entry.result === 'refused' ? 'warn' : 'info';
+    const about = entry.approvalId === undefined ? 'investigation' : 'approval';
+    this.logger[level]({ audit: fields }, `${about} ${entry.event}`);
   }
 }

@@ -30,3 +30,4 @@ export {
   type WaitOutcome,
 } from './poll.js';
 export { FALLBACK_REGION, awsSettingsOf } from './from-config.js';
+export { countingAwsErrors } from './metrics.js';

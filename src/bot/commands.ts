@@ -3,6 +3,7 @@
  * from the environment (docs/configuration.md).
  */
 import { auditCommand, parseSince } from '../approval/index.js';
+import { parseKind } from '../approval/audit-command.js';
 import { ConfigError, loadConfig, loadRedisSettings } from '../config.js';
 import { UsageError } from '../terminal/errors.js';
 import { runBot } from './index.js';
@@ -25,13 +26,12 @@ export async function botCommand(options: { runbooksDir?: string } = {}): Promis
  * `ctrb audit [--since 24h]`: the approval audit trail as JSON lines. Needs only Redis
  * (REDIS_URL, CTRB_REDIS_PREFIX), not the Slack tokens.
  */
-export async function auditCliCommand(options: { since?: string }): Promise<void> {
-  if (options.since !== undefined) {
-    try {
-      parseSince(options.since, new Date());
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+export async function auditCliCommand(options: { since?: string; runbook?: string; user?: string; kind?: string }): Promise<void> {
+  try {
+    if (options.since !== undefined) parseSince(options.since, new Date());
+    if (options.kind !== undefined) parseKind(options.kind);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
   let redis;
   try {
@@ -40,5 +40,6 @@ export async function auditCliCommand(options: { since?: string }): Promise<void
     if (!(e instanceof ConfigError)) throw e;
     throw new UsageError(e.message);
   }
-  await auditCommand(redis, options.since !== undefined ? { since: options.since } : {});
+  const { since, runbook, user, kind } = options;
+  await auditCommand(redis, { ...(since !== undefined ? { since } : {}), ...(runbook !== undefined ? { runbook } : {}), ...(user !== undefined ? { user } : {}), ...(kind !== undefined ? { kind } : {}) });
 }

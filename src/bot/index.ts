@@ -13,7 +13,8 @@ import { createLogger, errorSummary } from '../log/logger.js';
 import { ApprovalStore, ApproverEligibility } from '../approval/index.js';
 import { describeConfig, type Config } from '../config.js';
 import { reconnectDelayMs, whenRedisReady } from '../queue/connection.js';
-import { createQueues } from '../queue/producers.js';
+import { createQueues, recordQueueCounts } from '../queue/producers.js';
+import { collectQueuesWith } from '../log/metrics.js';
 import { RedisRunStore } from '../run/redis-store.js';
 import { RunbookLibrary } from '../runbook/library.js';
 import { createSlackApp } from '../slack/app.js';
@@ -72,11 +73,13 @@ export async function startBot(config: Config, options: StartBotOptions = {}): P
   });
   const queues = createQueues(config.redis, { failFast: true });
   const runStore = new RedisRunStore(redis, { prefix: config.redis.prefix });
+  // Queue depths for /metrics, read from Redis at each scrape.
+  collectQueuesWith(() => recordQueueCounts(queues));
   const approvals = new ApprovalStore(redis, { prefix: config.redis.prefix, logger });
 
   const listenerDeps = (client: webApi.WebClient): ListenerDeps => ({
     library,
-    runs: new BotRunQueue(queues, runStore, logger),
+    runs: new BotRunQueue(queues, runStore, logger, { trail: approvals.audit, engine: config.engine.name }),
     runLookup: { getRunRecord: (id) => runStore.getRecord(id), loadSteps: (id) => runStore.loadSteps(id) },
     approvals,
     eligibility: new ApproverEligibility(client, { logger }),

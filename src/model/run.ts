@@ -25,6 +25,28 @@ export interface Finding {
   /** The CloudTrail events behind the finding. */
   eventIDs: string[];
   stepId: string;
+  /** For a finding raised on a row: the row's time (eventTime, else first_seen), for the timeline. */
+  at?: string;
+  /** For a finding raised on a row: the values its columns name (the runbook's `columns`), to pivot on. */
+  subjects?: Subject[];
+}
+
+/** What a column value names: see `columns` in the runbook format. */
+export type SubjectKind = 'principal' | 'access_key_id' | 'ip' | 'arn';
+
+export interface Subject {
+  kind: SubjectKind;
+  value: string;
+}
+
+/** The next runbook a result offers on one of its values: start `runbookId` with `param=value`. */
+export interface Pivot {
+  runbookId: string;
+  /** The runbook's title, for the button's hover text and the terminal. */
+  title: string;
+  param: string;
+  value: string;
+  kind: SubjectKind;
 }
 
 export interface ApiCall {
@@ -135,6 +157,8 @@ export interface StepResult {
   note?: string;
   /** The note in parts: the runbook author's text, and each value interpolated from the logs. */
   noteParts?: Array<{ text: string; value?: true }>;
+  /** The runbooks this step's rows or findings offer next (most relevant first), for Slack buttons and the terminal. */
+  pivots?: Pivot[];
 }
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'waiting_approval';

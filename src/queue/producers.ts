@@ -6,6 +6,7 @@
  * The bot holds these producers only; workers hold consumers (src/worker/) and use these
  * producers to continue runs and to re-enqueue remediations.
  */
+import { metrics } from '../log/metrics.js';
 import { Queue, type DefaultJobOptions } from 'bullmq';
 import type { RunRecordStore } from '../run/redis-store.js';
 import { queueConnection, queuePrefix, type ConnectionChoice, type RedisSettings } from './connection.js';
@@ -101,4 +102,12 @@ export async function enqueueRemediation(queues: Pick<RunQueues, 'remediations'>
   const jobId = jobIds.remediation(approvalId);
   await queues.remediations.add(REMEDIATION_JOB_NAME, { approvalId }, { jobId, attempts: REMEDIATION_JOB_ATTEMPTS });
   return jobId;
+}
+
+/** Sets the queue gauges from Redis (at each metrics scrape): waiting, active, delayed and failed jobs per queue. */
+export async function recordQueueCounts(queues: Pick<RunQueues, 'runs' | 'remediations'>): Promise<void> {
+  for (const queue of [queues.runs, queues.remediations]) {
+    const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
+    for (const [state, count] of Object.entries(counts)) metrics.queueJobs.set({ queue: queue.name, state }, count);
+  }
 }

@@ -9,6 +9,7 @@
  * A query step the deployment's engines cannot answer as written (LookupEvents and data
  * events) is skipped, not failed, and so are the steps that read its rows (engine-skips.ts).
  */
+import { metrics } from '../log/metrics.js';
 import type { EngineHooks, EngineSession, QueryEngine } from '../query/engine.js';
 import type { EngineName, Row, TimeWindow } from '../model/query.js';
 import type { CompileSettings, PortableQuery, RawQuery } from '../query/index.js';
@@ -21,6 +22,9 @@ import type { Reporter } from './reporter.js';
 import { celVariables, evaluateChecks, evaluateWhen, renderTemplateParts } from '../runbook/cel.js';
 import { planRemediation, type ProtectedPrincipals, type RunAccount } from '../remediation/index.js';
 import { runVerifyAccess, type AccessSimulator } from '../verify/index.js';
+import { pivotsFor, rowTime, subjectsOfRow, subjectsOfRows, type PivotTargets } from '../runbook/pivots.js';
+import type { Runbook } from '../runbook/schema.js';
+import { SEVERITIES } from '../model/severity.js';
 
 export interface RunnerOptions {
   engine: QueryEngine;
@@ -45,6 +49,8 @@ export interface RunnerOptions {
    * when it can: the worker's remediation roles. Refuses the plan before anyone approves it.
    */
   remediationAccountProblem?: (accountId: string | undefined) => string | undefined;
+  /** The library's runbooks by the kind of value they accept: a step's rows and findings offer them (pivots). */
+  pivotTargets?: PivotTargets;
 }
 
 export async function runRunbook(prepared: PreparedRunbook, ctx: RunContext, opts: RunnerOptions): Promise<RunResult> {
@@ -84,8 +90,12 @@ export async function runRunbook(prepared: PreparedRunbook, ctx: RunContext, opt
         break;
       }
       opts.signal?.throwIfAborted();
-      const result = await runStep(step, ctx, finished, openSession, opts);
+      const result = withPivots(await runStep(step, ctx, finished, openSession, opts, prepared.runbook.columns), prepared.runbook, ctx, opts.pivotTargets);
       await store.saveStep(ctx.runId, result);
+      metrics.stepDuration.observe(
+        { engine: result.query?.engine ?? 'none', kind: result.kind, status: result.status },
+        Math.max(0, Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000,
+      );
       finished.set(result.stepId, result);
       await opts.reporter.stepFinished(ctx, result);
       if (result.status === 'failed') {
@@ -114,6 +124,7 @@ async function runStep(
   finished: Map<string, StepResult>,
   openSession: (engine: QueryEngine) => Promise<EngineSession>,
   opts: RunnerOptions,
+  columns: Runbook['columns'] = {},
 ): Promise<StepResult> {
   const startedAt = new Date().toISOString();
   const base = { stepId: step.spec.id, title: step.title, kind: step.kind, startedAt };
@@ -151,7 +162,7 @@ async function runStep(
       case 'check': {
         const unchecked = uncheckedChecks(step, finished);
         if (unchecked.all) return done({ status: 'skipped', reason: unchecked.warnings.join('; '), needsEngine: unchecked.needsEngine });
-        const evaluation = evaluateChecks(step.checks!, step.spec.id, vars, rowsOf(finished));
+        const evaluation = evaluateChecks(step.checks!, step.spec.id, vars, rowsOf(finished), (row) => describeRow(columns, row));
         // A check that cannot be evaluated on some rows must be visible, but it must not
         // hide the findings the other checks raised, nor stop the steps after it.
         const warnings = [...unchecked.warnings, ...evaluation.errors.map((e) => e.toString())];
@@ -201,4 +212,23 @@ function runAccount(ctx: RunContext, opts: Pick<RunnerOptions, 'alarmAccountId'>
 
 function rowsOf(finished: Map<string, StepResult>): (stepId: string) => Row[] | undefined {
   return (stepId) => finished.get(stepId)?.query?.rows;
+}
+
+/** A finding raised on a row keeps the row's time and the values it names. */
+function describeRow(columns: Runbook['columns'], row: Row): Pick<Finding, 'at' | 'subjects'> {
+  const at = rowTime(row);
+  const subjects = subjectsOfRow(columns, row);
+  return { ...(at ? { at } : {}), ...(subjects.length ? { subjects } : {}) };
+}
+
+/** The runbooks a step's findings (worst first) or rows offer next, when the run knows the library. */
+function withPivots(result: StepResult, runbook: Runbook, ctx: RunContext, targets: PivotTargets | undefined): StepResult {
+  if (!targets || result.status !== 'ok') return result;
+  const subjects = result.findings
+    ? [...result.findings].sort((a, b) => SEVERITIES.indexOf(b.severity) - SEVERITIES.indexOf(a.severity)).flatMap((f) => f.subjects ?? [])
+    : result.query
+      ? subjectsOfRows(runbook.columns, result.query.rows)
+      : [];
+  const pivots = pivotsFor(subjects, targets, ctx);
+  return pivots.length > 0 ? { ...result, pivots } : result;
 }

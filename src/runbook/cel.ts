@@ -177,6 +177,8 @@ export function evaluateChecks(
   stepId: string,
   vars: CelVariables,
   rowsOf: (stepId: string) => readonly Row[] | undefined,
+  /** What a finding raised on a row also carries from it (its time, the values it names). */
+  describeRow?: (row: Row) => Pick<Finding, 'at' | 'subjects'>,
 ): CheckOutcome {
   const findings: Finding[] = [];
   const errors = new Map<string, CheckError>();
@@ -189,7 +191,7 @@ export function evaluateChecks(
 
   checks.forEach((given, index) => {
     const check = isCompiled(given) ? given : compileCheck(given, index, stepId, adHocLocation(stepId, index));
-    const raise = (bindings: Record<string, CelInput>, eventIDs: string[], row?: number) => {
+    const raise = (bindings: Record<string, CelInput>, eventIDs: string[], row?: number, source?: Row) => {
       let matched: boolean;
       try {
         matched = check.when.test(bindings);
@@ -202,7 +204,8 @@ export function evaluateChecks(
       // rendered, because losing a security signal is worse than an unfinished sentence.
       const rendered = check.message.renderTolerant(bindings);
       for (const error of rendered.errors) fail(check, evaluationMessage(error), row);
-      findings.push({ check: check.id, severity: check.spec.severity, message: rendered.text, eventIDs, stepId });
+      const described = source && describeRow ? describeRow(source) : {};
+      findings.push({ check: check.id, severity: check.spec.severity, message: rendered.text, eventIDs, stepId, ...described });
     };
 
     if (check.spec.for_each !== undefined) {
@@ -212,7 +215,7 @@ export function evaluateChecks(
         fail(check, `for_each: step ${check.spec.for_each} has no rows (it has not run, failed, or is not a query)`);
         return;
       }
-      rows.forEach((row, i) => raise({ ...vars, row: rowToCel(row) }, eventIDsOf([row]), i));
+      rows.forEach((row, i) => raise({ ...vars, row: rowToCel(row) }, eventIDsOf([row]), i, row));
       return;
     }
     const evidence = check.spec.evidence === undefined ? [] : (rowsOf(check.spec.evidence) ?? []);

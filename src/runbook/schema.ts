@@ -38,6 +38,22 @@ export type DerivedValue = (typeof DERIVED_VALUES)[number];
 export const RUNBOOK_KINDS = ['detection', 'investigation'] as const;
 export type RunbookKind = (typeof RUNBOOK_KINDS)[number];
 
+/**
+ * What a result column names, so a run offers the next runbook on it (a pivot): a principal's
+ * ARN, an access key id, a source address, or any other ARN. Declared per runbook (`columns`),
+ * accepted per runbook (`accepts`): the pivots come from the YAML, not from code.
+ */
+export const SUBJECT_KINDS = ['principal', 'access_key_id', 'ip', 'arn'] as const;
+export type SubjectKindName = (typeof SUBJECT_KINDS)[number];
+
+/** The parameter types a value of each kind may fill (a `string` parameter checks it with its pattern). */
+export const SUBJECT_PARAM_TYPES: Readonly<Record<SubjectKindName, readonly ParamType[]>> = {
+  principal: ['arn', 'string'],
+  access_key_id: ['access_key_id', 'string'],
+  ip: ['ip', 'string'],
+  arn: ['arn', 'string'],
+};
+
 const id = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/, 'use lower-case letters, digits, "-" and "_", starting with a letter');
@@ -255,11 +271,25 @@ export const runbookSchema = z
       .array(z.string().min(1))
       .default([])
       .describe('what the notes may point at in Slack: user (U…), group (S…) or channel (C…) ids, and the real address of a link shown as another address'),
+    columns: z
+      .record(z.string().min(1), z.enum(SUBJECT_KINDS))
+      .default({})
+      .describe('result column (or alias) → what it names: principal, access_key_id, ip or arn; its values offer the runbooks that accept that kind'),
+    accepts: z
+      .partialRecord(z.enum(SUBJECT_KINDS), id)
+      .default({})
+      .describe('kind of value → the parameter it fills: other runbooks\' results offer a button that starts this runbook on such a value'),
+    timeline: z
+      .object({ step: id.describe('the query step whose rows (eventTime, eventSource, eventName, errorCode) are drawn') })
+      .strict()
+      .optional()
+      .describe('draw the activity over the window as a picture at the end of a run'),
     steps: z.array(stepSchema).min(1),
   })
   .strict()
   .superRefine(sweepable)
-  .superRefine(declaredMentions);
+  .superRefine(declaredMentions)
+  .superRefine(pivotsAndTimeline);
 export type Runbook = z.infer<typeof runbookSchema>;
 
 /** A note's mentions, channel links and disguised links must be declared (src/runbook/mentions.ts). */
@@ -285,6 +315,25 @@ function sweepable(runbook: { kind: RunbookKind; params: Record<string, ParamSpe
         message: `a sweep cannot name ${name}: give it a default or \`derive\`, or mark the runbook \`kind: investigation\` if it follows one subject`,
       });
     }
+  }
+}
+
+/** `accepts` names declared parameters of a fitting type; `timeline` names a query step. */
+function pivotsAndTimeline(
+  runbook: { params: Record<string, ParamSpec>; accepts: Partial<Record<SubjectKindName, string>>; timeline?: { step: string }; steps: StepSpec[] },
+  ctx: z.RefinementCtx,
+): void {
+  for (const [kind, name] of Object.entries(runbook.accepts) as Array<[SubjectKindName, string]>) {
+    const spec = runbook.params[name];
+    if (!spec) {
+      ctx.addIssue({ code: 'custom', path: ['accepts', kind], message: `no parameter named ${name}` });
+    } else if (spec.list || !SUBJECT_PARAM_TYPES[kind].includes(spec.type)) {
+      ctx.addIssue({ code: 'custom', path: ['accepts', kind], message: `a ${kind} value fills a single parameter of type ${SUBJECT_PARAM_TYPES[kind].join(' or ')}; ${name} is ${spec.list ? 'a list' : spec.type}` });
+    }
+  }
+  if (runbook.timeline) {
+    const step = runbook.steps.find((s) => s.id === runbook.timeline!.step);
+    if (!step || !('query' in step)) ctx.addIssue({ code: 'custom', path: ['timeline', 'step'], message: `${runbook.timeline.step} is not a query step of this runbook` });
   }
 }
 

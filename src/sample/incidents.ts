@@ -750,5 +750,23 @@ export function plantIncidents(rng: Random, topo: Topology, anchor: Date): Stori
     ...passwordGuessingStory(s, topo, prod),
     ...stolenKeySpentStory(s, topo, prod),
   ];
+  incidents.push(addressStory(s.records, ATTACKER_IP));
   return { records: s.records, incidents, gaps };
+}
+
+/**
+ * The attacker's address, followed on its own: every call made from it (the leaked key's and
+ * the DataPipelineRole session's), which source-address-activity finds without knowing either.
+ * It plants no events of its own, so the rest of the sample stays as it was.
+ */
+function addressStory(records: readonly CloudTrailRecord[], ip: string): PlantedIncident {
+  const fromIp = records.filter((r) => r.sourceIPAddress === ip).sort((a, b) => a.eventTime.localeCompare(b.eventTime));
+  const principals = new Set(fromIp.map((r) => r.userIdentity.arn));
+  return {
+    id: 'attacker-address-shared',
+    runbook: 'source-address-activity',
+    params: { ip },
+    description: `${ip} was used by ${principals.size} identities (the leaked key of ci-deploy and the sessions it opened), ${fromIp.length} calls between ${fromIp[0]?.eventTime} and ${fromIp.at(-1)?.eventTime}.`,
+    eventIDs: ids(fromIp),
+  };
 }

@@ -15,12 +15,13 @@
  * `GET /healthz` (health.ts) is served on `PORT` in both modes. A port that cannot be listened
  * on fails the start with a message naming it.
  */
+import { countingSlackProblems } from './client.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { SlackSettings } from './settings.js';
-import { answerHealth, HEALTH_PATH, listenError, startHealthServer, type HealthServer } from './health.js';
+import { answerHealth, HEALTH_PATH, listenError, opsRoutes, startHealthServer, type HealthServer } from './health.js';
 import { registerListeners, type ListenerDeps } from './listeners/index.js';
 import { guardSlackRequests, type SeenRequests } from './request-guard.js';
 import { errorSummary } from '../log/logger.js';
@@ -65,7 +66,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
       signatureVerification: true,
       // Respond as soon as a listener acks; the rest of its work happens after the response.
       processBeforeResponse: false,
-      customRoutes: [{ path: HEALTH_PATH, method: ['GET'], handler: (_req, res) => answerHealth(options.healthy, res) }],
+      customRoutes: [{ path: HEALTH_PATH, method: ['GET'], handler: (_req, res) => answerHealth(options.healthy, res) }, ...opsRoutes(options.healthy)],
     });
     guardSlackRequests(http, { signingSecret: slack.signingSecret ?? '', seen: options.seenRequests, logger: options.logger });
     receiver = http;
@@ -83,7 +84,7 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
   app.error(async (error) => {
     options.logger.error({ err: errorSummary(error) }, 'a Slack listener failed');
   });
-  registerListeners(app, options.listenerDeps(app.client));
+  registerListeners(app, options.listenerDeps(countingSlackProblems(app.client)));
 
   let health: HealthServer | undefined;
   let connected = false;

@@ -4,6 +4,7 @@
  * one. Network errors and 5xx answers are retried a few times with backoff inside the call;
  * past that the error fails the job, and BullMQ retries the job later (src/queue/producers.ts).
  */
+import { metrics } from '../log/metrics.js';
 import { webApi, type Logger as SlackLogger, type LogLevel } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { SlackSettings } from './settings.js';
@@ -13,13 +14,33 @@ export const SLACK_RETRY_CONFIG: webApi.RetryOptions = { retries: 5, factor: 2, 
 const SLACK_TIMEOUT_MS = 30_000;
 
 export function createSlackClient(slack: Pick<SlackSettings, 'botToken' | 'apiUrl'>, logger: Logger): webApi.WebClient {
-  return new webApi.WebClient(slack.botToken, {
+  return countingSlackProblems(new webApi.WebClient(slack.botToken, {
     slackApiUrl: slack.apiUrl,
     retryConfig: SLACK_RETRY_CONFIG,
     rejectRateLimitedCalls: false,
     timeout: SLACK_TIMEOUT_MS,
     logger: slackLoggerFor(logger.child({ component: 'slack' })),
+  }));
+}
+
+/**
+ * Counts the client's rate-limited calls and the calls Slack answered with an error
+ * (ctrb_slack_api_problems_total), by method. The bot's Bolt client and the worker's both.
+ */
+export function countingSlackProblems(client: webApi.WebClient): webApi.WebClient {
+  client.on(webApi.WebClientEvent.RATE_LIMITED, (_seconds: number, info: { url?: string }) => {
+    metrics.slackApiProblems.inc({ method: info?.url ?? 'unknown', kind: 'throttle' });
   });
+  const call = client.apiCall.bind(client);
+  client.apiCall = async (method, options) => {
+    try {
+      return await call(method, options);
+    } catch (e) {
+      metrics.slackApiProblems.inc({ method, kind: 'error' });
+      throw e;
+    }
+  };
+  return client;
 }
 
 /** The WebClient's log lines through pino (it redacts tokens itself before logging). */

@@ -7,6 +7,15 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerMetrics, answerProbe, answerOps, OPS_PATHS } from '../log/ops-server.js';
+
+/** The bot's routes besides /healthz: /readyz (Redis answers) and /metrics, for Bolt's HTTP receiver. */
+export function opsRoutes(healthy: HealthCheck): Array<{ path: string; method: string[]; handler: (req: IncomingMessage, res: ServerResponse) => void }> {
+  return [
+    { path: OPS_PATHS.ready, method: ['GET'], handler: (_req, res) => answerProbe(healthy, res, 'redis unavailable') },
+    { path: OPS_PATHS.metrics, method: ['GET'], handler: (_req, res) => answerMetrics(res) },
+  ];
+}
 
 export const HEALTH_PATH = '/healthz';
 
@@ -29,6 +38,8 @@ export interface HealthServer {
 export async function startHealthServer(port: number, healthy: HealthCheck): Promise<HealthServer> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' && req.url?.split('?')[0] === HEALTH_PATH) return answerHealth(healthy, res);
+    // /readyz (the bot is ready when Redis answers, as for /healthz) and /metrics.
+    if (answerOps(req, res, { healthy, ready: healthy })) return;
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
   });
   await listen(server, port);

@@ -41,6 +41,7 @@ import {
 } from './render/index.js';
 import { contextLine, mrkdwnSection } from './render/layout.js';
 import { errorSummary } from '../log/logger.js';
+import { renderTimelinePng, timelineInputOf } from '../evidence/timeline.js';
 
 /** The Web API methods a run's thread needs; a `WebClient` satisfies it. */
 export interface SlackPoster extends FileUploadClient, ConversationsReader {
@@ -60,7 +61,12 @@ export interface SlackReporterOptions {
   steps?: number;
   logger: Logger;
   upload?: UploadOptions;
+  /** The runbook's `timeline`: when a run ends, its activity is posted as a picture in the thread. */
+  timeline?: { step: string };
 }
+
+/** What the run's record says once the timeline picture is in the thread. */
+const TIMELINE_KEY = 'timeline';
 
 /** Warnings listed in one thread message; the rest are counted. */
 const WARNINGS_SHOWN = 15;
@@ -138,6 +144,33 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
     if (parentTs === undefined) return;
     const message = renderRunMessage({ title: this.opts.title, context: result.context, result });
     await this.opts.client.chat.update({ channel: this.opts.record.slack.channel, ts: parentTs, ...message });
+    await this.postTimeline(result);
+  }
+
+  /**
+   * The timeline picture of a run that has ended (not one waiting at a gate: it is posted when
+   * the run ends), once per run. A picture that cannot be drawn or attached is logged and left
+   * out: the results are all in the thread already.
+   */
+  private async postTimeline(result: RunResult): Promise<void> {
+    const step = this.opts.timeline?.step;
+    const thread = this.thread;
+    if (!step || !thread || result.status === 'waiting_approval' || this.done.has(TIMELINE_KEY)) return;
+    const input = timelineInputOf(result, this.opts.title, step);
+    try {
+      if (input) {
+        const png = await renderTimelinePng(input);
+        await uploadFileToThread(
+          this.opts.client,
+          thread,
+          { filename: `${result.context.runbookId}-timeline-${this.runId}.png`, title: `${this.opts.title}: activity over the window`, content: png },
+          this.opts.upload,
+        );
+      }
+      await this.remember(TIMELINE_KEY);
+    } catch (e) {
+      this.opts.logger.warn({ runId: this.runId, err: errorSummary(e) }, 'could not post the timeline picture');
+    }
   }
 
   // --- beyond the runner's calls ----------------------------------------------------------------

@@ -12,6 +12,7 @@ import type { RunContext, RunResult, StepResult } from '../model/run.js';
 import type { Reporter } from '../run/reporter.js';
 import type { Severity } from '../model/severity.js';
 import { describeAccessCheck } from '../verify/index.js';
+import { pivotCommand } from '../runbook/pivots.js';
 
 export interface TerminalReporterOptions {
   out?: NodeJS.WritableStream & { isTTY?: boolean };
@@ -28,6 +29,9 @@ export interface TerminalReporterOptions {
    */
   rerun?: { command: (words: readonly string[]) => string; given: readonly string[] };
 }
+
+/** Pivot commands printed per step; the rest are counted. */
+const PIVOTS_SHOWN = 5;
 
 export function createTerminalReporter(opts: TerminalReporterOptions = {}): Reporter {
   const out = opts.out ?? process.stdout;
@@ -79,7 +83,7 @@ export function createTerminalReporter(opts: TerminalReporterOptions = {}): Repo
       print();
     },
 
-    stepFinished(_ctx: RunContext, r: StepResult) {
+    stepFinished(ctx: RunContext, r: StepResult) {
       clearProgress();
       const icon = r.status === 'failed' ? c.red('✗') : r.status === 'skipped' ? c.dim('–') : r.status === 'gated' ? c.yellow('⏸') : c.green('✓');
       print(`${icon} ${c.bold(r.title)} ${c.dim(`[${r.stepId}]`)}`);
@@ -109,6 +113,12 @@ export function createTerminalReporter(opts: TerminalReporterOptions = {}): Repo
         for (const call of p.calls) print(`    ${call.service}:${call.operation} ${JSON.stringify(call.params)}`);
       }
       if (r.access) for (const line of describeAccessCheck(r.access)) print(`  ${line}`);
+      if (r.pivots?.length) {
+        // Ready to copy: the next runbooks on the values above, over the same window.
+        print(c.dim('  next:'));
+        for (const p of r.pivots.slice(0, PIVOTS_SHOWN)) print(`    ${pivotCommand(p, ctx.window)}`);
+        if (r.pivots.length > PIVOTS_SHOWN) print(c.dim(`    … ${r.pivots.length - PIVOTS_SHOWN} more (--json lists them all)`));
+      }
       if (r.note) print(indent(r.note.trimEnd()));
       print();
     },

@@ -6,7 +6,7 @@
  * used to change IAM.
  */
 import { IAMClient } from '@aws-sdk/client-iam';
-import { awsClientConfig, awsSettingsOf, hasRoles, NoRoleForAccountError, roleArnFor, type CredentialScope } from '../aws/index.js';
+import { awsClientConfig, awsSettingsOf, countingAwsErrors, hasRoles, NoRoleForAccountError, roleArnFor, type CredentialScope } from '../aws/index.js';
 import type { RemediationAccess } from '../approval/perform-remediation.js';
 import type { Config } from '../config.js';
 import { protectedPrincipalsOf } from '../remediation/index.js';
@@ -36,7 +36,7 @@ export function awsAccessOf(config: Config, injected?: IamClientFactory): AwsAcc
   const roles = config.aws.roles;
   const configured = hasRoles(roles.remediation);
   return {
-    iam: injected ?? ((scope) => new IAMClient(awsClientConfig('iam', scope, settings))),
+    iam: injected ?? ((scope) => countingAwsErrors(new IAMClient(awsClientConfig('iam', scope, settings)))),
     simulatorAvailable: injected !== undefined || hasRoles(roles.query) || config.engine.name !== 'duckdb',
     remediationExecutes: configured || injected !== undefined,
     ...(configured || injected

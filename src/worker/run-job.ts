@@ -25,7 +25,9 @@ import type { WorkerContext } from './context.js';
 import { jobFailure, refusalProblems } from './errors.js';
 import { openGate } from '../approval/open-gate.js';
 import { acquireRunLock } from './run-lock.js';
+import { metrics } from '../log/metrics.js';
 import { runSimulator } from './aws-access.js';
+import { pivotTargetsOf, type PivotTargets } from '../runbook/pivots.js';
 
 /** How long a job whose run is busy elsewhere waits before trying again. */
 const RUN_BUSY_RETRY_MS = 1_000;
@@ -42,7 +44,9 @@ export async function processRunJob(w: WorkerContext, job: Job<RunJobData>, toke
     throw new DelayedError();
   }
   try {
-    return await advanceRun(w, data, log, signal);
+    const outcome = await advanceRun(w, data, log, signal);
+    metrics.runsFinished.inc({ runbook: data.runbookId, outcome });
+    return outcome;
   } catch (error) {
     if (signal?.aborted) {
       // Shutting down: the steps stored so far stay; the job goes back to the queue for
@@ -52,6 +56,8 @@ export async function processRunJob(w: WorkerContext, job: Job<RunJobData>, toke
       throw new WaitingError();
     }
     const failure = jobFailure(error);
+    // A refused run (bad job data, an unknown runbook) is final; others may be retried by BullMQ.
+    metrics.runsFinished.inc({ runbook: data.runbookId, outcome: failure instanceof UnrecoverableError ? 'refused' : 'error' });
     log.error({ err: (error as Error).message, retry: !(failure instanceof UnrecoverableError) }, 'run job failed');
     throw failure;
   } finally {
@@ -73,8 +79,11 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
 
   let prepared: PreparedRunbook;
   let engines: DeploymentEngines;
+  let pivotTargets: PivotTargets;
   try {
-    const { runbook, file } = (await w.library()).get(data.runbookId);
+    const library = await w.library();
+    const { runbook, file } = library.get(data.runbookId);
+    pivotTargets = pivotTargetsOf(library.all().map((e) => e.runbook));
     prepared = prepareRunbook(runbook, file);
     // Checked by the bot; checked again (same rules, typed values) against the runbook as this
     // worker has it, since the library may have changed, or the job data been tampered with.
@@ -87,7 +96,15 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
     throw new UnrecoverableError(problems.join('; '));
   }
 
-  const reporter = await SlackReporter.open({ client: w.slack, store: w.runs, record, title: prepared.runbook.title, steps: prepared.steps.length, logger: log });
+  const reporter = await SlackReporter.open({
+    client: w.slack,
+    store: w.runs,
+    record,
+    title: prepared.runbook.title,
+    steps: prepared.steps.length,
+    logger: log,
+    ...(prepared.runbook.timeline ? { timeline: prepared.runbook.timeline } : {}),
+  });
   const stored = inStepOrder(await w.runs.loadSteps(ctx.runId), prepared);
   await reporter.catchUp(ctx, stored);
 
@@ -110,6 +127,7 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
     protectedPrincipals: w.aws.protectedPrincipals,
     ...(data.alarm?.accountId ? { alarmAccountId: data.alarm.accountId } : {}),
     remediationAccountProblem: (accountId) => w.aws.remediationAccountProblem(accountId),
+    pivotTargets,
   }).finally(() => simulator?.close());
 
   if (result.status === 'waiting_approval') {

@@ -21,7 +21,9 @@ import type { Config } from '../config.js';
 import type { QueryEngine } from '../query/engine.js';
 import { queueConnection, queuePrefix, reconnectDelayMs, whenRedisReady } from '../queue/connection.js';
 import { REMEDIATIONS_QUEUE, RUNS_QUEUE, type RemediationJobData, type RunJobData } from '../queue/jobs.js';
-import { createQueues } from '../queue/producers.js';
+import { createQueues, recordQueueCounts } from '../queue/producers.js';
+import { collectQueuesWith } from '../log/metrics.js';
+import { startOpsServer } from '../log/ops-server.js';
 import { RedisRunStore } from '../run/redis-store.js';
 import type { SlackPoster } from '../slack/reporter.js';
 import { singleEngine } from '../query/engines/index.js';
@@ -50,6 +52,8 @@ export interface WorkerDeps {
 }
 
 export interface RunningWorker {
+  /** Where /healthz, /readyz and /metrics are served (CTRB_WORKER_PORT); absent when it is not set. */
+  opsPort?: number;
   runs: Worker<RunJobData, RunJobOutcome>;
   remediations: Worker<RemediationJobData, RemediationJobOutcome>;
   context: WorkerContext;
@@ -121,9 +125,21 @@ export async function startWorker(config: Config, deps: WorkerDeps = {}): Promis
     worker.run().catch((e: unknown) => logger.error({ queue: worker.name, err: (e as Error).message }, 'queue worker stopped unexpectedly'));
   }
   const sweeper = startSweeps(context, config.worker.approvalExpirySweepMs);
-  logger.info({ worker: name, concurrency: config.worker.concurrency, engine: config.engine.name }, 'worker started');
-
   let closing: Promise<void> | undefined;
+  collectQueuesWith(() => recordQueueCounts(queues));
+  // Alive while the process answers; ready while Redis answers and both queues are consumed.
+  const port = config.worker.port;
+  const ops = port === undefined ? undefined : await startOpsServer(port, {
+    healthy: async () => true,
+    ready: async () => !closing && redis.status === 'ready' && runs.isRunning() && remediations.isRunning() && (await redis.ping()) === 'PONG',
+  }).catch(async (e: unknown) => {
+    await sweeper.stop();
+    await Promise.all([runs.close(), remediations.close(), queues.close()]).catch(() => undefined);
+    redis.disconnect();
+    throw new Error(`CTRB_WORKER_PORT: ${(e as Error).message}`);
+  });
+  logger.info({ worker: name, concurrency: config.worker.concurrency, engine: config.engine.name, opsPort: ops?.port ?? 'none (CTRB_WORKER_PORT not set)' }, 'worker started');
+
   const close = async (): Promise<void> => {
     logger.info({ timeoutMs: config.shutdownTimeoutMs }, 'worker stopping: no new jobs; finishing the active ones');
     await sweeper.stop();
@@ -138,9 +154,11 @@ export async function startWorker(config: Config, deps: WorkerDeps = {}): Promis
     }
     await queues.close().catch(() => {});
     await redis.quit().catch(() => redis.disconnect());
+    await ops?.close();
     logger.info('worker stopped');
   };
   return {
+    ...(ops ? { opsPort: ops.port } : {}),
     runs,
     remediations,
     context,

@@ -29,6 +29,7 @@ const LIBRARY_IDS = [
   's3-exposure',
   'secrets-access',
   'security-group-changes',
+  'source-address-activity',
   'unauthorized-api-calls',
 ];
 
@@ -197,6 +198,7 @@ describe('ctrb sweep', () => {
       { runbook: 'access-key-activity', needs: ['access_key_id'] },
       { runbook: 'compromised-credentials', needs: ['credential'] },
       { runbook: 'principal-activity', needs: ['principal'] },
+      { runbook: 'source-address-activity', needs: ['ip'] },
     ]);
     // The accounts whose trails are read, and the sample's declared partner.
     expect(result.derived.own_accounts).toEqual(expect.arrayContaining(['123456789012', '210987654321', '444455556666']));

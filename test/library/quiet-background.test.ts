@@ -56,6 +56,7 @@ const RUNS: [string, Record<string, string>][] = [
   ['access-key-activity', { access_key_id: ci.accessKeyId }],
   ['principal-activity', { principal: carol.arn }],
   ['compromised-credentials', { credential: carol.accessKeyId }],
+  ['source-address-activity', { ip: '203.0.113.10' }],
 ];
 
 let engine: SharedEngine;

@@ -41,6 +41,7 @@ const REQUIRED_IDS = [
   'instance-launches',
   'organization-changes',
   'bedrock-model-access',
+  'source-address-activity',
 ];
 
 function load(file: string): { text: string; runbook: Runbook } {

@@ -966,6 +966,7 @@ const SAMPLE_BY_TYPE: Partial<Record<ParamType, string>> = {
   account: ACCOUNT,
   iam_user: USER.userName,
   region: 'us-east-1',
+  ip: TRUSTED_IP,
 };
 
 /**

@@ -18,7 +18,7 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { Redis } from 'ioredis';
-import { awsClientConfig, awsSettingsOf, roleArnFor, type AwsCallSettings, type AwsSettings, type Clock, type CredentialCache, type CredentialScope } from '../../aws/index.js';
+import { awsClientConfig, awsSettingsOf, countingAwsErrors, roleArnFor, type AwsCallSettings, type AwsSettings, type Clock, type CredentialCache, type CredentialScope } from '../../aws/index.js';
 import type { PortableQuery, RawQuery } from '../definition.js';
 import type { QueryEngine } from '../engine.js';
 import type { EngineName, TimeWindow } from '../../model/query.js';
@@ -112,14 +112,14 @@ export function createEngine(config: EngineConfig, scope: EngineScope, deps: Eng
         timeoutMs: config.engine.queryTimeoutMs,
         pricePerTbUsd: a.pricePerTbUsd,
         runId: scope.runId,
-        client: () => new AthenaClient(awsClientConfig('athena', credentials, settings, clientOptions)),
+        client: () => countingAwsErrors(new AthenaClient(awsClientConfig('athena', credentials, settings, clientOptions))),
         ...(deps.clock ? { clock: deps.clock } : {}),
       });
     },
     lake: () =>
       createLakeEngine({
         timeoutMs: config.engine.queryTimeoutMs,
-        client: () => new CloudTrailClient(awsClientConfig('cloudtrail', credentials, settings, clientOptions)),
+        client: () => countingAwsErrors(new CloudTrailClient(awsClientConfig('cloudtrail', credentials, settings, clientOptions))),
         ...(deps.clock ? { clock: deps.clock } : {}),
       }),
     lookup: () => {
@@ -129,7 +129,7 @@ export function createEngine(config: EngineConfig, scope: EngineScope, deps: Eng
         ? redisRateLimiter(deps.redis, { requestsPerSecond: rate, prefix: config.redis.prefix, ...(deps.clock ? { clock: deps.clock } : {}) })
         : processLimiter(rate);
       return createLookupEngine({
-        client: () => new CloudTrailClient(awsClientConfig('cloudtrail', credentials, settings, { ...clientOptions, region })),
+        client: () => countingAwsErrors(new CloudTrailClient(awsClientConfig('cloudtrail', credentials, settings, { ...clientOptions, region }))),
         limiter,
         limiterKey: lookupLimiterKey(scope.accountId, region),
         maxEvents: config.engine.lookup.maxEvents,

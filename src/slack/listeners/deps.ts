@@ -16,7 +16,7 @@ import type { AlarmSources } from '../alarm/index.js';
 /** The producer side of the queues: the bot adds jobs, workers run them. */
 export interface RunQueue {
   /** Adds a run job; a job with the same id already there means a duplicate, and nothing is added. */
-  enqueueRun(jobId: string, data: RunJobData): Promise<{ added: boolean }>;
+  enqueueRun(jobId: string, data: RunJobData, origin?: 'pivot'): Promise<{ added: boolean }>;
   /** The remediation of an approved approval (job id = approval id, so one job however many callers). */
   enqueueRemediation(approvalId: string): Promise<void>;
   /** Lets a run waiting at a gate go on after the gate was closed without execution (denied). */

@@ -20,6 +20,8 @@ export interface SlashRunRequest {
   args: string[];
   channel: string;
   user: string;
+  /** Post the run in this thread (a pivot clicked in a run's thread) rather than as a new message. */
+  threadTs?: string;
 }
 
 const DEFAULT_LOOKUP_TIMEOUT_MS = 1_500;
@@ -63,7 +65,7 @@ export async function planSlashRun(deps: ListenerDeps, request: SlashRunRequest)
     requestedBy: ctx.requestedBy,
     source: 'slash',
     // No thread yet: the worker posts the run's parent message, and the steps go under it.
-    slack: { channel: request.channel },
+    slack: { channel: request.channel, ...(request.threadTs ? { threadTs: request.threadTs } : {}) },
   };
   return { kind: 'start', jobId: jobIds.run(ctx.runId), data, runbook: { id: runbook.id, title: runbook.title } };
 }

@@ -1,5 +1,5 @@
 export { fitMessage, fitBlocks, truncateMrkdwn, truncatePlain, SLACK_LIMITS, type Block, type SlackMessage } from './limits.js';
-export { renderRunMessage, RUN_STATUS_LABEL, type RunMessageInput, type RunProgress } from './run-message.js';
+export { renderRunMessage, RUN_STATUS_LABEL, EVIDENCE_ACTION_ID, type RunMessageInput, type RunProgress } from './run-message.js';
 export { renderStepReply, STEP_STATUS_ICON, type StepReply } from './step-message.js';
 export {
   renderApprovalMessage,
@@ -25,3 +25,4 @@ export { renderRunStatus, renderRunNotFound, type RunStatusInput } from './run-s
 export { renderRefusal, renderAlarmRecovered } from './notices.js';
 export { queryResultCsv, stepResultCsv, type CsvFile } from './csv.js';
 export { escapeMrkdwn } from './mrkdwn.js';
+export { pivotBlocks, readPivotRef, pivotRefValue, PIVOT_ACTION_PATTERN, type PivotRef } from './pivots.js';

@@ -33,6 +33,9 @@ export const RUN_STATUS_LABEL: Record<RunStatus, string> = {
   waiting_approval: '⏸️ waiting for approval',
 };
 
+/** The "Export evidence" button of an ended run's parent message; its value is the run id. */
+export const EVIDENCE_ACTION_ID = 'evidence_export';
+
 /** The window parameters are shown as the window, not repeated as parameters. */
 const WINDOW_PARAMS = new Set(['since', 'until']);
 
@@ -65,6 +68,15 @@ export function renderRunMessage(input: RunMessageInput): SlackMessage {
       },
     ],
   });
+
+  // A run that has ended can be exported as an evidence bundle (a zip in the thread).
+  if (result && result.status !== 'waiting_approval' && result.status !== 'running') {
+    blocks.push({
+      type: 'actions',
+      block_id: 'run_actions',
+      elements: [{ type: 'button', action_id: EVIDENCE_ACTION_ID, text: { type: 'plain_text', text: '📦 Export evidence', emoji: true }, value: ctx.runId }],
+    });
+  }
 
   const skipped = result ? engineSkipSummary(result.steps) : undefined;
   const summary = result

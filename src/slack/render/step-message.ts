@@ -14,6 +14,7 @@ import { authoredMrkdwn, escapeMrkdwn, requesterMrkdwn, formatBytes, formatElaps
 import { findingsSummary, SEVERITY_EMOJI, worstFirst } from './severity.js';
 import { renderTable } from './table.js';
 import { accessBlocks, accessSummary } from './access.js';
+import { pivotBlocks } from './pivots.js';
 
 export interface StepReply {
   message: SlackMessage;
@@ -56,6 +57,8 @@ export function renderStepReply(ctx: RunContext, step: StepResult): StepReply {
     const mrkdwn = step.noteParts ? step.noteParts.map((p) => (p.value ? escapeMrkdwn(p.text) : authoredMrkdwn(p.text))).join('') : authoredMrkdwn(step.note);
     for (const text of splitParagraphs(mrkdwn)) blocks.push(mrkdwnSection(text));
   }
+  // The next runbooks on the values above (fitMessage keeps an actions block when it cuts).
+  blocks.push(...pivotBlocks(ctx.runId, step.stepId, step.pivots));
 
   return { message: fitMessage({ text: fallbackText(step), blocks }), csv };
 }

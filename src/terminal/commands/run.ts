@@ -1,5 +1,11 @@
 /** `ctrb run <runbook> [k=v ...]`: one runbook on local logs, in-process, gates planned only. */
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { buildEvidence, checkEvidenceDir, writeEvidenceDir } from '../../evidence/bundle.js';
+import { renderTimelinePng, timelineInputOf } from '../../evidence/timeline.js';
+import type { Runbook } from '../../runbook/schema.js';
 import { createDuckDbEngine } from '../../query/engines/duckdb/index.js';
 import { RunbookLibrary } from '../../runbook/library.js';
 import { parseKeyValues, resolveParams } from '../../runbook/params.js';
@@ -9,6 +15,7 @@ import { newRunContext } from '../../run/context.js';
 import { prepareRunbook } from '../../run/prepare.js';
 import { parseProtectedPatterns, protectedPrincipalsOf, type ProtectedPrincipals } from '../../remediation/index.js';
 import { runRunbook } from '../../run/runner.js';
+import { pivotTargetsOf } from '../../runbook/pivots.js';
 import type { RunResult } from '../../model/run.js';
 import { isUserErrorName, UsageError } from '../errors.js';
 import { resolveLogSource } from '../../sample/log-source.js';
@@ -22,6 +29,10 @@ export interface RunCommandOptions {
   failOn?: Severity;
   /** `--no-cache`: parse the logs again instead of reading (or filling) the cache. */
   cache?: boolean;
+  /** `--timeline FILE.png`: draw the run's activity (runbooks with a `timeline` step). */
+  timeline?: string;
+  /** `--evidence DIR`: write the evidence bundle (a new or empty folder). */
+  evidence?: string;
 }
 
 export async function runCommand(dir: string, name: string, args: string[], opts: RunCommandOptions): Promise<RunResult> {
@@ -33,6 +44,12 @@ export async function runCommand(dir: string, name: string, args: string[], opts
   const protectedPrincipals = protectedFromEnvironment(process.env);
   const source = resolveLogSource(opts.logs);
   const { params, window } = resolveParams(runbook, input, { now: source.now });
+  // Where the picture and the bundle go is checked before the run, like the parameters.
+  if (opts.timeline !== undefined) checkTimelineTarget(runbook, opts.timeline);
+  if (opts.evidence !== undefined) {
+    const problem = await checkEvidenceDir(opts.evidence);
+    if (problem) throw new UsageError(problem);
+  }
   if (!opts.json) process.stderr.write(`${source.description}\n`);
 
   const ctx = newRunContext({ runbookId: runbook.id, params, window, requestedBy: `terminal:${safeUser()}`, source: 'terminal' });
@@ -44,9 +61,39 @@ export async function runCommand(dir: string, name: string, args: string[], opts
   };
   const reporter = opts.json ? createJsonReporter() : createTerminalReporter({ maxRows: opts.maxRows, rerun });
   const engine = createDuckDbEngine({ logsDir: source.dir, ...(opts.cache === false ? { cache: false } : {}) });
-  const result = await runRunbook(prepared, ctx, { engine, reporter, gates: 'plan', protectedPrincipals });
+  const pivotTargets = pivotTargetsOf(library.all().map((e) => e.runbook));
+  const result = await runRunbook(prepared, ctx, { engine, reporter, gates: 'plan', protectedPrincipals, pivotTargets });
+  if (opts.timeline !== undefined) await writeTimeline(runbook, result, opts.timeline);
+  if (opts.evidence !== undefined) {
+    const bundle = buildEvidence({ result, runbookTitle: runbook.title, now: new Date() });
+    await writeEvidenceDir(opts.evidence, bundle);
+    process.stderr.write(`evidence: ${bundle.files.length} files in ${opts.evidence}; manifest.json SHA-256 ${bundle.manifestSha256}\n`);
+  }
   process.exitCode = exitCodeForRun(result, opts.failOn);
   return result;
+}
+
+function checkTimelineTarget(runbook: Runbook, file: string): void {
+  if (!runbook.timeline) throw new UsageError(`${runbook.id} draws no timeline: its runbook names no \`timeline\` step (principal-activity, access-key-activity, compromised-credentials and root-activity do)`);
+  if (!file.toLowerCase().endsWith('.png')) throw new UsageError(`--timeline ${file}: the picture is a PNG; name a file ending in .png`);
+  const dir = dirname(resolve(file));
+  if (!existsSync(dir)) throw new UsageError(`--timeline ${file}: the folder ${dir} does not exist`);
+}
+
+async function writeTimeline(runbook: Runbook, result: RunResult, file: string): Promise<void> {
+  const input = runbook.timeline ? timelineInputOf(result, `${runbook.title}: ${describeSubject(result)}`, runbook.timeline.step) : undefined;
+  if (!input) {
+    process.stderr.write(`timeline: step ${runbook.timeline?.step} has no rows in the window; no picture written\n`);
+    return;
+  }
+  await writeFile(file, await renderTimelinePng(input));
+  process.stderr.write(`timeline: ${file}\n`);
+}
+
+/** The parameters that name the subject, for the picture's title. */
+function describeSubject(result: RunResult): string {
+  const named = Object.entries(result.context.params).filter(([, v]) => typeof v === 'string' && v.length > 0 && !/^\d+$/.test(v));
+  return named.length > 0 ? named.map(([k, v]) => `${k}=${String(v)}`).slice(0, 2).join(' ') : result.context.runbookId;
 }
 
 export function exitCodeForRun(result: Pick<RunResult, 'status' | 'steps' | 'findings'>, failOn?: Severity): number {

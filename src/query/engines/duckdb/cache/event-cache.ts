@@ -13,6 +13,7 @@
  * - Never a reason for a run to fail: an entry that cannot be read is parsed again, and a
  *   folder that cannot be written turns the cache off for the rest of the load, with a warning.
  */
+import { metrics } from '../../../../log/metrics.js';
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, utimes } from 'node:fs/promises';
 import { LIST, TIMESTAMP, UINTEGER, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
@@ -84,7 +85,10 @@ export class EventCache {
   async plan(files: readonly LogFile[]): Promise<CachePlan> {
     const [entries, keys] = await Promise.all([readEntries(this.settings.dir), Promise.all(files.map((f) => sourceKey(f.path)))]);
     const keyed = files.map((file, number) => ({ file, number, key: keys[number] ?? null }));
-    return planCacheReads(entries, keyed, this.columns);
+    const plan = planCacheReads(entries, keyed, this.columns);
+    metrics.cacheLookups.inc({ result: 'miss' }, plan.misses.length);
+    metrics.cacheLookups.inc({ result: 'hit' }, files.length - plan.misses.length);
+    return plan;
   }
 
   /**
