@@ -40,7 +40,7 @@ const CI_THIEF_IP = '192.0.2.170';
 const METADATA_THIEF_IP = '192.0.2.160';
 
 /** Regions intruders launch in because nobody there is watching: the first the tree does not use. */
-const FAR_REGIONS = ['ap-southeast-1', 'sa-east-1', 'ap-south-1', 'ca-central-1'];
+const FAR_REGIONS = ['ap-southeast-1', 'sa-east-1', 'ap-south-1', 'ca-central-1', 'ap-northeast-3', 'me-central-1'];
 
 const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
@@ -310,7 +310,8 @@ function backdoorReturnsStory(s: Story, rng: Random, topo: Topology, prod: Accou
 
 function devKeySpentStory(s: Story, rng: Random, topo: Topology, dev: AccountCast, ownAccounts: string): PlantedIncident[] {
   const G = topo.globalRegion;
-  const far = FAR_REGIONS.find((r) => !topo.regions.includes(r)) as string;
+  // A tree asked for in every one of them gets the launches in its second region instead.
+  const far = FAR_REGIONS.find((r) => !topo.regions.includes(r)) ?? topo.secondaryRegion;
   const acct = dev.id;
   const ci = user(dev, 'ci-deploy');
   const withKey: Actor = { identity: userWithKey(ci), ip: CI_THIEF_IP, userAgent: UA.attackerBoto };
@@ -458,7 +459,7 @@ function devKeySpentStory(s: Story, rng: Random, topo: Topology, dev: AccountCas
       id: 'instances-launched-far-away',
       runbook: 'instance-launches',
       params: { own_regions: topo.regions.join(',') },
-      findings: ['launch-burst', 'launch-outside-own-regions'],
+      findings: topo.regions.includes(far) ? ['launch-burst'] : ['launch-burst', 'launch-outside-own-regions'],
       description: `The same session called RunInstances ${launches.length} times in ${far}, a region nobody works in, between 12:08 and 12:17 UTC: one c6i.4xlarge each, the way miners spread out.`,
       eventIDs: ids(launches),
     },
@@ -501,7 +502,7 @@ function instanceCredentialsStory(s: Story, topo: Topology, prod: AccountCast): 
       runbook: 'instance-remote-access',
       params: {},
       findings: ['instance-credentials-elsewhere'],
-      description: `The web instance's role credentials (${session}) were used from ${METADATA_THIEF_IP} as well as from the instance's NAT address: taken through its metadata service.`,
+      description: `The web instance's role credentials (${session}), taken through its metadata service, were used from ${METADATA_THIEF_IP} between 00:41 and 00:49 UTC as well as from the instance's own NAT address.`,
       eventIDs: ids(calls),
     },
     {
