@@ -27,7 +27,7 @@ import type { AccountCast, IamUser, Topology } from './cast.js';
 import { ATTACKER_ACCOUNT, UA, federatedUser, roleSession, userWithKey } from './cast.js';
 import { instanceActorAt } from './background.js';
 import type { Actor } from './events.js';
-import { apiCall, assumeRole } from './events.js';
+import { apiCall, assumeRole, invokeModel } from './events.js';
 import type { Random } from './random.js';
 import { stableHex, stableId } from './random.js';
 import type { CloudTrailRecord, EventSpec, Json } from './record.js';
@@ -236,7 +236,7 @@ function backdoorReturnsStory(s: Story, rng: Random, topo: Topology, prod: Accou
   // What models will the account run? Serverless models answer without anyone switching them on.
   const modelId = 'meta.llama3-1-70b-instruct-v1:0';
   const invocations = ['04:52:02', '04:52:41', '04:53:30', '04:55:12'].map((t) =>
-    s.emit(apiCall({ time: s.at(t), actor: withKey, account: acct, region: G, source: 'bedrock.amazonaws.com', name: 'InvokeModel', request: { modelId }, readOnly: true })),
+    s.emit(invokeModel({ time: s.at(t), actor: withKey, account: acct, region: G, modelId })),
   );
 
   const who = `backup-svc, the user the leaked CI key made at 02:12,`;

@@ -40,7 +40,7 @@ import {
   uuidFrom,
 } from './cast.js';
 import type { Actor } from './events.js';
-import { apiCall, assumeRole, bucketCall, consoleLogin, kmsKeyResource, objectAccess } from './events.js';
+import { apiCall, assumeRole, bucketCall, consoleLogin, invokeModel, kmsKeyResource, objectAccess } from './events.js';
 import type { Random } from './random.js';
 import { stableHex, stableId } from './random.js';
 import type { CloudTrailRecord, EventSpec, UserIdentity } from './record.js';
@@ -655,7 +655,7 @@ function stolenKeySpentStory(s: Story, topo: Topology, prod: AccountCast): Plant
 
   const modelId = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
   const enable = call('18:30:12', 'bedrock.amazonaws.com', 'PutUseCaseForModelAccess', { formData: 'HIDDEN_DUE_TO_SECURITY_REASONS' });
-  const invocations = ['18:31:05', '18:31:48', '18:33:20'].map((t) => call(t, 'bedrock.amazonaws.com', 'InvokeModel', { modelId }));
+  const invocations = ['18:31:05', '18:31:48', '18:33:20'].map((t) => s.emit(invokeModel({ time: s.at(t), actor: thief, account: acct, region: G, modelId })));
 
   const leave = call('18:55:31', 'organizations.amazonaws.com', 'LeaveOrganization', null);
 
