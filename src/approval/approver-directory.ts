@@ -80,3 +80,19 @@ function slackCode(error: unknown): string | undefined {
   const code = (error as { data?: { error?: unknown } } | null)?.data?.error;
   return typeof code === 'string' ? code : undefined;
 }
+
+/** Why an approver cannot approve, in words: "no user group has this handle in this workspace (or it is disabled)". */
+export function unresolvedReason(u: UnresolvedApprover): string {
+  switch (u.problem) {
+    case 'no_such_group':
+      return `no user group has this ${u.approver.startsWith('@') ? 'handle' : 'id'} in this workspace (or it is disabled)`;
+    case 'empty_group':
+      return 'this user group has nobody in it';
+    case 'no_such_user':
+      return 'no user has this id in this workspace';
+    case 'deactivated':
+      return 'this account is deactivated';
+    case 'bot':
+      return 'this is a bot, and bots cannot approve';
+  }
+}

@@ -6,6 +6,7 @@
  * the approvers the runbook names.
  */
 import type { UnresolvedApprover } from '../../approval/types.js';
+import { unresolvedReason } from '../../approval/approver-directory.js';
 import { mrkdwnSection } from './layout.js';
 import { fitMessage, type Block, type SlackMessage } from './limits.js';
 import { approverMrkdwn, escapeMrkdwn, inlineCode, requesterMrkdwn, slackTime } from './mrkdwn.js';
@@ -13,16 +14,8 @@ import { approverMrkdwn, escapeMrkdwn, inlineCode, requesterMrkdwn, slackTime } 
 /** `@security-oncall`: no user group has this handle in this workspace (or it is disabled). */
 export function unresolvedApproverLine(u: UnresolvedApprover): string {
   const who = u.problem === 'no_such_group' || u.problem === 'no_such_user' ? inlineCode(u.approver) : approverMrkdwn(u.approver);
-  return `• ${who}: ${PROBLEM[u.problem](u.approver)}`;
+  return `• ${who}: ${escapeMrkdwn(unresolvedReason(u))}`;
 }
-
-const PROBLEM: Record<UnresolvedApprover['problem'], (approver: string) => string> = {
-  no_such_group: (a) => `no user group has this ${a.startsWith('@') ? 'handle' : 'id'} in this workspace (or it is disabled)`,
-  empty_group: () => 'this user group has nobody in it',
-  no_such_user: () => 'no user has this id in this workspace',
-  deactivated: () => 'this account is deactivated',
-  bot: () => 'this is a bot, and bots cannot approve',
-};
 
 /** Whether none of the policy's approvers can approve. */
 function nobody(approvers: readonly string[], unresolved: readonly UnresolvedApprover[]): boolean {

@@ -3,7 +3,8 @@
  * for every engine (with placeholder values for required parameters, which a runbook
  * file cannot know). Every problem of a file in one pass, each at its file:line:column: a
  * schema error does not hide the CEL, field and compile errors of the parts the schema accepted
- * (src/runbook/validate.ts).
+ * (src/runbook/validate.ts). With `--slack`, every approver is also looked up in the Slack
+ * workspace (validate-slack.ts).
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,9 +17,16 @@ import { locateIssues, formatIssue, type RunbookIssue } from '../../runbook/load
 import { onStandIn, readRunbookForValidation, withoutRepeats } from '../../runbook/validate.js';
 import { inspectRunbook, compileStepQuery, type PreparedRunbook, type PreparedStep } from '../../run/prepare.js';
 import { explainSettings } from './explain.js';
+import { unknownApproverIssues, workspaceDirectory } from './validate-slack.js';
+import type { ApproverDirectory } from '../../approval/approver-directory.js';
 import { exampleParams } from '../../runbook/param-examples.js';
 
-export async function validateFile(file: string): Promise<RunbookIssue[]> {
+export interface ValidateOptions {
+  /** Also look every approver up in this Slack workspace (`--slack`). */
+  directory?: ApproverDirectory;
+}
+
+export async function validateFile(file: string, options: ValidateOptions = {}): Promise<RunbookIssue[]> {
   const text = await readFile(file, 'utf8');
   const read = readRunbookForValidation(text, file);
   if (!read.runbook) return locateIssues(read.issues, text);
@@ -30,7 +38,8 @@ export async function validateFile(file: string): Promise<RunbookIssue[]> {
   const compilable = (step: PreparedStep): boolean =>
     !read.standInSteps.has(step.index) && !troubled.has(step.index) && !queryReferences(step.query!).params.some((name) => read.standInParams.has(name));
   const compiled = await compileEverywhere(prepared, file, compilable);
-  return locateIssues(withoutRepeats([...read.issues, ...found, ...compiled]), text);
+  const approvers = options.directory ? await unknownApproverIssues(read.runbook, read.standInSteps, options.directory, file) : [];
+  return locateIssues(withoutRepeats([...read.issues, ...found, ...compiled, ...approvers]), text);
 }
 
 /**
@@ -72,12 +81,14 @@ function enginesFor(query: PortableQuery | RawQuery): EngineName[] {
   return ENGINE_NAMES.filter((e) => e !== 'lookup' || !query.dataEvents);
 }
 
-export async function validateCommand(dir: string, files: string[]): Promise<void> {
+export async function validateCommand(dir: string, files: string[], o: { slack?: boolean } = {}): Promise<void> {
+  // Checked first: a missing token is said before any file is read.
+  const directory = o.slack ? workspaceDirectory(process.env) : undefined;
   const targets = files.length > 0 ? files : (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
   const c = pc.createColors(!!process.stdout.isTTY);
   let bad = 0;
   for (const file of targets) {
-    const issues = await validateFile(file);
+    const issues = await validateFile(file, directory ? { directory } : {});
     if (issues.length === 0) {
       process.stdout.write(`${c.green('ok')}      ${file}\n`);
     } else {
