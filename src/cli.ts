@@ -71,7 +71,8 @@ program
   .command('validate')
   .description('check runbook files: schema, CEL expressions, and every query compiled for every engine')
   .argument('[files...]', 'runbook files (default: the whole runbook directory)')
-  .action((files) => validateCommand(runbooksDir(), files));
+  .option('--slack', "also look every approver up in the Slack workspace (with SLACK_BOT_TOKEN, as the bot)")
+  .action((files, o) => validateCommand(runbooksDir(), files, o));
 
 paramOptions(program.command('run'))
   .description('run a runbook on local CloudTrail logs (the bundled sample when --logs is not given)')
