@@ -8,6 +8,7 @@ import { renderTimelinePng, timelineInputOf } from '../../evidence/timeline.js';
 import type { Runbook } from '../../runbook/schema.js';
 import { createDuckDbEngine } from '../../query/engines/duckdb/index.js';
 import { RunbookLibrary } from '../../runbook/library.js';
+import type { RunbookMemo } from '../../runbook/memo.js';
 import { parseKeyValues, resolveParams } from '../../runbook/params.js';
 import { readDerivedValues, withDerivedInput } from '../../runbook/derived.js';
 import type { Severity } from '../../model/severity.js';
@@ -35,8 +36,8 @@ export interface RunCommandOptions {
   evidence?: string;
 }
 
-export async function runCommand(dir: string, name: string, args: string[], opts: RunCommandOptions): Promise<RunResult> {
-  const library = await RunbookLibrary.load(dir);
+export async function runCommand(dir: string, name: string, args: string[], opts: RunCommandOptions, memo?: RunbookMemo): Promise<RunResult> {
+  const library = await RunbookLibrary.load(dir, memo);
   const { runbook, file } = library.get(name);
   const prepared = prepareRunbook(runbook, file);
   // Parameters are checked before the logs are even looked at: bad input changes nothing.
