@@ -85,7 +85,7 @@ program
 program
   .command('validate')
   .description('check runbook files: schema, CEL expressions, and every query compiled for every engine')
-  .argument('[files...]', 'runbook files (default: the whole runbook directory)')
+  .argument('[files...]', 'runbook files, or folders of them (default: the whole runbook directory)')
   .action(async (files) => (await import('./terminal/commands/validate.js')).validateCommand(runbooksDir(), files, runbookMemo()));
 
 paramOptions(program.command('run'))

@@ -33,6 +33,7 @@ export class RunbookMemo {
     cacheDir: string,
     /** Which build reads: entries of another never answer. */
     readonly build: string,
+    private readonly maxEntries = MAX_ENTRIES,
   ) {
     this.dir = join(cacheDir, 'runbooks');
   }
@@ -85,13 +86,13 @@ export class RunbookMemo {
     }
   }
 
-  /** Removes the oldest entries beyond MAX_ENTRIES (each write may add one). */
+  /** Removes the oldest entries beyond maxEntries (each write may add one). */
   private async trim(): Promise<void> {
     const names = (await readdir(this.dir)).filter((n) => n.endsWith('.json'));
-    if (names.length <= MAX_ENTRIES) return;
+    if (names.length <= this.maxEntries) return;
     const aged = await Promise.all(names.map(async (n) => ({ n, at: (await stat(join(this.dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
     aged.sort((a, b) => a.at - b.at);
-    await Promise.all(aged.slice(0, names.length - MAX_ENTRIES).map(({ n }) => rm(join(this.dir, n), { force: true })));
+    await Promise.all(aged.slice(0, names.length - this.maxEntries).map(({ n }) => rm(join(this.dir, n), { force: true })));
   }
 }
 

@@ -4,7 +4,6 @@ import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { buildEvidence, checkEvidenceDir, writeEvidenceDir } from '../../evidence/bundle.js';
-import { renderTimelinePng, timelineInputOf } from '../../evidence/timeline.js';
 import type { Runbook } from '../../runbook/schema.js';
 import { createDuckDbEngine } from '../../query/engines/duckdb/index.js';
 import { RunbookLibrary } from '../../runbook/library.js';
@@ -82,6 +81,8 @@ function checkTimelineTarget(runbook: Runbook, file: string): void {
 }
 
 async function writeTimeline(runbook: Runbook, result: RunResult, file: string): Promise<void> {
+  // vega, vega-lite and resvg (some 350 modules) load only for a run that draws the picture.
+  const { renderTimelinePng, timelineInputOf } = await import('../../evidence/timeline.js');
   const input = runbook.timeline ? timelineInputOf(result, `${runbook.title}: ${describeSubject(result)}`, runbook.timeline.step) : undefined;
   if (!input) {
     process.stderr.write(`timeline: step ${runbook.timeline?.step} has no rows in the window; no picture written\n`);

@@ -11,7 +11,13 @@ import { formatIssue, type RunbookIssue } from '../../runbook/errors.js';
 import type { RunbookMemo } from '../../runbook/memo.js';
 
 export async function validateFile(file: string, memo?: RunbookMemo): Promise<RunbookIssue[]> {
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [{ file, path: '', message: 'no such file or folder' }];
+    throw e;
+  }
   if (await memo?.isValid(file, text)) return [];
   const issues = await (await import('./validate-checks.js')).runbookTextIssues(text, file);
   if (issues.length === 0) await memo?.rememberValid(file, text);
