@@ -22,7 +22,7 @@ import {
 } from '../query/index.js';
 import { CelCompileError, compileChecks, type CompiledCheck, type CompiledStepExpressions } from '../runbook/cel.js';
 import type { CelExpression, CelTemplate } from '../runbook/cel.js';
-import { RunbookError, formatPath, type RunbookIssue } from '../runbook/load.js';
+import { RunbookError, formatPath, type RunbookIssue } from '../runbook/errors.js';
 import { WINDOW_PARAMS, type RemediateSpec, type Runbook, type StepSpec } from '../runbook/schema.js';
 import { checkRemediateSpec } from '../remediation/index.js';
 import { compileVerifyAccess, type CompiledVerifyAccess } from '../verify/index.js';

@@ -2,46 +2,14 @@
  * Reading runbook files: YAML → schema-checked Runbook, with every problem reported as
  * `file:line:column  path: message` so an author can jump straight to it.
  */
-import { readFile, readdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { runbookSchema, type Runbook } from './schema.js';
+import { RunbookError, formatPath, type LoadedRunbook, type RunbookIssue } from './errors.js';
 
-export interface RunbookIssue {
-  file: string;
-  line?: number;
-  column?: number;
-  /** The field, e.g. `steps[2].query.where`. */
-  path: string;
-  message: string;
-}
-
-export class RunbookError extends Error {
-  constructor(readonly issues: RunbookIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
-    this.name = 'RunbookError';
-  }
-}
-
-export function formatIssue(i: RunbookIssue): string {
-  const where = i.line ? `${i.file}:${i.line}:${i.column ?? 1}` : i.file;
-  return i.path ? `${where}  ${i.path}: ${i.message}` : `${where}  ${i.message}`;
-}
-
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out;
-}
-
-export interface LoadedRunbook {
-  runbook: Runbook;
-  file: string;
-}
+export { RunbookError, formatIssue, formatPath, type LoadedRunbook, type RunbookIssue } from './errors.js';
 
 /** Parse and schema-check one runbook's text. Throws RunbookError listing every problem. */
 export function parseRunbook(text: string, file: string): Runbook {
@@ -153,6 +121,8 @@ export function parsePath(path: string): PropertyKey[] {
  * in the file's text, so they read like schema errors.
  */
 export function locateIssues(issues: RunbookIssue[], text: string): RunbookIssue[] {
+  // Parsing the file again is most of what validating a good runbook would cost.
+  if (issues.every((i) => i.line)) return issues;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   return issues.map((i) => {
@@ -162,25 +132,13 @@ export function locateIssues(issues: RunbookIssue[], text: string): RunbookIssue
   });
 }
 
-/** Read every `*.yaml` / `*.yml` under a directory. Files are checked; ids must match file names. */
-export async function loadRunbookDir(dir: string): Promise<LoadedRunbook[]> {
-  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-  const loaded: LoadedRunbook[] = [];
-  const issues: RunbookIssue[] = [];
-  for (const name of names) {
-    try {
-      loaded.push(await loadRunbookFile(join(dir, name)));
-    } catch (e) {
-      if (e instanceof RunbookError) issues.push(...e.issues);
-      else throw e;
-    }
-  }
-  if (issues.length) throw new RunbookError(issues);
-  return loaded;
+/** Read one runbook file (no memo: src/runbook/read.ts is the memoised way in). */
+export async function loadRunbookFile(file: string): Promise<LoadedRunbook> {
+  return runbookFromText(await readFile(file, 'utf8'), file);
 }
 
-export async function loadRunbookFile(file: string): Promise<LoadedRunbook> {
-  const text = await readFile(file, 'utf8');
+/** One runbook file's text, parsed and checked, its id matching the file's name. Throws RunbookError. */
+export function runbookFromText(text: string, file: string): LoadedRunbook {
   const runbook = parseRunbook(text, file);
   const stem = basename(file, extname(file));
   if (runbook.id !== stem) {

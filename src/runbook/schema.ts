@@ -354,10 +354,7 @@ function pivotsAndTimeline(
 }
 
 /** Every runbook accepts these without declaring them: the time window of the run. */
-export const WINDOW_PARAMS = {
-  since: { type: 'duration', description: 'how far back to look (e.g. 24h) or a start time (ISO 8601)' },
-  until: { type: 'time', description: 'end of the window (ISO 8601); default now' },
-} as const;
+export { WINDOW_PARAMS } from './window-params.js';
 
 export function runbookJsonSchema(): unknown {
   return z.toJSONSchema(runbookSchema, { io: 'input', unrepresentable: 'any' });

@@ -6,7 +6,7 @@
  */
 import { UnrecoverableError } from 'bullmq';
 import { ParamError } from '../runbook/params.js';
-import { RunbookError } from '../runbook/load.js';
+import { RunbookError } from '../runbook/errors.js';
 import { UnknownRunbookError } from '../runbook/library.js';
 import { NoRoleForAccountError } from '../aws/roles.js';
 import { explainSlackError } from '../slack/api-errors.js';
