@@ -26,7 +26,7 @@ async function nextEphemeral(user: string, before: number): Promise<string> {
 }
 
 describe('a Slack call a click needs fails', () => {
-  // First in the file: the bot caches the workspace's groups once it has read them.
+  // First in the file: the bot caches the workspace's groups once it has read them (a failed read is not kept).
   it('a group look-up Slack refuses (missing_scope): the click is refused, naming the permission to add', async () => {
     const approval = await h.postApproval({ policy: { approvers: ['@ir-team'], min_approvals: 1 } });
     h.slack.failWith('usergroups.list', 'missing_scope', 1, { extra: { needed: 'usergroups:read', provided: 'chat:write,commands' } });
@@ -37,6 +37,15 @@ describe('a Slack call a click needs fails', () => {
       'Slack could not confirm that you are an approver, so nothing was changed. Slack answered missing_scope: the Slack app lacks the usergroups:read permission: add it to the app (slack/manifest.yaml lists every permission the bot uses) and reinstall it, then try again.',
     );
     expect((await h.approvals.getApproval(approval.id))?.state).toBe('pending');
+  });
+
+  it('a /investigate start whose group look-up Slack refuses: nothing starts, and the person is told which permission to add', async () => {
+    h.slack.failWith('usergroups.list', 'missing_scope', 1, { extra: { needed: 'usergroups:read' } });
+    const answer = await h.slash('restricted', { user: PEOPLE.bob, channel: 'C0SECOPS' });
+    expect(textOf(answer.body)).toContain(
+      'Slack could not say whether you belong to its groups. Slack answered missing_scope: the Slack app lacks the usergroups:read permission: add it to the app (slack/manifest.yaml lists every permission the bot uses) and reinstall it, then try again.',
+    );
+    expect(await h.runs.getJobCounts('waiting', 'active')).toEqual({ waiting: 0, active: 0 });
   });
 
   it('Deny when Slack will not open the form (expired_trigger_id): nothing is denied, and the clicker is told to click again', async () => {
