@@ -13,6 +13,8 @@ export interface RefusalContext {
   /** Who may approve: the policy's approvers, or the Slack error for `lookup_failed`. */
   approvers?: readonly string[];
   detail?: string;
+  /** `lookup_failed`: Slack's code and what to do, as a sentence (replaces `detail` in the message). */
+  advice?: string;
   /** `not_approver`: approver groups Slack does not know (nobody can approve through them). */
   unknownGroups?: readonly string[];
   now: Date;
@@ -53,6 +55,7 @@ export function refusalMessage(code: RefusalCode, ctx: RefusalContext): BotText 
     case 'deactivated':
       return 'Deactivated Slack accounts cannot approve or deny remediations.';
     case 'lookup_failed':
+      if (ctx.advice) return `Slack could not confirm that you are an approver, so nothing was changed. ${ctx.advice}.`;
       return `Slack could not confirm that you are an approver${ctx.detail ? ` (${ctx.detail})` : ''}, so nothing was changed. Try again in a moment.`;
   }
 }

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FAKE_BOT_TOKEN } from '../fakes/slack-api.js';
 import { useTestRedis } from '../support/redis.js';
-import { CHANNEL, SAMPLE_WINDOW, stepIdOf, textOf, useFakeSlack, useTestRunbooks, useWorkerScope } from '../support/worker.js';
+import { CHANNEL, REQUESTER, SAMPLE_WINDOW, stepIdOf, textOf, useFakeSlack, useTestRunbooks, useWorkerScope } from '../support/worker.js';
 import { countSampleEvents } from '../sample/tree.js';
 
 // The quick-look runbook reads the whole sample: its figures are the sample's.
@@ -128,6 +128,8 @@ describe('a run job', () => {
 
     const { replies } = await w.thread(runId);
     expect(replies.map(stepIdOf).filter(Boolean)).toEqual(['q1', 'q2', 'q3', 'q4', 'q5', 'done']);
+    // Waited out, not shown: nothing in the thread speaks of it.
+    expect(JSON.stringify(replies)).not.toContain('ratelimited');
     const attempts = w.slack.callsTo('chat.postMessage', { all: true });
     const limited = attempts.filter((c) => c.outcome === 'rate_limited');
     expect(limited).toHaveLength(2);
@@ -153,18 +155,25 @@ describe('a run job', () => {
     expect(notice?.text).toContain(refusal);
   });
 
-  it('fails at once, without retrying, when Slack refuses the channel', async () => {
+  it('fails at once, without retrying, when Slack refuses the channel, and tells the requester directly', async () => {
     const w = scope();
     await w.start();
-    w.slack.failWith('chat.postMessage', 'channel_not_found');
+    // A private channel the bot is not in: every post there is refused.
+    w.slack.failWith('chat.postMessage', 'channel_not_found', 100, { match: (args) => args.channel === 'C0GONE' });
     const runId = randomUUID();
     await w.enqueue('five-steps', { runId, slack: { channel: 'C0GONE' } });
 
-    await expect.poll(async () => (await w.queues.runs.getJob(`run-${runId}`))?.failedReason, { timeout: 10_000 }).toBe(
-      'Slack refused the request: channel_not_found',
-    );
+    const explained =
+      'Slack answered channel_not_found: the channel is private and the bot is not in it (invite it with /invite and its name), or the channel is gone; then run the runbook again';
+    await expect.poll(async () => (await w.queues.runs.getJob(`run-${runId}`))?.failedReason, { timeout: 10_000 }).toBe(explained);
     expect((await w.queues.runs.getJob(`run-${runId}`))?.attemptsMade).toBe(1);
     expect(w.slack.callsTo('chat.postMessage', { all: true }).filter((c) => c.args.channel === 'C0GONE')).toHaveLength(1);
+
+    // No thread to say it in: the person who started the run gets it in their direct messages.
+    const directly = () => w.slack.callsTo('chat.postMessage').find((c) => c.args.channel === REQUESTER && textOf(c.args as never).includes(runId));
+    await expect.poll(directly, { timeout: 10_000 }).toBeDefined();
+    expect(textOf(directly()!.args as never)).toContain(`Run ${runId} (five-steps), started in <#C0GONE>, stopped after 1 attempt: ${explained}`);
+    await w.waitForStatus(runId, 'failed');
   });
 
   it('marks a run failed, and says so in the thread, once its job has used up its attempts', async () => {
