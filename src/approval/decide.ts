@@ -33,6 +33,7 @@ export async function decideClick(store: ApprovalStore, eligibility: ApproverEli
       approval,
       approvers: approval.policy.approvers,
       ...(verdict.detail ? { detail: verdict.detail } : {}),
+      ...(verdict.unknownGroups ? { unknownGroups: verdict.unknownGroups } : {}),
       now,
     });
   }

@@ -23,7 +23,7 @@ export interface SlackDirectoryClient {
     info(args: { user: string }): Promise<{ ok?: boolean; error?: string; user?: { id?: string; is_bot?: boolean; deleted?: boolean } }>;
   };
   usergroups: {
-    list(args?: { include_disabled?: boolean }): Promise<{ ok?: boolean; error?: string; usergroups?: { id?: string; handle?: string }[] }>;
+    list(args?: { include_disabled?: boolean; include_users?: boolean }): Promise<{ ok?: boolean; error?: string; usergroups?: { id?: string; handle?: string; users?: string[] }[] }>;
     users: {
       list(args: { usergroup: string }): Promise<{ ok?: boolean; error?: string; users?: string[] }>;
     };
@@ -34,7 +34,7 @@ export type EligibilityRefusal = Extract<RefusalCode, 'no_approvers' | 'not_appr
 
 export type Eligibility =
   | { eligible: true }
-  | { eligible: false; code: EligibilityRefusal; message: BotText; detail?: string };
+  | { eligible: false; code: EligibilityRefusal; message: BotText; detail?: string; unknownGroups?: readonly string[] };
 
 export interface EligibilityOptions {
   /** How long group handles and memberships are trusted (default 5 minutes). */
@@ -85,17 +85,20 @@ export class ApproverEligibility {
 
     if (approvers.some((a) => USER_ID.test(a) && a === userId)) return { eligible: true };
     let failure: unknown;
+    const unknownGroups: string[] = [];
     for (const entry of approvers.filter((a) => !USER_ID.test(a))) {
       try {
         const members = await this.groupMembers(entry);
         if (members?.has(userId)) return { eligible: true };
+        if (!members) unknownGroups.push(entry);
       } catch (e) {
         // Another group may still name the user; only refuse for the failure if none does.
         failure ??= e;
       }
     }
     if (failure) return this.lookupFailed(approvers, failure);
-    return this.refusal('not_approver', approvers);
+    // An unknown group widens nothing: its would-be members are refused like anyone else, told why.
+    return this.refusal('not_approver', approvers, undefined, unknownGroups);
   }
 
   /** Drops cached groups and memberships, e.g. after an on-call rotation. */
@@ -145,12 +148,13 @@ export class ApproverEligibility {
     return entry.value;
   }
 
-  private refusal(code: EligibilityRefusal, approvers: readonly string[], detail?: string): Eligibility {
+  private refusal(code: EligibilityRefusal, approvers: readonly string[], detail?: string, unknownGroups: readonly string[] = []): Eligibility {
     return {
       eligible: false,
       code,
-      message: refusalMessage(code, { approvers, ...(detail ? { detail } : {}), now: new Date(this.clock()) }),
+      message: refusalMessage(code, { approvers, ...(detail ? { detail } : {}), ...(unknownGroups.length > 0 ? { unknownGroups } : {}), now: new Date(this.clock()) }),
       ...(detail ? { detail } : {}),
+      ...(unknownGroups.length > 0 ? { unknownGroups } : {}),
     };
   }
 

@@ -55,6 +55,17 @@ export interface PreparedRunbook {
 
 /** Throws RunbookError listing every problem found (paths like `steps[2].query.where.eventNam`). */
 export function prepareRunbook(runbook: Runbook, file = `${runbook.id}.yaml`): PreparedRunbook {
+  const { prepared, issues } = inspectRunbook(runbook, file);
+  if (issues.length > 0) throw new RunbookError(issues);
+  return prepared;
+}
+
+/**
+ * The same checks, returning every problem with what could be prepared (a step with a problem
+ * is there, without the part that has it): `ctrb validate` goes on to compile the queries that
+ * are fine, so one pass reports everything.
+ */
+export function inspectRunbook(runbook: Runbook, file = `${runbook.id}.yaml`): { prepared: PreparedRunbook; issues: RunbookIssue[] } {
   const issues: RunbookIssue[] = [];
   const issue = (path: string, message: string): void => void issues.push({ file, path, message });
 
@@ -127,8 +138,7 @@ export function prepareRunbook(runbook: Runbook, file = `${runbook.id}.yaml`): P
     return step;
   });
 
-  if (issues.length > 0) throw new RunbookError(issues);
-  return { runbook, file, steps };
+  return { prepared: { runbook, file, steps }, issues };
 }
 
 /** Compile a query step for an engine, with the values of the run and of earlier steps. */

@@ -13,25 +13,44 @@ export { RunbookError, formatIssue, formatPath, type LoadedRunbook, type Runbook
 
 /** Parse and schema-check one runbook's text. Throws RunbookError listing every problem. */
 export function parseRunbook(text: string, file: string): Runbook {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const read = readRunbookYaml(text, file);
+  if (!read.document) throw new RunbookError(read.issues);
+  const parsed = runbookSchema.safeParse(read.document.value);
+  if (!parsed.success) throw new RunbookError(schemaIssues(parsed.error.issues, read.document, file));
+  return parsed.data;
+}
+
+/** A runbook file read as YAML: the document (for positions) and its plain value. */
+export interface RunbookDocument {
+  doc: Document;
+  lines: LineCounter;
+  value: unknown;
+}
+
+/** The YAML of a runbook file, or its syntax errors with their lines. */
+export function readRunbookYaml(text: string, file: string): { document?: RunbookDocument; issues: RunbookIssue[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length > 0) {
-    throw new RunbookError(
-      doc.errors.map((e) => ({
+    return {
+      issues: doc.errors.map((e) => ({
         file,
         line: e.linePos?.[0].line,
         column: e.linePos?.[0].col,
         path: '',
         message: `YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
       })),
-    );
+    };
   }
-  const parsed = runbookSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const issues = parsed.error.issues.flatMap((issue) => explainIssue(issue, [], doc.toJS()));
-    throw new RunbookError(issues.map((issue) => issueAt(issue, doc, lineCounter, file)));
-  }
-  return parsed.data;
+  return { document: { doc, lines, value: doc.toJS() }, issues: [] };
+}
+
+/**
+ * zod's issues as runbook issues at their place in the file. `prefix` is where the checked
+ * value sits in the document when it is not the whole runbook (one step: ['steps', 2]).
+ */
+export function schemaIssues(issues: readonly z.core.$ZodIssue[], document: RunbookDocument, file: string, prefix: PropertyKey[] = []): RunbookIssue[] {
+  return issues.flatMap((issue) => explainIssue(issue, prefix, document.value)).map((issue) => issueAt(issue, document.doc, document.lines, file));
 }
 
 const STEP_KINDS = ['query', 'raw', 'check', 'remediate', 'note'];
@@ -40,7 +59,7 @@ const STEP_KINDS = ['query', 'raw', 'check', 'remediate', 'note'];
  * zod reports a step that fits none of the step kinds as one opaque union failure. Pick the
  * branch the author meant (the one with the fewest problems) and report its problems instead.
  */
-function explainIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], root: unknown): z.core.$ZodIssue[] {
+export function explainIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], root: unknown): z.core.$ZodIssue[] {
   const path = [...prefix, ...issue.path];
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [{ ...issue, path }];
   const value = path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], root);
@@ -54,7 +73,7 @@ function explainIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], root: unkn
 
 function issueAt(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): RunbookIssue {
   const pos = positionOf(doc, issue, lines);
-  return { file, ...pos, path: formatPath(issue.path), message: describeIssue(issue) };
+  return { file, ...pos, path: formatPath(issue.path), message: describeIssue(issue, doc.getIn(issue.path as unknown[]) === undefined) };
 }
 
 /**
@@ -81,12 +100,12 @@ function positionOf(doc: Document, issue: z.core.$ZodIssue, lines: LineCounter):
   return {};
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, missing: boolean): string {
   if (issue.code === 'unrecognized_keys') {
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   }
   // zod says "expected object, received undefined" of a field that is simply not there.
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `required (${issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`})`;
+  if (issue.code === 'invalid_type' && missing) return `required (${issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`})`;
   return issue.message;
 }
 

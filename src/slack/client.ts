@@ -13,10 +13,13 @@ import type { SlackSettings } from './settings.js';
 export const SLACK_RETRY_CONFIG: webApi.RetryOptions = { retries: 5, factor: 2, minTimeout: 1_000, maxTimeout: 30_000, randomize: true };
 const SLACK_TIMEOUT_MS = 30_000;
 
-export function createSlackClient(slack: Pick<SlackSettings, 'botToken' | 'apiUrl'>, logger: Logger): webApi.WebClient {
+/** A command at a terminal: one quick retry, then the person is told. */
+export const SLACK_TERMINAL_RETRY_CONFIG: webApi.RetryOptions = { retries: 1, factor: 2, minTimeout: 1_000, maxTimeout: 5_000 };
+
+export function createSlackClient(slack: Pick<SlackSettings, 'botToken' | 'apiUrl'>, logger: Logger, retryConfig: webApi.RetryOptions = SLACK_RETRY_CONFIG): webApi.WebClient {
   return countingSlackProblems(new webApi.WebClient(slack.botToken, {
     slackApiUrl: slack.apiUrl,
-    retryConfig: SLACK_RETRY_CONFIG,
+    retryConfig,
     rejectRateLimitedCalls: false,
     timeout: SLACK_TIMEOUT_MS,
     logger: slackLoggerFor(logger.child({ component: 'slack' })),

@@ -33,6 +33,7 @@ import {
   escapeMrkdwn,
   fitMessage,
   renderApprovalMessage,
+  renderApproverHelp,
   renderRefusal,
   renderRunMessage,
   renderStepReply,
@@ -209,6 +210,24 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
     await this.opts.store.markPosting(this.runId, key, { at: Date.now(), ts: ref.ts });
     this.posted.set(key, ref.ts);
     return ref;
+  }
+
+  /** Which approvers of a gate the workspace does not know, and how to fix it: to the requester, once per approval. */
+  async postApproverHelp(approval: Approval): Promise<void> {
+    const key = `approver-help:${approval.id}`;
+    if (this.done.has(key) || !approval.unresolvedApprovers?.length) return;
+    await this.postKeyed(
+      key,
+      renderApproverHelp({
+        runbookId: approval.runbookId,
+        stepId: approval.stepId,
+        requestedBy: approval.requestedBy,
+        approvers: approval.policy.approvers,
+        unresolved: approval.unresolvedApprovers,
+        expiresAt: approval.policy.expires_at,
+      }),
+    );
+    await this.remember(key);
   }
 
   /** Why the run cannot go on (or start), with what to do about it; the same refusal once. */

@@ -1,51 +1,62 @@
 /**
- * What `ctrb validate` checks in one runbook file: schema, CEL, references between steps,
- * and every query compiled for every engine (with placeholder values for required
- * parameters, which a runbook file cannot know).
+ * What `ctrb validate` checks in one runbook file: schema, CEL, references between steps, and
+ * every query compiled for every engine (with placeholder values for required parameters,
+ * which a runbook file cannot know). Every problem of a file in one pass, each at its
+ * file:line:column: a schema error does not hide the CEL, field and compile errors of the
+ * parts the schema accepted (src/runbook/validate.ts). With a Slack directory, every approver
+ * is also looked up in the workspace (validate-slack.ts).
  */
 import { ENGINE_NAMES } from '../../model/query.js';
-import { isRawQuery, type PortableQuery, type RawQuery } from '../../query/index.js';
+import { isRawQuery, queryReferences, type PortableQuery, type RawQuery } from '../../query/index.js';
 import type { EngineName } from '../../model/query.js';
-import { locateIssues, runbookFromText, RunbookError, type RunbookIssue } from '../../runbook/load.js';
-import { prepareRunbook, compileStepQuery, type PreparedRunbook } from '../../run/prepare.js';
+import { locateIssues, type RunbookIssue } from '../../runbook/load.js';
+import { onStandIn, readRunbookForValidation, withoutRepeats } from '../../runbook/validate.js';
+import { inspectRunbook, compileStepQuery, type PreparedRunbook, type PreparedStep } from '../../run/prepare.js';
 import { explainSettings } from './explain.js';
+import type { ApproverDirectory } from '../../approval/approver-directory.js';
 import { exampleParams } from '../../runbook/param-examples.js';
 
-/** Every problem of the runbook file `file` whose text is `text`, each at its line and column. */
-export async function runbookTextIssues(text: string, file: string): Promise<RunbookIssue[]> {
-  try {
-    const { runbook } = runbookFromText(text, file);
-    const prepared = prepareRunbook(runbook, file);
-    return locateIssues(await compileEverywhere(prepared, file), text);
-  } catch (e) {
-    if (e instanceof RunbookError) return locateIssues(e.issues, text);
-    throw e;
-  }
+/** Every problem of the runbook file `file` whose text is `text`; its approvers looked up in `directory` when one is given. */
+export async function runbookTextIssues(text: string, file: string, directory?: ApproverDirectory): Promise<RunbookIssue[]> {
+  const read = readRunbookForValidation(text, file);
+  if (!read.runbook) return locateIssues(read.issues, text);
+  const { prepared, issues } = inspectRunbook(read.runbook, file);
+  const found = issues.filter((i) => !onStandIn(i.path, read.standInSteps));
+  // A step with a problem of its own, a stand-in, or one reading a refused parameter is not
+  // compiled: its compile errors would only repeat what is already said.
+  const troubled = new Set(found.flatMap((i) => /^steps\[(\d+)\]/.exec(i.path)?.[1] ?? []).map(Number));
+  const compilable = (step: PreparedStep): boolean =>
+    !read.standInSteps.has(step.index) && !troubled.has(step.index) && !queryReferences(step.query!).params.some((name) => read.standInParams.has(name));
+  const compiled = await compileEverywhere(prepared, file, compilable);
+  // The Slack client and pino load only for --slack.
+  const approvers = directory ? await (await import('./validate-slack.js')).unknownApproverIssues(read.runbook, read.standInSteps, directory, file) : [];
+  return locateIssues(withoutRepeats([...read.issues, ...found, ...compiled, ...approvers]), text);
 }
-
-/** DuckDB is loaded only for a raw DuckDB step: most runbooks have none, and validating them needs no database. */
-const duckdbSelectProblemOf = async (sql: string): Promise<string | undefined> =>
-  (await import('../../query/engines/duckdb/index.js')).duckdbSelectProblem(sql);
 
 /**
  * Every query step must compile for every engine it can run on; raw SQL for DuckDB must also
  * be one SELECT to DuckDB's own parser (the other engines' SQL is checked by its text alone).
  */
-async function compileEverywhere(prepared: PreparedRunbook, file: string): Promise<RunbookIssue[]> {
+/** DuckDB is loaded only for a raw DuckDB step: most runbooks have none, and validating them needs no database. */
+const duckdbSelectProblem = async (sql: string): Promise<string | undefined> =>
+  (await import('../../query/engines/duckdb/index.js')).duckdbSelectProblem(sql);
+
+async function compileEverywhere(prepared: PreparedRunbook, file: string, compilable: (step: PreparedStep) => boolean): Promise<RunbookIssue[]> {
   const issues: RunbookIssue[] = [];
   const params = exampleParams(prepared.runbook);
   const now = new Date();
   const ctx = { params, window: { start: new Date(now.getTime() - 86_400_000).toISOString(), end: now.toISOString() } };
   for (const step of prepared.steps) {
-    if (!step.query) continue;
+    if (!step.query || !compilable(step)) continue;
     const key = 'raw' in step.spec ? 'raw' : 'query';
     const engines = enginesFor(step.query);
     for (const engine of engines) {
-      const path = `steps[${step.index}].${key}`;
+      // Raw SQL is text per engine: point at that engine's text.
+      const path = key === 'raw' ? `steps[${step.index}].raw.sql.${engine}` : `steps[${step.index}].query`;
       const refuse = (why: string) => issues.push({ file, path, message: `step "${step.spec.id}" does not compile for ${engine}: ${why}` });
       try {
         const compiled = compileStepQuery(step, engine, ctx, undefined, explainSettings({ engine }), now);
-        const problem = key === 'raw' && engine === 'duckdb' ? await duckdbSelectProblemOf(compiled.text) : undefined;
+        const problem = key === 'raw' && engine === 'duckdb' ? await duckdbSelectProblem(compiled.text) : undefined;
         if (problem) refuse(problem);
       } catch (e) {
         refuse((e as Error).message);

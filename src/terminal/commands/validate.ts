@@ -1,16 +1,25 @@
 /**
- * `ctrb validate [files or folders]`: every check of validate-checks.ts on each runbook
- * file; a folder means every `*.yaml` / `*.yml` in it; none means the runbook directory.
- * A file this build found valid before with the same text (the runbook memo) is not
- * checked again: the checks, loaded only for a file that needs them, are most of the cost.
+ * `ctrb validate [files or folders] [--slack]`: every check of validate-checks.ts on each
+ * runbook file; a folder means every `*.yaml` / `*.yml` in it; none means the runbook
+ * directory. A file this build found valid before with the same text (the runbook memo) is
+ * not checked again, except with --slack (the workspace may have changed): the checks,
+ * loaded only for a file that needs them, are most of the cost.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pc from 'picocolors';
+import type { ApproverDirectory } from '../../approval/approver-directory.js';
 import { formatIssue, type RunbookIssue } from '../../runbook/errors.js';
 import type { RunbookMemo } from '../../runbook/memo.js';
 
-export async function validateFile(file: string, memo?: RunbookMemo): Promise<RunbookIssue[]> {
+export interface ValidateOptions {
+  /** Also look every approver up in this Slack workspace (`--slack`). */
+  directory?: ApproverDirectory;
+  /** Files found valid before (none: check every file). */
+  memo?: RunbookMemo;
+}
+
+export async function validateFile(file: string, options: ValidateOptions = {}): Promise<RunbookIssue[]> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -18,8 +27,9 @@ export async function validateFile(file: string, memo?: RunbookMemo): Promise<Ru
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [{ file, path: '', message: 'no such file or folder' }];
     throw e;
   }
+  const memo = options.directory ? undefined : options.memo;
   if (await memo?.isValid(file, text)) return [];
-  const issues = await (await import('./validate-checks.js')).runbookTextIssues(text, file);
+  const issues = await (await import('./validate-checks.js')).runbookTextIssues(text, file, options.directory);
   if (issues.length === 0) await memo?.rememberValid(file, text);
   return issues;
 }
@@ -39,12 +49,14 @@ async function expand(files: string[]): Promise<string[]> {
   return out;
 }
 
-export async function validateCommand(dir: string, files: string[], memo?: RunbookMemo): Promise<void> {
+export async function validateCommand(dir: string, files: string[], o: { slack?: boolean } = {}, memo?: RunbookMemo): Promise<void> {
+  // Checked first: a missing token is said before any file is read.
+  const directory = o.slack ? (await import('./validate-slack.js')).workspaceDirectory(process.env) : undefined;
   const targets = files.length > 0 ? await expand(files) : await runbookFilesIn(dir);
   const c = pc.createColors(!!process.stdout.isTTY);
   let bad = 0;
   for (const file of targets) {
-    const issues = await validateFile(file, memo);
+    const issues = await validateFile(file, directory ? { directory } : { memo });
     if (issues.length === 0) {
       process.stdout.write(`${c.green('ok')}      ${file}\n`);
     } else {
