@@ -45,7 +45,8 @@ const names = (opened: OpenedSession): Promise<Record<string, unknown>[]> =>
 
 /** The cache's files, by kind. */
 async function cacheFiles(dir = cache.dir): Promise<{ manifests: string[]; parquet: string[]; other: string[] }> {
-  const all = await readdir(dir).catch(() => [] as string[]);
+  // The engine's files; `runbooks/` beside them is the runbook memo's (src/runbook/memo.ts).
+  const all = (await readdir(dir).catch(() => [] as string[])).filter((n) => n !== 'runbooks');
   return {
     manifests: all.filter((n) => n.endsWith('.json')),
     parquet: all.filter((n) => n.endsWith('.parquet')),
