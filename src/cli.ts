@@ -86,8 +86,10 @@ program
   .command('validate')
   .description('check runbook files: schema, CEL expressions, and every query compiled for every engine')
   .argument('[files...]', 'runbook files, or folders of them (default: the whole runbook directory)')
-  .option('--slack', "also look every approver up in the Slack workspace (with SLACK_BOT_TOKEN, as the bot)")
-  .action(async (files, o) => (await import('./terminal/commands/validate.js')).validateCommand(runbooksDir(), files, o, runbookMemo()));
+  .option('--slack', 'also look every approver up in the Slack workspace (with SLACK_BOT_TOKEN, as the bot)')
+  .action(async (files, o: { slack?: boolean }) =>
+    (await import('./terminal/commands/validate.js')).validateCommand(runbooksDir(), files, { ...o, memo: runbookMemo() }),
+  );
 
 paramOptions(program.command('run'))
   .description('run a runbook on local CloudTrail logs (the bundled sample when --logs is not given)')

@@ -117,23 +117,6 @@ describe('ctrb validate', () => {
     expect(out.stdout).toMatch(/ok +\S*groups\.yaml/);
   });
 
-  it('checks every runbook in a folder named as an argument', async () => {
-    const dir = await runbookDir({ 'good.yaml': GOOD, 'also-good.yaml': GOOD.replace('id: good', 'id: also-good'), 'notes.txt': 'not a runbook' });
-    const out = await ctrb(['validate', dir]);
-    expect(out.code).toBe(0);
-    expect(out.stdout).toBe(`ok      ${join(dir, 'also-good.yaml')}\nok      ${join(dir, 'good.yaml')}\n2 valid, 0 invalid\n`);
-  });
-
-  it('counts a file that is not there as invalid, and checks the others', async () => {
-    const dir = await runbookDir({ 'good.yaml': GOOD });
-    const missing = join(dir, 'missing.yaml');
-    const out = await ctrb(['validate', missing, join(dir, 'good.yaml')]);
-    expect(out.code).toBe(2);
-    expect(out.stdout).toContain(`invalid ${missing}\n  ${missing}  no such file or folder\n`);
-    expect(out.stdout).toContain('1 valid, 1 invalid');
-    expect(out.stderr).toBe('');
-  });
-
   it('reports a schema error, an unknown field, bad CEL and an uncompilable step of one file in one run', async () => {
     const four = [
       'id: four',
@@ -197,6 +180,23 @@ describe('ctrb validate', () => {
       'refused.yaml:15:15  steps[1].check[0].when: <input>:1:22: found & but expecting end of input (in row.eventName == "x" &&)',
       'refused.yaml:17:18  steps[1].check[0].message: "{{" is not closed with "}}" (in {{row.eventID)',
     ]);
+  });
+
+  it('checks every runbook in a folder named as an argument', async () => {
+    const dir = await runbookDir({ 'good.yaml': GOOD, 'also-good.yaml': GOOD.replace('id: good', 'id: also-good'), 'notes.txt': 'not a runbook' });
+    const out = await ctrb(['validate', dir]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe(`ok      ${join(dir, 'also-good.yaml')}\nok      ${join(dir, 'good.yaml')}\n2 valid, 0 invalid\n`);
+  });
+
+  it('counts a file that is not there as invalid, and checks the others', async () => {
+    const dir = await runbookDir({ 'good.yaml': GOOD });
+    const missing = join(dir, 'missing.yaml');
+    const out = await ctrb(['validate', missing, join(dir, 'good.yaml')]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toContain(`invalid ${missing}\n  ${missing}  no such file or folder\n`);
+    expect(out.stdout).toContain('1 valid, 1 invalid');
+    expect(out.stderr).toBe('');
   });
 
   it('refuses a runbook whose id does not match its file name', async () => {

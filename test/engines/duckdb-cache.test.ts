@@ -45,7 +45,7 @@ const names = (opened: OpenedSession): Promise<Record<string, unknown>[]> =>
 
 /** The cache's files, by kind. */
 async function cacheFiles(dir = cache.dir): Promise<{ manifests: string[]; parquet: string[]; other: string[] }> {
-  // The engine's files; `runbooks/` beside them is the runbook memo's (src/runbook/memo.ts).
+  // runbooks/ is the CLI's memo of runbook files it found valid (src/runbook/memo.ts), beside the events.
   const all = (await readdir(dir).catch(() => [] as string[])).filter((n) => n !== 'runbooks');
   return {
     manifests: all.filter((n) => n.endsWith('.json')),

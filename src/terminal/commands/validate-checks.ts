@@ -1,10 +1,10 @@
 /**
- * What `ctrb validate` checks in one runbook file: schema, CEL, references between steps, and
- * every query compiled for every engine (with placeholder values for required parameters,
- * which a runbook file cannot know). Every problem of a file in one pass, each at its
- * file:line:column: a schema error does not hide the CEL, field and compile errors of the
- * parts the schema accepted (src/runbook/validate.ts). With a Slack directory, every approver
- * is also looked up in the workspace (validate-slack.ts).
+ * What `ctrb validate` checks in one runbook file: schema, CEL, references between steps,
+ * and every query compiled for every engine (with placeholder values for required
+ * parameters, which a runbook file cannot know). Every problem of a file in one pass, each at
+ * its file:line:column: a schema error does not hide the CEL, field and compile errors of the
+ * parts the schema accepted (src/runbook/validate.ts). With an approver check (`--slack`,
+ * validate-slack.ts), the approvers are also looked up in the workspace.
  */
 import { ENGINE_NAMES } from '../../model/query.js';
 import { isRawQuery, queryReferences, type PortableQuery, type RawQuery } from '../../query/index.js';
@@ -13,11 +13,14 @@ import { locateIssues, type RunbookIssue } from '../../runbook/load.js';
 import { onStandIn, readRunbookForValidation, withoutRepeats } from '../../runbook/validate.js';
 import { inspectRunbook, compileStepQuery, type PreparedRunbook, type PreparedStep } from '../../run/prepare.js';
 import { explainSettings } from './explain.js';
-import type { ApproverDirectory } from '../../approval/approver-directory.js';
+import type { Runbook } from '../../runbook/schema.js';
 import { exampleParams } from '../../runbook/param-examples.js';
 
-/** Every problem of the runbook file `file` whose text is `text`; its approvers looked up in `directory` when one is given. */
-export async function runbookTextIssues(text: string, file: string, directory?: ApproverDirectory): Promise<RunbookIssue[]> {
+/** The approvers a runbook names that its Slack workspace does not know; steps in `skip` are left out. */
+export type ApproverCheck = (runbook: Runbook, skip: ReadonlySet<number>, file: string) => Promise<RunbookIssue[]>;
+
+/** Every problem of the runbook file `file` whose text is `text`, each at its line and column. */
+export async function runbookTextIssues(text: string, file: string, checkApprovers?: ApproverCheck): Promise<RunbookIssue[]> {
   const read = readRunbookForValidation(text, file);
   if (!read.runbook) return locateIssues(read.issues, text);
   const { prepared, issues } = inspectRunbook(read.runbook, file);
@@ -28,19 +31,18 @@ export async function runbookTextIssues(text: string, file: string, directory?: 
   const compilable = (step: PreparedStep): boolean =>
     !read.standInSteps.has(step.index) && !troubled.has(step.index) && !queryReferences(step.query!).params.some((name) => read.standInParams.has(name));
   const compiled = await compileEverywhere(prepared, file, compilable);
-  // The Slack client and pino load only for --slack.
-  const approvers = directory ? await (await import('./validate-slack.js')).unknownApproverIssues(read.runbook, read.standInSteps, directory, file) : [];
+  const approvers = checkApprovers ? await checkApprovers(read.runbook, read.standInSteps, file) : [];
   return locateIssues(withoutRepeats([...read.issues, ...found, ...compiled, ...approvers]), text);
 }
+
+/** DuckDB is loaded only for a raw DuckDB step: most runbooks have none, and validating them needs no database. */
+const duckdbSelectProblemOf = async (sql: string): Promise<string | undefined> =>
+  (await import('../../query/engines/duckdb/index.js')).duckdbSelectProblem(sql);
 
 /**
  * Every query step must compile for every engine it can run on; raw SQL for DuckDB must also
  * be one SELECT to DuckDB's own parser (the other engines' SQL is checked by its text alone).
  */
-/** DuckDB is loaded only for a raw DuckDB step: most runbooks have none, and validating them needs no database. */
-const duckdbSelectProblem = async (sql: string): Promise<string | undefined> =>
-  (await import('../../query/engines/duckdb/index.js')).duckdbSelectProblem(sql);
-
 async function compileEverywhere(prepared: PreparedRunbook, file: string, compilable: (step: PreparedStep) => boolean): Promise<RunbookIssue[]> {
   const issues: RunbookIssue[] = [];
   const params = exampleParams(prepared.runbook);
@@ -49,14 +51,13 @@ async function compileEverywhere(prepared: PreparedRunbook, file: string, compil
   for (const step of prepared.steps) {
     if (!step.query || !compilable(step)) continue;
     const key = 'raw' in step.spec ? 'raw' : 'query';
-    const engines = enginesFor(step.query);
-    for (const engine of engines) {
+    for (const engine of enginesFor(step.query)) {
       // Raw SQL is text per engine: point at that engine's text.
       const path = key === 'raw' ? `steps[${step.index}].raw.sql.${engine}` : `steps[${step.index}].query`;
       const refuse = (why: string) => issues.push({ file, path, message: `step "${step.spec.id}" does not compile for ${engine}: ${why}` });
       try {
         const compiled = compileStepQuery(step, engine, ctx, undefined, explainSettings({ engine }), now);
-        const problem = key === 'raw' && engine === 'duckdb' ? await duckdbSelectProblem(compiled.text) : undefined;
+        const problem = key === 'raw' && engine === 'duckdb' ? await duckdbSelectProblemOf(compiled.text) : undefined;
         if (problem) refuse(problem);
       } catch (e) {
         refuse((e as Error).message);
