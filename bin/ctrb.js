@@ -26,7 +26,8 @@ if (stamp !== undefined && (sources === undefined || stamp.sources === sources))
   let tsx;
   try {
     tsx = await import('tsx/esm/api');
-  } catch {
+  } catch (e) {
+    if (e.code !== 'ERR_MODULE_NOT_FOUND') throw e;
     process.stderr.write(`ctrb: ${why}, and tsx (a dev dependency) is not installed to run the sources: run \`npm run build\`\n`);
     process.exit(1);
   }
