@@ -14,7 +14,7 @@ import type { EngineSession } from '../../src/query/engine.js';
 import { cacheSettingsFromEnv, type CacheSettings } from '../../src/query/engines/duckdb/index.js';
 import { ctrb } from '../cli/ctrb.js';
 import { cloudTrailEvent, makeLogsDir, removeDir, window, writeBytes, writeS3Logs, type CloudTrailEvent } from './cloudtrail-files.js';
-import { openDuckDb, type OpenedSession } from './open-duckdb.js';
+import { fillDone, openDuckDb, type OpenedSession } from './open-duckdb.js';
 
 const MAY_1 = window('2024-05-01T00:00:00Z', '2024-05-02T00:00:00Z');
 const BIG = 1024 ** 3;
@@ -174,6 +174,38 @@ describe('duckdb engine: the cache never answers for a file that changed', () =>
     expect(second.loaded.filesFromCache).toBe(2);
     expect(await second.rows(`SELECT count(*) AS n FROM events WHERE "awsRegion" = 'us-east-1'`)).toEqual([{ n: 0 }]);
     expect(second.loaded.eventsLoaded).toBe(4);
+  });
+});
+
+describe('duckdb engine: filling the cache after answering', () => {
+  it('answers from what the run reads, then fills the cache in the background for the next run', async () => {
+    await threeRegions();
+    const first = await load(MAY_1, { fill: 'background', columns: new Set(['eventName']) });
+    expect(first.loaded).toMatchObject({ filesFromCache: 0, filesCached: 0 });
+    expect(await first.rows('SELECT count(*) AS n FROM events')).toEqual([{ n: 6 }]);
+    for (const s of sessions.splice(0)) await s.close();
+
+    await fillDone(cache.dir);
+    const next = await load(MAY_1, { columns: new Set(['awsRegion', 'requestParameters']) });
+
+    expect(next.loaded).toMatchObject({ filesFromCache: 3, filesCached: 0 });
+    expect(await next.rows('SELECT count(DISTINCT "awsRegion") AS n FROM events')).toEqual([{ n: 3 }]);
+    expect((await cacheFiles()).other).toEqual([]);
+  });
+
+  it('fills with every event of the files, not only those the first run could match', async () => {
+    await threeRegions();
+    // A run whose queries match ConsoleLogin only: it parses the one event holding that word.
+    const first = await load(MAY_1, { fill: 'background', columns: new Set(['eventName']), needles: ['ConsoleLogin'] });
+    expect(await first.rows('SELECT "eventName" FROM events')).toEqual([{ eventName: 'ConsoleLogin' }]);
+    expect(first.loaded.eventsLoaded).toBe(6);
+    for (const s of sessions.splice(0)) await s.close();
+
+    await fillDone(cache.dir);
+    const next = await load();
+
+    expect(next.loaded.filesFromCache).toBe(3);
+    expect(await names(next)).toHaveLength(6);
   });
 });
 
@@ -343,6 +375,7 @@ describe('ctrb run: processes sharing one cache', () => {
     });
     expect(steps[1]).toEqual(steps[0]);
     expect(steps[2]).toEqual(steps[0]);
+    await fillDone(cache.dir);
     const files = await cacheFiles();
     expect(files.other).toEqual([]);
     expect(files.parquet.length).toBe(files.manifests.length);
@@ -364,6 +397,7 @@ describe('ctrb run and ctrb sweep: --no-cache', () => {
 
     const cached = await ctrb(['run', 'root-activity', '--logs', logs, 'since=2024-05-01T00:00:00Z', 'until=2024-05-02T00:00:00Z'], env);
     expect(cached.code).toBe(0);
+    await fillDone(cache.dir);
     expect((await cacheFiles()).manifests).not.toEqual([]);
   }, 60_000);
 });

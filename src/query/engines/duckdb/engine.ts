@@ -13,6 +13,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult } from '../../engine.js';
 import type { EmptyWindow, TimeWindow } from '../../../model/query.js';
 import type { EventCache } from './cache/event-cache.js';
+import { startBackgroundFill } from './background-fill.js';
 import { cacheSettingsFromEnv, type CacheSettings } from './cache/settings.js';
 import { columnNames, columnsToLoad, loadedFields } from './columns.js';
 import { discoverLogFiles, type Discovery } from './discover.js';
@@ -48,6 +49,13 @@ export interface DuckDbEngineOptions {
    * the environment says (CTRB_CACHE, CTRB_CACHE_DIR, CTRB_CACHE_MAX_SIZE).
    */
   cache?: CacheSettings | false;
+  /**
+   * How files the cache lacks get into it: written by the load itself (`inline`: the first
+   * run costs the parsing of every column of every event), or, by default, by a process of
+   * their own once the session is done (`background`: the run parses only what it reads;
+   * background-fill.ts).
+   */
+  fill?: 'inline' | 'background';
 }
 
 export function createDuckDbEngine(options: DuckDbEngineOptions): QueryEngine {
@@ -78,12 +86,12 @@ async function openSession(
   let instance: DuckDBInstance | undefined;
   let connection: DuckDBConnection | undefined;
   let loaded: LoadedSources | undefined;
+  const scratchParent = options.scratchDir ?? (await defaultScratchParent(options.tuning));
   try {
     instance = await DuckDBInstance.create(':memory:', instanceConfig(options));
     const open = await instance.connect();
     connection = open;
     await open.run(createLoadedTableSql(columns));
-    const scratchParent = options.scratchDir ?? (await defaultScratchParent(options.tuning));
     loaded = await inScratchDir(scratchParent, (scratchDir) =>
       loadEvents({
         connection: open,
@@ -91,7 +99,8 @@ async function openSession(
         window,
         columns,
         cache,
-        needles: null,
+        fill: options.fill === 'inline' ? 'inline' : 'later',
+        needles: hooks.needles ?? null,
         logsPath: options.logsDir,
         scratchDir,
         stagingThreads: options.stagingThreads ?? availableParallelism(),
@@ -114,7 +123,12 @@ async function openSession(
     await open.run('SET enable_external_access = false');
     await open.run('SET lock_configuration = true');
     const shown = viewColumns(columns, loaded);
-    return new DuckDbSession(instance, open, report, columnNames(shown), loadedFields(shown), loaded.cache);
+    const { unfilled } = loaded;
+    const fillLater =
+      cache && unfilled.length > 0
+        ? () => startBackgroundFill(cache, { logsPath: options.logsDir, files: unfilled }, { scratchParent, spillDir: options.spillDir ?? tmpdir() }).then(() => undefined)
+        : undefined;
+    return new DuckDbSession(instance, open, report, columnNames(shown), loadedFields(shown), { cache: loaded.cache, ...(fillLater ? { fillLater } : {}) });
   } catch (error) {
     connection?.closeSync();
     instance?.closeSync();
@@ -211,8 +225,12 @@ export class DuckDbSession implements EngineSession {
     readonly columns: readonly string[],
     /** The same, a struct loaded narrowed as the fields it holds: for messages. */
     private readonly fields: readonly string[] = columns,
-    /** The cache whose entries the session reads: let go of when it closes. */
-    private readonly cache: EventCache | null = null,
+    private readonly after: {
+      /** The cache whose entries the session reads: let go of when it closes. */
+      cache?: EventCache | null;
+      /** Fill the cache with what the session parsed, once it closes (background-fill.ts). */
+      fillLater?: () => Promise<void>;
+    } = {},
   ) {}
 
   async run(query: CompiledQuery, signal?: AbortSignal): Promise<QueryResult> {
@@ -256,6 +274,7 @@ export class DuckDbSession implements EngineSession {
     this.closed = true;
     this.connection.closeSync();
     this.instance.closeSync();
-    await this.cache?.release();
+    await this.after.cache?.release();
+    await this.after.fillLater?.();
   }
 }

@@ -6,12 +6,12 @@
  * 2. The others are staged: gunzipped and split into one event per line by the staging
  *    threads (stage-pool.ts), on every core, while DuckDB parses and types what is already
  *    staged (read-staged.ts), batch after batch:
- *    - with the cache on, every column of every event goes straight into a new cache entry,
- *      which queries then read like any other (so the first run fills the cache for every
- *      later run, whatever fields those read);
- *    - without it, only the columns the run reads go into the session's table, and only the
- *      events that can matter: those inside the window that hold one of the run's needles
- *      (line-filter.ts).
+ *    - filling the cache as it goes (`fill: 'inline'`), every column of every event goes
+ *      straight into a new cache entry, which queries then read like any other;
+ *    - else only the columns the run reads go into the session's table, and only the events
+ *      that can matter: those inside the window that hold one of the run's needles
+ *      (line-filter.ts); the files are left for the cache to be filled with later
+ *      (background-fill.ts).
  *
  * A file that cannot be read is named in a warning and the rest is loaded. Scratch files live
  * only while their batch is read, so at most a few batches of JSON are on disk at once.
@@ -55,8 +55,10 @@ export interface LoadRequest {
   window: TimeWindow;
   /** The columns the run reads (columns.ts): what the session's table holds. */
   columns: ReadonlyArray<EventColumn>;
-  /** The cache to read and fill; null to read every file. */
+  /** The cache to read (and fill); null to read every file. */
   cache: CacheSettings | null;
+  /** Write what is parsed to the cache now (`inline`), or leave it to be filled later (`later`). */
+  fill: 'inline' | 'later';
   /** Each event a query of the run can match holds one of these; null when that is not known. */
   needles: readonly string[] | null;
   /** The path the user gave, to print file names relative to it. */
@@ -91,6 +93,8 @@ export interface LoadedSources {
   filtered: LineVerdicts;
   /** The cache, if any: released when the session closes. */
   cache: EventCache | null;
+  /** Files parsed but not written to the cache (`fill: 'later'`): for a fill job. */
+  unfilled: string[];
 }
 
 export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
@@ -103,6 +107,7 @@ export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
   const parquet: ParquetSource[] = [];
   const filtered: LineVerdicts = { inWindowDropped: 0 };
   const counts = { fromCache: 0, cached: 0 };
+  const unfilled = new Set<string>();
   let table = false;
 
   const warn = (message: string): void => hooks.onWarning?.(message);
@@ -141,8 +146,9 @@ export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
     if (toRead.length === 0) return done();
 
     // Whole files, every column, for the cache; else only what the run can see.
+    const filling = (): boolean => request.fill === 'inline' && cache !== null && cache.writable;
     const filter = (): LineFilter | null =>
-      cache?.writable ? null : { startMs: request.window.start.getTime(), endMs: request.window.end.getTime(), needles: request.needles };
+      filling() ? null : { startMs: request.window.start.getTime(), endMs: request.window.end.getTime(), needles: request.needles };
     const keys = new Map(toRead.map((k) => [k.number, k.key]));
     const eventCounts = new Map<number, number>();
     pool = StagePool.create(toRead.length < MIN_FILES_FOR_THREADS ? 0 : request.stagingThreads);
@@ -156,6 +162,7 @@ export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
       }
       if (outcome.verdicts) addVerdicts(filtered, outcome.verdicts);
       eventCounts.set(number, outcome.events);
+      if (cache && !filling()) unfilled.add(source);
       return outcome.path === null ? null : { source, number, kind: outcome.kind, path: outcome.path, quick: outcome.quick };
     };
 
@@ -166,8 +173,8 @@ export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
           connection,
           ...(signal ? { signal } : {}),
           destination: async () => {
-            if (!cache?.writable) return { kind: 'table', columns: request.columns };
-            const target = await cache.newEntry();
+            if (!filling()) return { kind: 'table', columns: request.columns };
+            const target = await cache!.newEntry();
             targets.set(target.writing, target);
             return { kind: 'parquet', path: target.writing };
           },
@@ -254,6 +261,7 @@ export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
       table,
       filtered,
       cache,
+      unfilled: [...unfilled],
     };
   }
 }

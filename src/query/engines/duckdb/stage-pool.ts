@@ -3,9 +3,8 @@
  * on as many threads as the machine has cores while DuckDB parses what is already staged.
  * A pool that cannot start its threads stages on the main thread instead (slower, same result).
  */
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { ownScript } from './script.js';
 import { runStageTask, type StageOutcome, type StageTask } from './stage-task.js';
 
 interface Pending {
@@ -64,7 +63,8 @@ export class StagePool {
 function startThread(closed: () => boolean): Thread | null {
   let worker: Worker;
   try {
-    worker = new Worker(...workerScript());
+    const script = ownScript('stage-worker');
+    worker = new Worker(script.url, { execArgv: script.execArgv });
   } catch {
     return null;
   }
@@ -83,15 +83,4 @@ function startThread(closed: () => boolean): Thread | null {
   worker.on('error', fail);
   worker.on('exit', fail);
   return thread;
-}
-
-/**
- * The thread's script: the built `.js` beside this module, or, when running from the
- * TypeScript sources (tests, a checkout without a build), the `.ts` through tsx.
- */
-function workerScript(): [URL, { execArgv?: string[] }] {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return [new URL('./stage-worker.js', self), {}];
-  const tsx = createRequire(self).resolve('tsx');
-  return [new URL('./stage-worker.ts', self), { execArgv: ['--import', pathToFileURL(tsx).href] }];
 }
