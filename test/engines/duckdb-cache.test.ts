@@ -381,7 +381,7 @@ describe('ctrb run: processes sharing one cache', () => {
     expect(files.parquet.length).toBe(files.manifests.length);
     // Any run reading fields the runbook read is served from what the processes wrote.
     expect((await load(MAY_1, { columns: new Set(['eventName']) })).loaded.filesFromCache).toBe(3);
-  }, 60_000);
+  }, 240_000);
 });
 
 describe('ctrb run and ctrb sweep: --no-cache', () => {
@@ -399,5 +399,5 @@ describe('ctrb run and ctrb sweep: --no-cache', () => {
     expect(cached.code).toBe(0);
     await fillDone(cache.dir);
     expect((await cacheFiles()).manifests).not.toEqual([]);
-  }, 60_000);
+  }, 240_000);
 });
