@@ -23,7 +23,7 @@ import { newEntryId, publishEntry, readEntries, type EntrySource } from './entri
 import { evictCache, OPEN_PREFIX } from './evict.js';
 import { planCacheReads, type CachedGroup, type CachePlan } from './plan.js';
 import type { CacheSettings } from './settings.js';
-import { sourceKey } from './source-key.js';
+import { sourceKeys } from './source-key.js';
 
 /**
  * A cache that cannot be made or written says so once per process: a worker answering alarm
@@ -88,7 +88,8 @@ export class EventCache {
 
   /** Which files can be read from the cache, keyed as they are now. */
   async plan(files: readonly LogFile[]): Promise<CachePlan> {
-    const [entries, keys] = await Promise.all([readEntries(this.settings.dir), Promise.all(files.map((f) => sourceKey(f.path)))]);
+    const entries = await readEntries(this.settings.dir);
+    const keys = sourceKeys(files.map((f) => f.path));
     const keyed = files.map((file, number) => ({ file, number, key: keys[number] ?? null }));
     const plan = planCacheReads(entries, keyed);
     metrics.cacheLookups.inc({ result: 'miss' }, plan.misses.length);
@@ -151,7 +152,7 @@ export class EventCache {
    */
   async publish(target: EntryTarget, files: readonly ParsedFile[]): Promise<number> {
     if (!this.writable) return 0;
-    const unchanged = await this.unchangedSince(files);
+    const unchanged = this.unchangedSince(files);
     if (unchanged.length === 0) return 0;
     const sources: EntrySource[] = unchanged.map((f) => ({ key: f.key!, path: f.source, file: f.number, events: f.events }));
     try {
@@ -178,8 +179,8 @@ export class EventCache {
     });
   }
 
-  private async unchangedSince(files: readonly ParsedFile[]): Promise<ParsedFile[]> {
-    const now = await Promise.all(files.map((f) => (f.key === null ? null : sourceKey(f.source))));
+  private unchangedSince(files: readonly ParsedFile[]): ParsedFile[] {
+    const now = sourceKeys(files.map((f) => f.source));
     return files.filter((f, i) => f.key !== null && now[i] === f.key);
   }
 }
