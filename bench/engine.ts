@@ -33,16 +33,13 @@ import { newRunContext } from '../src/run/context.js';
 import { prepareRunbook } from '../src/run/prepare.js';
 import { runRunbook } from '../src/run/runner.js';
 import type { Reporter } from '../src/run/reporter.js';
-import { generateCloudTrail } from '../src/sample/generate.js';
-import { MANIFEST_FILE, readManifest, type SampleManifest } from '../src/sample/manifest.js';
+import { benchData, BENCH_LOGS } from './data.js';
 import { median, printFigure, seconds } from './report.js';
 
-const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const LOGS = process.env.BENCH_LOGS ?? join(PACKAGE_ROOT, '.cache', 'bench', `cloudtrail-${EVENTS}`);
+const LOGS = BENCH_LOGS;
 const SWEEP_BASELINE = process.env.BENCH_SWEEP_BASELINE ? Number(process.env.BENCH_SWEEP_BASELINE) : undefined;
 const CTRB = join(PACKAGE_ROOT, 'bin', 'ctrb.js');
-const SPAN = { start: '2026-10-01T00:00:00Z', days: 3 };
 
 /** Targets (issue: fast from the first keystroke), on a 2-core machine. */
 const TARGET = {
@@ -58,16 +55,6 @@ const TARGET = {
 
 /** The same filter root-activity's first query applies, for jq. */
 const JQ_FILTER = '.Records[] | select(.userIdentity.type == "Root") | {eventTime, eventName, eventSource, sourceIPAddress, userAgent, errorCode}';
-
-async function benchData(): Promise<SampleManifest> {
-  if (existsSync(join(LOGS, MANIFEST_FILE))) {
-    const manifest = await readManifest(LOGS);
-    if (process.env.BENCH_LOGS || manifest.eventCount >= EVENTS * 0.99) return manifest;
-  }
-  process.stderr.write(`generating ${EVENTS.toLocaleString('en-US')} events into ${LOGS} (kept for later runs)…\n`);
-  const { manifest } = await generateCloudTrail({ outDir: LOGS, start: SPAN.start, days: SPAN.days, events: EVENTS, seed: 7, overwrite: true });
-  return manifest;
-}
 
 /** One process: wall seconds (spawn to exit), CPU seconds (user + system), peak RSS. */
 interface Proc {

@@ -3,10 +3,12 @@ import { main as aws } from './aws.js';
 import { main as detection } from './detection.js';
 import { main as engine } from './engine.js';
 import { main as slack } from './slack.js';
+import { main as worker } from './worker.js';
 
 const benches: [string, () => Promise<void>][] = [
   ['engine', engine],
   ['slack', slack],
+  ['worker', worker],
   ['aws', aws],
   ['detection', detection],
 ];
