@@ -20,6 +20,7 @@ import { discoverLogFiles, type Discovery } from './discover.js';
 import { CloudTrailUnreadableError, ColumnNotLoadedError, WrongEngineError, notLoadedColumn } from './errors.js';
 import { DEFAULT_TUNING, loadEvents, type LoadedSources, type LoadReport, type LoadTuning } from './load.js';
 import { createEventsViewSql, createLoadedTableSql, eventSpanSql, viewColumns } from './loaded-table.js';
+import { memoryLimitFromEnv } from './memory-limit.js';
 import { normalizeRows } from './normalize.js';
 import { bindParams } from './params.js';
 import { sqlLiteral } from './schema.js';
@@ -31,7 +32,7 @@ export interface DuckDbEngineOptions {
   logsDir: string;
   /** DuckDB worker threads. Default: the machine's cores. */
   threads?: number;
-  /** DuckDB memory limit, such as `4GB`. Default: DuckDB's own (most of the RAM). */
+  /** DuckDB memory limit, such as `4GB`. Default: CTRB_DUCKDB_MEMORY_LIMIT, else 1 GB (memory-limit.ts). */
   memoryLimit?: string;
   /**
    * Where staged JSON waits while it is read (a few batches at most). Default: /dev/shm when
@@ -209,7 +210,7 @@ function instanceConfig(options: DuckDbEngineOptions): Record<string, string> {
     // about a third of a million-event load). The table lives for one session; it never needs one.
     checkpoint_threshold: '1TB',
   };
-  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  config.memory_limit = options.memoryLimit ?? memoryLimitFromEnv();
   return config;
 }
 
