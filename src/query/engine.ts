@@ -49,6 +49,12 @@ export interface EngineHooks {
    * may read anything).
    */
   columns?: ReadonlySet<string>;
+  /**
+   * Every event a query of the run can match holds one of these strings in its JSON text
+   * (query/needles.ts): an engine that parses events itself may leave the others unparsed.
+   * Absent: no such promise.
+   */
+  needles?: readonly string[];
 }
 
 export interface EngineSession {

@@ -33,6 +33,7 @@
 export { parsePortableQuery, parseRawQuery, normalizePortableQuery, normalizeRawQuery, DEFAULT_SELECT, EVENT_IDS_ALIAS, EVENT_IDS_LIMIT, OPERATORS } from './normalize.js';
 export { queryReferences, type QueryReferences } from './references.js';
 export { compileQuery, isRawQuery } from './compile.js';
+export { queryNeedles, unionOfNeedles } from './needles.js';
 export { evaluateQuery, type CloudTrailEvent, type EvaluateContext, type EvaluationResult } from './evaluate.js';
 export { outputColumns } from './shape.js';
 export { describeCondition, describeValue } from './describe.js';

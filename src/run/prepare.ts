@@ -11,7 +11,9 @@ import {
   isRawQuery,
   normalizePortableQuery,
   outputColumns,
+  queryNeedles,
   resolveField,
+  unionOfNeedles,
   normalizeRawQuery,
   queryReferences,
   QueryDefinitionError,
@@ -193,6 +195,16 @@ export function columnsRead(prepared: PreparedRunbook): Set<string> | undefined 
     }
   }
   return columns;
+}
+
+/**
+ * The needles of a runbook's query steps (query/needles.ts) with the run's parameters: every
+ * event any of its queries can match holds one of them. Undefined when some query can match
+ * any event.
+ */
+export function needlesRead(prepared: PreparedRunbook, params: RunContext['params']): string[] | undefined {
+  const each = prepared.steps.filter((s) => s.query).map((s) => queryNeedles(s.query!, { params }));
+  return unionOfNeedles(each) ?? undefined;
 }
 
 function* fieldPaths(query: PortableQuery): Generator<string> {

@@ -13,7 +13,7 @@ import { metrics } from '../log/metrics.js';
 import type { EngineHooks, EngineSession, QueryEngine } from '../query/engine.js';
 import type { EngineName, Row, TimeWindow } from '../model/query.js';
 import type { CompileSettings, PortableQuery, RawQuery } from '../query/index.js';
-import { columnsRead, compileStepQuery, type PreparedRunbook, type PreparedStep } from './prepare.js';
+import { columnsRead, compileStepQuery, needlesRead, type PreparedRunbook, type PreparedStep } from './prepare.js';
 import { windowOf } from './window.js';
 import { dependentSkip, engineSkip, skippedSource, uncheckedChecks } from './engine-skips.js';
 import { MemoryRunStore, type RunStore } from './store.js';
@@ -69,6 +69,9 @@ export async function runRunbook(prepared: PreparedRunbook, ctx: RunContext, opt
   // Known before anything is loaded, so the embedded engine loads only the fields the steps read.
   const columns = columnsRead(prepared);
   if (columns) hooks.columns = columns;
+  // And which events its queries can match at all: the engine may leave the others unparsed.
+  const needles = needlesRead(prepared, ctx.params);
+  if (needles) hooks.needles = needles;
   // One session per engine a step of the run uses, opened when the first such step runs.
   const sessions = new Map<EngineName, Promise<EngineSession>>();
   const openSession = (engine: QueryEngine): Promise<EngineSession> => {

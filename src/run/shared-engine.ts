@@ -2,7 +2,8 @@
  * One engine session shared by several runs over the same window (`ctrb sweep`): the logs are
  * loaded once for the whole library instead of once per runbook. The session is loaded with
  * the hooks given here, so their `columns` must cover every run (the union of each run's
- * columnsRead); a run that reads a field outside them is refused when it opens.
+ * columnsRead); a run that reads a field outside them is refused when it opens. It loads every
+ * event of the window (no needles): any run may match any of them.
  */
 import type { EngineHooks, EngineSession, QueryEngine } from '../query/engine.js';
 import type { TimeWindow } from '../model/query.js';
@@ -23,7 +24,8 @@ export function shareOneSession(engine: QueryEngine, hooks: EngineHooks = {}): S
       const missing = notLoaded(hooks.columns, runHooks?.columns);
       if (missing) throw new Error(`the shared engine session does not load ${missing}: give shareOneSession the columns of every run`);
       opened = window;
-      session ??= engine.open(window, hooks);
+      const { needles: _needles, ...every } = hooks;
+      session ??= engine.open(window, every);
       const real = await session;
       // Each run closes its session when it ends; the shared one stays open until close().
       return { run: (q, signal) => real.run(q, signal), close: async () => {} };

@@ -1,35 +1,48 @@
 /**
  * The embedded engine: an in-memory DuckDB over a directory of CloudTrail logs. Opening a
- * session loads the run's time window once (load.ts), only the columns the run's queries read
- * (columns.ts), from the cache where it can (cache/); every query step of the run then reads
- * the `events` view, so a five-query runbook costs about one scan of the files.
+ * session loads the run's time window once (load.ts): from the cache where it can (cache/),
+ * parsing the rest on every core; every query step of the run then reads the `events` view,
+ * so a five-query runbook costs about one scan of the files, and a run over cached logs
+ * about none.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { mkdtemp, rm, statfs } from 'node:fs/promises';
+import { availableParallelism, platform, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult } from '../../engine.js';
 import type { EmptyWindow, TimeWindow } from '../../../model/query.js';
+import type { EventCache } from './cache/event-cache.js';
+import { startBackgroundFill } from './background-fill.js';
 import { cacheSettingsFromEnv, type CacheSettings } from './cache/settings.js';
 import { columnNames, columnsToLoad, loadedFields } from './columns.js';
 import { discoverLogFiles, type Discovery } from './discover.js';
 import { CloudTrailUnreadableError, ColumnNotLoadedError, WrongEngineError, notLoadedColumn } from './errors.js';
-import { loadEvents, type LoadReport, type LoadTuning } from './load.js';
-import { createLoadedTableSql, LOADED_TABLE } from './loaded-table.js';
+import { DEFAULT_TUNING, loadEvents, type LoadedSources, type LoadReport, type LoadTuning } from './load.js';
+import { createEventsViewSql, createLoadedTableSql, eventSpanSql, viewColumns } from './loaded-table.js';
+import { memoryLimitFromEnv } from './memory-limit.js';
 import { normalizeRows } from './normalize.js';
 import { bindParams } from './params.js';
+import { sqlLiteral } from './schema.js';
 import { assertSelect } from './statement-type.js';
+import { EVENTS_TABLE } from './table.js';
 
 export interface DuckDbEngineOptions {
   /** A folder of CloudTrail logs (or one file); see ACCEPTED_LAYOUTS. */
   logsDir: string;
   /** DuckDB worker threads. Default: the machine's cores. */
   threads?: number;
-  /** DuckDB memory limit, such as `4GB`. Default: DuckDB's own (most of the RAM). */
+  /** DuckDB memory limit, such as `4GB`. Default: CTRB_DUCKDB_MEMORY_LIMIT, else 1 GB (memory-limit.ts). */
   memoryLimit?: string;
-  /** Where batch files (during the load) and DuckDB spill files go. Default: the OS temp folder. */
+  /**
+   * Where staged JSON waits while it is read (a few batches at most). Default: /dev/shm when
+   * it has room (memory, no disk writes), else the OS temp folder.
+   */
   scratchDir?: string;
+  /** Where DuckDB spills when a statement outgrows its memory. Default: the OS temp folder. */
+  spillDir?: string;
+  /** Threads that gunzip and split files while DuckDB parses. Default: the machine's cores. */
+  stagingThreads?: number;
   /** Load batching; the defaults are tuned, tests may make batches small. */
   tuning?: Partial<LoadTuning>;
   /**
@@ -37,6 +50,13 @@ export interface DuckDbEngineOptions {
    * the environment says (CTRB_CACHE, CTRB_CACHE_DIR, CTRB_CACHE_MAX_SIZE).
    */
   cache?: CacheSettings | false;
+  /**
+   * How files the cache lacks get into it: written by the load itself (`inline`: the first
+   * run costs the parsing of every column of every event), or, by default, by a process of
+   * their own once the session is done (`background`: the run parses only what it reads;
+   * background-fill.ts).
+   */
+  fill?: 'inline' | 'background';
 }
 
 export function createDuckDbEngine(options: DuckDbEngineOptions): QueryEngine {
@@ -64,68 +84,96 @@ async function openSession(
     );
   }
 
-  const scratchParent = options.scratchDir ?? tmpdir();
   let instance: DuckDBInstance | undefined;
   let connection: DuckDBConnection | undefined;
+  let loaded: LoadedSources | undefined;
+  const scratchParent = options.scratchDir ?? (await defaultScratchParent(options.tuning));
   try {
-    instance = await DuckDBInstance.create(':memory:', instanceConfig(options, scratchParent));
+    instance = await DuckDBInstance.create(':memory:', instanceConfig(options));
     const open = await instance.connect();
     connection = open;
-    // How far a long statement has got, for the load's progress (progress.ts); never printed.
-    await open.run('SET enable_progress_bar = true');
-    await open.run('SET enable_progress_bar_print = false');
-    await open.run('SET progress_bar_time = 0');
     await open.run(createLoadedTableSql(columns));
-    const report = await loadInScratchDir(scratchParent, (scratchDir) =>
+    loaded = await inScratchDir(scratchParent, (scratchDir) =>
       loadEvents({
         connection: open,
         files: discovery.files,
         window,
         columns,
         cache,
+        fill: options.fill === 'inline' ? 'inline' : 'later',
+        needles: hooks.needles ?? null,
         logsPath: options.logsDir,
         scratchDir,
+        stagingThreads: options.stagingThreads ?? availableParallelism(),
         hooks,
         tuning: options.tuning,
       }),
     );
+    const { report } = loaded;
     // Every file bad, or nothing readable found beside folders that could not be listed.
     if ((report.filesTotal > 0 && report.problems.length === report.filesTotal) || (discovery.found === 0 && discovery.problems.length > 0)) {
       throw new CloudTrailUnreadableError(options.logsDir, [...discovery.problems, ...report.problems]);
     }
-    if (report.eventsLoaded === 0 && hooks.onEmptyWindow) hooks.onEmptyWindow(await emptyWindow(open, window, discovery.days));
-    // From here on the session only answers queries over the loaded table: a runbook's raw
-    // SQL must not be able to read (or write) files on the machine.
+    await open.run(createEventsViewSql(columns, loaded, window));
+    report.eventsLoaded = (await countEvents(open)) + loaded.filtered.inWindowDropped;
+    if (report.eventsLoaded === 0 && hooks.onEmptyWindow) hooks.onEmptyWindow(await emptyWindow(open, window, discovery.days, loaded, columns));
+    // From here on the session only answers queries over its events: a runbook's raw SQL must
+    // not be able to read (or write) files on the machine, save the cache entries it reads.
+    const paths = loaded.parquet.map((p) => sqlLiteral(p.path));
+    if (paths.length > 0) await open.run(`SET allowed_paths = [${paths.join(', ')}]`);
     await open.run('SET enable_external_access = false');
     await open.run('SET lock_configuration = true');
-    return new DuckDbSession(instance, open, report, columnNames(columns), loadedFields(columns));
+    const shown = viewColumns(columns, loaded);
+    const { unfilled } = loaded;
+    const fillLater =
+      cache && unfilled.length > 0
+        ? () => startBackgroundFill(cache, { logsPath: options.logsDir, files: unfilled }, { scratchParent, spillDir: options.spillDir ?? tmpdir() }).then(() => undefined)
+        : undefined;
+    return new DuckDbSession(instance, open, report, columnNames(shown), loadedFields(shown), { cache: loaded.cache, ...(fillLater ? { fillLater } : {}) });
   } catch (error) {
     connection?.closeSync();
     instance?.closeSync();
+    await loaded?.cache?.release();
     throw error;
   }
 }
 
 /**
  * The window held no event: the span the logs cover, from the date folders of every file
- * found (a day each) and the event times of the files loaded (undated files are always
- * loaded whole). The end is exclusive: one second past the last event.
+ * found (a day each) and the event times of the files read (undated files are always
+ * read). The end is exclusive: one second past the last event.
  */
-async function emptyWindow(connection: DuckDBConnection, window: TimeWindow, days: Discovery['days']): Promise<EmptyWindow> {
-  const reader = await connection.runAndReadAll(`SELECT epoch_ms(min("eventTime")), epoch_ms(max("eventTime")) FROM ${LOADED_TABLE}`);
+async function emptyWindow(
+  connection: DuckDBConnection,
+  window: TimeWindow,
+  days: Discovery['days'],
+  loaded: LoadedSources,
+  columns: Parameters<typeof eventSpanSql>[0],
+): Promise<EmptyWindow> {
+  const reader = await connection.runAndReadAll(eventSpanSql(columns, loaded));
   const [min, max] = (reader.getRows()[0] ?? []).map((v) => (v === null || v === undefined ? undefined : Number(v)));
-  const starts = [min, days?.first.getTime()].filter((t): t is number => t !== undefined);
-  const ends = [max === undefined ? undefined : Math.floor(max / 1000) * 1000 + 1000, days ? days.last.getTime() + DAY_MS : undefined].filter((t): t is number => t !== undefined);
+  const { minMs, maxMs } = loaded.filtered;
+  const firsts = [min, minMs].filter((t): t is number => t !== undefined);
+  const lasts = [max, maxMs].filter((t): t is number => t !== undefined);
+  const first = firsts.length > 0 ? Math.min(...firsts) : undefined;
+  const last = lasts.length > 0 ? Math.max(...lasts) : undefined;
+  const starts = [first, days?.first.getTime()].filter((t): t is number => t !== undefined);
+  const ends = [last === undefined ? undefined : Math.floor(last / 1000) * 1000 + 1000, days ? days.last.getTime() + DAY_MS : undefined].filter((t): t is number => t !== undefined);
   const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
   const out: EmptyWindow = { window: { start: iso(window.start.getTime()), end: iso(window.end.getTime()) } };
   if (starts.length > 0 && ends.length > 0) out.covered = { start: iso(Math.min(...starts)), end: iso(Math.max(...ends)) };
   return out;
 }
 
+async function countEvents(connection: DuckDBConnection): Promise<number> {
+  const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${EVENTS_TABLE}`);
+  return Number(reader.getRows()[0]?.[0] ?? 0);
+}
+
 const DAY_MS = 86_400_000;
 
-/** Batch files live only while loading: nothing is left behind once the session is open. */
-async function loadInScratchDir<T>(parent: string, load: (dir: string) => Promise<T>): Promise<T> {
+/** Staged files live only while loading: nothing is left behind once the session is open. */
+async function inScratchDir<T>(parent: string, load: (dir: string) => Promise<T>): Promise<T> {
   const dir = await mkdtemp(join(parent, 'ctrb-duckdb-'));
   try {
     return await load(dir);
@@ -134,15 +182,27 @@ async function loadInScratchDir<T>(parent: string, load: (dir: string) => Promis
   }
 }
 
-function instanceConfig(options: DuckDbEngineOptions, scratchParent: string): Record<string, string> {
+/**
+ * Memory, when the machine offers it with room to spare: staged JSON is written once and
+ * read once, and need never reach a disk. Else the OS temp folder.
+ */
+async function defaultScratchParent(tuning: Partial<LoadTuning> | undefined): Promise<string> {
+  const shm = '/dev/shm';
+  if (platform() !== 'linux') return tmpdir();
+  const room = await statfs(shm).then((s) => s.bavail * s.bsize, () => 0);
+  const needed = 4 * (tuning?.batchBytes ?? DEFAULT_TUNING.batchBytes);
+  return room >= needed ? shm : tmpdir();
+}
+
+function instanceConfig(options: DuckDbEngineOptions): Record<string, string> {
   const config: Record<string, string> = {
     threads: String(options.threads ?? availableParallelism()),
     // Rows are loaded from many files at once; their order carries no meaning.
     preserve_insertion_order: 'false',
-    // Spill (if ever) under the scratch folder, not into a `.tmp` in the user's cwd. DuckDB
+    // Spill (if ever) under the spill folder, not into a `.tmp` in the user's cwd. DuckDB
     // creates this folder only when it spills, and removes it when the instance closes.
-    temp_directory: join(scratchParent, `ctrb-duckdb-spill-${randomUUID()}`),
-    // Everything needed (JSON) is built in; never reach the network for extensions.
+    temp_directory: join(options.spillDir ?? tmpdir(), `ctrb-duckdb-spill-${randomUUID()}`),
+    // Everything needed (JSON, Parquet) is built in; never reach the network for extensions.
     autoinstall_known_extensions: 'false',
     autoload_known_extensions: 'false',
     // An in-memory database still checkpoints (compressing its tables) each time its WAL
@@ -150,7 +210,7 @@ function instanceConfig(options: DuckDbEngineOptions, scratchParent: string): Re
     // about a third of a million-event load). The table lives for one session; it never needs one.
     checkpoint_threshold: '1TB',
   };
-  if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+  config.memory_limit = options.memoryLimit ?? memoryLimitFromEnv();
   return config;
 }
 
@@ -166,6 +226,12 @@ export class DuckDbSession implements EngineSession {
     readonly columns: readonly string[],
     /** The same, a struct loaded narrowed as the fields it holds: for messages. */
     private readonly fields: readonly string[] = columns,
+    private readonly after: {
+      /** The cache whose entries the session reads: let go of when it closes. */
+      cache?: EventCache | null;
+      /** Fill the cache with what the session parsed, once it closes (background-fill.ts). */
+      fillLater?: () => Promise<void>;
+    } = {},
   ) {}
 
   async run(query: CompiledQuery, signal?: AbortSignal): Promise<QueryResult> {
@@ -209,5 +275,7 @@ export class DuckDbSession implements EngineSession {
     this.closed = true;
     this.connection.closeSync();
     this.instance.closeSync();
+    await this.after.cache?.release();
+    await this.after.fillLater?.();
   }
 }

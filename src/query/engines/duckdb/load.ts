@@ -1,49 +1,51 @@
 /**
- * Load a time window of CloudTrail files, once per session, into the `events` view
+ * Load a time window of CloudTrail files, once per session, behind the `events` view
  * (loaded-table.ts).
  *
- * 1. Files the cache holds (with every column the run needs) are read from it.
- * 2. The others are read in batches, each file whole by DuckDB (direct.ts); the few it cannot
- *    take are read the careful way (careful.ts), which names what is wrong with a file that
- *    cannot be read at all. Each batch is then written to the cache.
+ * 1. Files the cache holds are not read at all: queries read their entries' Parquet files.
+ * 2. The others are staged: gunzipped and split into one event per line by the staging
+ *    threads (stage-pool.ts), on every core, while DuckDB parses and types what is already
+ *    staged (read-staged.ts), batch after batch:
+ *    - filling the cache as it goes (`fill: 'inline'`), every column of every event goes
+ *      straight into a new cache entry, which queries then read like any other;
+ *    - else only the columns the run reads go into the session's table, and only the events
+ *      that can matter: those inside the window that hold one of the run's needles
+ *      (line-filter.ts); the files are left for the cache to be filled with later
+ *      (background-fill.ts).
  *
- * Every event of each file is loaded, not only the window's: a cache entry holds whole files
- * (it serves later runs over other windows), and the view applies the window.
- * A file that cannot be read is named in a warning and the rest is loaded.
- *
- * No worker threads: reading a file whole is DuckDB's work on DuckDB's threads (both cores),
- * and JavaScript only orders it. (When JavaScript split the files, the split ran on the main
- * thread while zlib and DuckDB ran on theirs, so the two cores were already busy; splitting in
- * two workers measured more CPU, 7-8 s against 6.3 s per million events, not less.)
+ * A file that cannot be read is named in a warning and the rest is loaded. Scratch files live
+ * only while their batch is read, so at most a few batches of JSON are on disk at once.
  */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineHooks } from '../../engine.js';
 import type { LoadProgress, TimeWindow } from '../../../model/query.js';
-import { EventCache, type LoadedFile } from './cache/event-cache.js';
-import type { CachedGroup, KeyedFile } from './cache/plan.js';
+import { EventCache, type EntryTarget, type ParquetSource } from './cache/event-cache.js';
+import type { KeyedFile } from './cache/plan.js';
 import type { CacheSettings } from './cache/settings.js';
-import { readCarefully } from './careful.js';
-import { readDirect, type DirectFile } from './direct.js';
 import { displayPath, type LogFile } from './discover.js';
-import { documentInfo } from './document-size.js';
-import { createEventsViewSql } from './loaded-table.js';
-import { pollStatementProgress, ProgressThrottle } from './progress.js';
-import { EVENTS_TABLE, type EventColumn } from './table.js';
+import type { LineFilter, LineVerdicts } from './line-filter.js';
+import { readStaged, type StagedPart } from './read-staged.js';
+import { ProgressThrottle } from './progress.js';
+import { StagePool } from './stage-pool.js';
+import type { StageOutcome } from './stage-task.js';
+import type { EventColumn } from './table.js';
 
 export interface LoadTuning {
-  /** Bytes of JSON (uncompressed) per statement. */
+  /** Bytes of staged JSON per statement (and per cache entry). */
   batchBytes: number;
   /** Files per statement, at most. */
   batchFiles: number;
 }
 
 /**
- * Each statement costs DuckDB a setup and ends with a thread waiting for the last file:
- * measured on a million events, one statement took 10-15% less time than seven. So batches
- * are large (a batch is also one cache entry); an abort still lands mid-statement.
+ * A statement costs DuckDB a setup and ends with a thread waiting for its last rows, so
+ * batches are large; but a batch's JSON waits on disk while it is read (and the next one is
+ * staged), and each is one cache entry, so not too large.
  */
 export const DEFAULT_TUNING: LoadTuning = {
-  batchBytes: 1024 * 1024 * 1024,
+  batchBytes: 256 * 1024 * 1024,
   batchFiles: 5000,
 };
 
@@ -51,20 +53,26 @@ export interface LoadRequest {
   connection: DuckDBConnection;
   files: LogFile[];
   window: TimeWindow;
-  /** The columns to load (columns.ts). */
+  /** The columns the run reads (columns.ts): what the session's table holds. */
   columns: ReadonlyArray<EventColumn>;
-  /** The cache to read and fill; null to read every file. */
+  /** The cache to read (and fill); null to read every file. */
   cache: CacheSettings | null;
+  /** Write what is parsed to the cache now (`inline`), or leave it to be filled later (`later`). */
+  fill: 'inline' | 'later';
+  /** Each event a query of the run can match holds one of these; null when that is not known. */
+  needles: readonly string[] | null;
   /** The path the user gave, to print file names relative to it. */
   logsPath: string;
-  /** Where the careful read writes its files, for as long as the load lasts. */
+  /** Where staged files wait, for as long as the load lasts. */
   scratchDir: string;
+  /** Threads that gunzip and split files (stage-pool.ts). */
+  stagingThreads: number;
   hooks: EngineHooks;
   tuning?: Partial<LoadTuning>;
 }
 
 export interface LoadReport extends LoadProgress {
-  /** Events of the window now in the table. */
+  /** Events of the window, whether the run's queries can match them or not (engine.ts counts them). */
   eventsLoaded: number;
   /** One sentence per file that was skipped. */
   problems: string[];
@@ -74,16 +82,33 @@ export interface LoadReport extends LoadProgress {
   filesCached: number;
 }
 
-export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
-  const { connection, files, window, hooks, columns } = request;
+/** What a load leaves for the session's view (loaded-table.ts). */
+export interface LoadedSources {
+  report: LoadReport;
+  /** Cache entries the view reads. */
+  parquet: ParquetSource[];
+  /** Rows went into the session's table. */
+  table: boolean;
+  /** What the line filter saw of the events it left out (their span, for an empty window). */
+  filtered: LineVerdicts;
+  /** The cache, if any: released when the session closes. */
+  cache: EventCache | null;
+  /** Files parsed but not written to the cache (`fill: 'later'`): for a fill job. */
+  unfilled: string[];
+}
+
+export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
+  const { files, hooks, connection } = request;
   const tuning = { ...DEFAULT_TUNING, ...request.tuning };
   const { signal } = hooks;
   const progress: LoadProgress = { filesRead: 0, filesTotal: files.length, eventsRead: 0 };
   const throttle = new ProgressThrottle(hooks.onProgress);
   const problems: string[] = [];
-  let filesFromCache = 0;
-  let filesCached = 0;
-  let cache: EventCache | null = null;
+  const parquet: ParquetSource[] = [];
+  const filtered: LineVerdicts = { inWindowDropped: 0 };
+  const counts = { fromCache: 0, cached: 0 };
+  const unfilled = new Set<string>();
+  let table = false;
 
   const warn = (message: string): void => hooks.onWarning?.(message);
   const skip = (source: string, problem: string): void => {
@@ -92,125 +117,160 @@ export async function loadEvents(request: LoadRequest): Promise<LoadReport> {
     warn(sentence);
   };
 
-  /** Read one batch: whole where DuckDB can, carefully where not; then cache what was read. */
-  const readBatch = async (batch: readonly (KeyedFile & DirectFile)[]): Promise<void> => {
-    const before = progress.filesRead;
-    const stopPolling = pollStatementProgress(connection, (done) => {
-      if (!signal?.aborted) throttle.update({ ...progress, filesRead: before + Math.floor(done * batch.length) });
-    });
-    const whole = batch.filter((f) => !f.suspect);
-    const { failed, counts } = await readDirect(connection, whole, columns, signal).finally(stopPolling);
-    const loaded: LoadedFile[] = [];
-    for (const file of batch) {
-      const count = counts.get(file.number) ?? { rows: 0, timed: 0 };
-      // Read whole, unless it failed, gave the one empty row of a document without Records, or
-      // gave nothing at all: an empty or cut-off file can read as "no events" without an error,
-      // and only the careful read tells a damaged file from one with an empty Records array.
-      // A gzip whose trailer shows it cut off is read only the careful way (document-size.ts).
-      let events = count.rows;
-      if (file.suspect || failed.includes(file) || count.rows === 0 || (count.rows === 1 && count.timed === 0)) {
-        signal?.throwIfAborted();
-        const careful = await readCarefully(connection, file, columns, request.scratchDir, signal);
-        if (!careful.ok) {
-          skip(file.source, careful.problem);
-          continue;
-        }
-        events = careful.events;
-      }
-      progress.eventsRead += events;
-      loaded.push({ source: file.source, number: file.number, key: file.key, events });
-    }
-    progress.filesRead += batch.length;
-    if (cache?.writable) filesCached += await cache.write(connection, loaded);
-  };
-
+  const cache = request.cache ? await EventCache.open(request.cache, warn) : null;
+  let pool: StagePool | null = null;
   // DuckDB runs a statement on its own threads: interrupting it is how an abort lands there.
   const interrupt = (): void => connection.interrupt();
   signal?.addEventListener('abort', interrupt, { once: true });
   try {
     signal?.throwIfAborted();
     let toRead: KeyedFile[] = files.map((file, number) => ({ file, number, key: null }));
-    cache = request.cache ? await EventCache.open(request.cache, columns, warn) : null;
     if (cache) {
       const plan = await cache.plan(files);
       toRead = plan.misses;
-      for (const groups of readsOf(plan.groups, (g) => cache!.signatureOf(g))) {
-        signal?.throwIfAborted();
-        const cached = groups.flatMap((g) => g.files);
+      for (const group of plan.groups) {
         try {
-          await cache.read(connection, groups, window);
+          parquet.push(...(await cache.use([group])));
         } catch {
-          // Gone or unreadable (another process evicted it, say): read those files instead.
-          signal?.throwIfAborted();
-          toRead.push(...cached.map((f) => f.keyed));
+          // Gone (another process evicted it): read those files instead.
+          toRead.push(...group.files.map((f) => f.keyed));
           continue;
         }
-        progress.filesRead += cached.length;
-        progress.eventsRead += cached.reduce((sum, f) => sum + f.events, 0);
-        filesFromCache += cached.length;
-        throttle.update(progress);
+        counts.fromCache += group.files.length;
+        progress.filesRead += group.files.length;
+        progress.eventsRead += group.files.reduce((sum, f) => sum + f.events, 0);
       }
-    }
-
-    for (const batch of batchesOf(await describe(toRead), tuning)) {
-      signal?.throwIfAborted();
-      await readBatch(batch);
+      toRead.sort((a, b) => a.number - b.number);
       throttle.update(progress);
     }
+    if (toRead.length === 0) return done();
+
+    // Whole files, every column, for the cache; else only what the run can see.
+    const filling = (): boolean => request.fill === 'inline' && cache !== null && cache.writable;
+    const filter = (): LineFilter | null =>
+      filling() ? null : { startMs: request.window.start.getTime(), endMs: request.window.end.getTime(), needles: request.needles };
+    const keys = new Map(toRead.map((k) => [k.number, k.key]));
+    const eventCounts = new Map<number, number>();
+    pool = StagePool.create(toRead.length < MIN_FILES_FOR_THREADS ? 0 : request.stagingThreads);
+    const stagingPool = pool;
+    const stage = (source: string, number: number, thorough: boolean): Promise<StageOutcome> =>
+      stagingPool.stage({ source, out: join(request.scratchDir, `${number}.ndjson`), filter: filter(), thorough });
+    const toPart = (source: string, number: number, outcome: StageOutcome): StagedPart | null => {
+      if (!outcome.ok) {
+        skip(source, outcome.problem);
+        return null;
+      }
+      if (outcome.verdicts) addVerdicts(filtered, outcome.verdicts);
+      eventCounts.set(number, outcome.events);
+      if (cache && !filling()) unfilled.add(source);
+      return outcome.path === null ? null : { source, number, kind: outcome.kind, path: outcome.path, quick: outcome.quick };
+    };
+
+    const targets = new Map<string, EntryTarget>();
+    const readBatch = async (parts: StagedPart[]): Promise<void> => {
+      const failures = await readStaged(
+        {
+          connection,
+          ...(signal ? { signal } : {}),
+          destination: async () => {
+            if (!filling()) return { kind: 'table', columns: request.columns };
+            const target = await cache!.newEntry();
+            targets.set(target.writing, target);
+            return { kind: 'parquet', path: target.writing };
+          },
+          onRead: async (read, destination) => {
+            if (destination.kind === 'table') {
+              table = true;
+              return;
+            }
+            // Whatever the manifest can vouch for, this session answers from every row it read.
+            const parsed = read.map((p) => ({ source: p.source, number: p.number, key: keys.get(p.number) ?? null, events: eventCounts.get(p.number) ?? 0 }));
+            counts.cached += await cache!.publish(targets.get(destination.path)!, parsed);
+            parquet.push({ path: destination.path, files: null });
+          },
+          discard: async (destination) => {
+            if (destination.kind === 'parquet') await rm(destination.path, { force: true });
+          },
+          writeFailed: (error) => cache?.failed(error),
+          restage: async (part) => toPart(part.source, part.number, await stage(part.source, part.number, true)),
+        },
+        parts,
+      );
+      for (const failure of failures) skip(failure.part.source, failure.problem);
+      await Promise.all(parts.map((p) => rm(p.path, { force: true })));
+    };
+
+    // Staging runs ahead of DuckDB by at most two batches: their JSON waits on disk.
+    let pending: StagedPart[] = [];
+    let pendingBytes = 0;
+    let reading: Promise<void> = Promise.resolve();
+    let unread = 0;
+    const flush = (): void => {
+      if (pending.length === 0) return;
+      const parts = pending;
+      pending = [];
+      pendingBytes = 0;
+      unread++;
+      reading = reading.then(() => readBatch(parts)).finally(() => void unread--);
+      // Awaited below; a failure must not count as unhandled meanwhile.
+      reading.catch(() => undefined);
+    };
+    let next = 0;
+    let stopped: { error: unknown } | null = null;
+    const stager = async (): Promise<void> => {
+      try {
+        while (next < toRead.length && !stopped) {
+          signal?.throwIfAborted();
+          const { file, number } = toRead[next++]!;
+          const outcome = await stage(file.path, number, false);
+          progress.filesRead++;
+          if (outcome.ok) progress.eventsRead += outcome.events;
+          throttle.update(progress);
+          const part = toPart(file.path, number, outcome);
+          if (part) {
+            pending.push(part);
+            pendingBytes += outcome.ok ? outcome.bytes : 0;
+            if (pendingBytes >= tuning.batchBytes || pending.length >= tuning.batchFiles) flush();
+          }
+          while (unread >= 2) await reading;
+        }
+      } catch (error) {
+        stopped ??= { error };
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, stagingPool.threadCount * 2) }, stager));
+    if (stopped) throw (stopped as { error: unknown }).error;
+    flush();
+    await reading;
     signal?.throwIfAborted();
+    return done();
+  } catch (error) {
+    await cache?.release();
+    throw error;
   } finally {
     signal?.removeEventListener('abort', interrupt);
+    await pool?.close();
+    await cache?.evict();
   }
-  await cache?.evict();
 
-  await connection.run(createEventsViewSql(columns, window));
-  const eventsLoaded = await countEvents(connection);
-  throttle.finish(progress);
-  return { ...progress, eventsLoaded, problems, filesFromCache, filesCached };
+  function done(): LoadedSources {
+    throttle.finish(progress);
+    return {
+      report: { ...progress, eventsLoaded: 0, problems, filesFromCache: counts.fromCache, filesCached: counts.cached },
+      parquet,
+      table,
+      filtered,
+      cache,
+      unfilled: [...unfilled],
+    };
+  }
 }
 
-/** Each file with what DuckDB needs to know to read it whole. */
-async function describe(files: readonly KeyedFile[]): Promise<(KeyedFile & DirectFile)[]> {
-  const described: (KeyedFile & DirectFile)[] = [];
-  // A few at a time: these are small reads, but a folder may hold thousands of files.
-  for (let i = 0; i < files.length; i += 64) {
-    const chunk = files.slice(i, i + 64);
-    const infos = await Promise.all(chunk.map((f) => documentInfo(f.file.path)));
-    chunk.forEach((f, k) => described.push({ ...f, source: f.file.path, ...infos[k]! }));
-  }
-  return described;
-}
+/** Below this many files, starting threads costs more than it saves. */
+const MIN_FILES_FOR_THREADS = 4;
 
-/** Files in path order, cut into batches of about `batchBytes` of JSON. */
-function* batchesOf<T extends DirectFile>(files: readonly T[], tuning: LoadTuning): Generator<T[]> {
-  let batch: T[] = [];
-  let bytes = 0;
-  for (const file of files) {
-    batch.push(file);
-    bytes += file.bytes;
-    if (bytes >= tuning.batchBytes || batch.length >= tuning.batchFiles) {
-      yield batch;
-      batch = [];
-      bytes = 0;
-    }
-  }
-  if (batch.length > 0) yield batch;
-}
-
-/**
- * Whole entries holding the columns with the same types are read together, in one statement;
- * an entry read in part, on its own.
- */
-function readsOf(groups: readonly CachedGroup[], signatureOf: (group: CachedGroup) => string): CachedGroup[][] {
-  const whole = new Map<string, CachedGroup[]>();
-  for (const group of groups.filter((g) => g.whole)) {
-    const signature = signatureOf(group);
-    whole.set(signature, [...(whole.get(signature) ?? []), group]);
-  }
-  return [...whole.values(), ...groups.filter((g) => !g.whole).map((g) => [g])];
-}
-
-async function countEvents(connection: DuckDBConnection): Promise<number> {
-  const reader = await connection.runAndReadAll(`SELECT count(*) FROM ${EVENTS_TABLE}`);
-  return Number(reader.getRows()[0]?.[0] ?? 0);
+function addVerdicts(total: LineVerdicts, more: LineVerdicts): void {
+  total.inWindowDropped += more.inWindowDropped;
+  if (more.minMs !== undefined && (total.minMs === undefined || more.minMs < total.minMs)) total.minMs = more.minMs;
+  if (more.maxMs !== undefined && (total.maxMs === undefined || more.maxMs > total.maxMs)) total.maxMs = more.maxMs;
 }

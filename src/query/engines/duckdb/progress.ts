@@ -1,4 +1,3 @@
-import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LoadProgress } from '../../../model/query.js';
 
 /** Reports load progress at most every `intervalMs`, so a UI redraws, not floods. */
@@ -21,28 +20,4 @@ export class ProgressThrottle {
   finish(progress: LoadProgress): void {
     this.onProgress?.({ ...progress });
   }
-}
-
-/**
- * While one long statement runs (a batch of files read whole by DuckDB), call `onFraction`
- * with the share of it DuckDB reports done, so a load of a few large batches still shows
- * movement. DuckDB tracks this only with its progress bar on (engine.ts turns it on, unprinted).
- * Returns the function that stops the polling.
- */
-export function pollStatementProgress(
-  connection: DuckDBConnection,
-  onFraction: (fraction: number) => void,
-  intervalMs = 250,
-): () => void {
-  const timer = setInterval(() => {
-    let percentage = -1;
-    try {
-      percentage = connection.progress.percentage;
-    } catch {
-      // No statement running at this instant.
-    }
-    if (percentage >= 0) onFraction(Math.min(percentage, 100) / 100);
-  }, intervalMs);
-  timer.unref();
-  return () => clearInterval(timer);
 }

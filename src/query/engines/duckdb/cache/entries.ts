@@ -1,24 +1,25 @@
 /**
  * Cache entries on disk. An entry is two files in the cache folder:
  *
- * - `events-<id>.parquet`: the typed rows of some log files, every event of each (not cut to
- *   a window), each row tagged with its file's number (`ctrb_file`);
+ * - `events-<id>.parquet`: whole records (every column of the events table) of some log
+ *   files, every event of each (not cut to a window), each row tagged with its file's number
+ *   (`ctrb_file`); zstd-compressed, so smaller than the gzipped logs;
  * - `events-<id>.json`: its manifest, naming those files (by key, see source-key.ts), their
- *   numbers and event counts, and the columns the rows hold.
+ *   numbers and event counts, and whether the Parquet file holds rows of other files too.
  *
- * Both are written under a temporary name and renamed into place, the Parquet file first:
- * a reader that finds a manifest finds the complete Parquet file beside it (until an
- * eviction removes both, manifest first, which readers survive by parsing the files again).
+ * The Parquet file is written in the writing session's own folder and hard-linked into place,
+ * then the manifest is written under a temporary name and renamed into place: a reader that
+ * finds a manifest finds the complete Parquet file beside it (until an eviction removes both,
+ * manifest first, which readers survive by parsing the files again).
  * A manifest's modification time is when the entry was last used.
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { typeCovers } from '../struct-fields.js';
-import { EVENTS_COLUMNS, type EventColumn } from '../table.js';
+import { EVENTS_COLUMNS } from '../table.js';
 
 /** Bumped whenever what an entry holds changes meaning; older entries are then never read. */
-const ENTRY_FORMAT = 2;
+const ENTRY_FORMAT = 3;
 
 /** The table's types as the entries were written with them: entries of other types are not read. */
 export const SCHEMA_ID = createHash('sha256')
@@ -42,9 +43,13 @@ export interface EntrySource {
 
 interface EntryManifest {
   schema: string;
-  /** Each column with its type: a struct may hold only some of its fields (struct-fields.ts). */
-  columns: (readonly [name: string, type: string])[];
   sources: EntrySource[];
+  /**
+   * The Parquet file holds rows of files the manifest does not name (a file that changed
+   * while it was read, or that DuckDB refused after its rows were written): readers then
+   * pick the named files' rows by number.
+   */
+  extraRows?: boolean;
 }
 
 export interface CacheEntry {
@@ -53,9 +58,9 @@ export interface CacheEntry {
   current: boolean;
   manifestPath: string;
   parquetPath: string;
-  /** Column name → the type it was written with. */
-  columns: ReadonlyMap<string, string>;
   sources: ReadonlyMap<string, EntrySource>;
+  /** Rows of files not in `sources` are in the Parquet file too. */
+  extraRows: boolean;
   /** Last use (the manifest's modification time). */
   usedAtMs: number;
   /** Bytes on disk, both files. */
@@ -82,14 +87,14 @@ async function readEntry(dir: string, id: string): Promise<CacheEntry | null> {
   try {
     const [text, manifestStat, parquetStat] = await Promise.all([readFile(paths.manifest, 'utf8'), stat(paths.manifest), stat(paths.parquet)]);
     const manifest = JSON.parse(text) as Partial<EntryManifest>;
-    const current = manifest.schema === SCHEMA_ID && Array.isArray(manifest.columns) && Array.isArray(manifest.sources);
+    const current = manifest.schema === SCHEMA_ID && Array.isArray(manifest.sources);
     return {
       id,
       current,
       manifestPath: paths.manifest,
       parquetPath: paths.parquet,
-      columns: new Map(current ? manifest.columns : []),
       sources: new Map(current ? manifest.sources!.map((s) => [s.key, s]) : []),
+      extraRows: manifest.extraRows === true,
       usedAtMs: manifestStat.mtimeMs,
       bytes: manifestStat.size + parquetStat.size,
     };
@@ -98,26 +103,13 @@ async function readEntry(dir: string, id: string): Promise<CacheEntry | null> {
   }
 }
 
-/** Publish an entry whose Parquet file is written at `${parquet}.tmp`. */
-export async function publishEntry(
-  dir: string,
-  id: string,
-  columns: ReadonlyArray<readonly [string, string]>,
-  sources: readonly EntrySource[],
-): Promise<void> {
+/** Publish an entry whose Parquet file is written at `written` (on the cache's file system). */
+export async function publishEntry(dir: string, id: string, written: string, sources: readonly EntrySource[], extraRows: boolean): Promise<void> {
   const paths = entryPaths(dir, id);
-  await rename(`${paths.parquet}.tmp`, paths.parquet);
-  const manifest: EntryManifest = { schema: SCHEMA_ID, columns: [...columns], sources: [...sources] };
+  await link(written, paths.parquet);
+  const manifest: EntryManifest = { schema: SCHEMA_ID, sources: [...sources], ...(extraRows ? { extraRows } : {}) };
   await writeFile(`${paths.manifest}.tmp`, JSON.stringify(manifest));
   await rename(`${paths.manifest}.tmp`, paths.manifest);
-}
-
-/** Whether the entry holds every one of these columns, each with at least the fields asked for. */
-export function holdsColumns(entry: Pick<CacheEntry, 'columns'>, columns: ReadonlyArray<EventColumn>): boolean {
-  return columns.every(([name, type]) => {
-    const held = entry.columns.get(name);
-    return held !== undefined && typeCovers(held, type);
-  });
 }
 
 /** Manifest first: from then on no reader picks the entry. */

@@ -1,34 +1,29 @@
 /**
- * The cache of typed events, for repeated runs over the same logs (several runbooks in a
- * row over one folder; a worker answering alarm after alarm): parsing CloudTrail's JSON is
- * most of a load, so the rows DuckDB typed from a batch of files are written once to a
- * Parquet file, and a later load reads them back with `read_parquet` instead.
+ * The cache of parsed events, for repeated runs over the same logs (several runbooks in a
+ * row over one folder, a sweep, a worker answering alarm after alarm): parsing CloudTrail's
+ * JSON is most of a load, so the whole records of the files a load parses are written once,
+ * as Parquet, and every later session (whatever runbook, whatever fields it reads) queries
+ * them where they lie, reading only the columns and row groups each query needs.
  *
  * - Keyed by each file as it is now (source-key.ts): a changed file is parsed again, a
  *   deleted one is not looked for; stale events are never served.
- * - An entry holds the columns its run loaded; a run that needs more parses again (and writes
- *   an entry with its own columns).
  * - Safe with several processes (entries.ts: written under temporary names, renamed into
- *   place) and bounded in size (evict.ts).
+ *   place) and bounded in size (evict.ts). A session reads its entries through hard links
+ *   of its own (`open-<id>/`, removed when it closes), so an entry another process evicts
+ *   meanwhile stays readable until the session is done with it.
  * - Never a reason for a run to fail: an entry that cannot be read is parsed again, and a
  *   folder that cannot be written turns the cache off for the rest of the load, with a warning.
  */
 import { metrics } from '../../../../log/metrics.js';
 import { randomUUID } from 'node:crypto';
-import { mkdir, rm, utimes } from 'node:fs/promises';
-import { LIST, TIMESTAMP, UINTEGER, VARCHAR, listValue, type DuckDBConnection } from '@duckdb/node-api';
-import type { TimeWindow } from '../../../../model/query.js';
+import { link, mkdir, rm, stat, utimes } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { LogFile } from '../discover.js';
-import { FILE_COLUMN, LOADED_TABLE, ofFiles } from '../loaded-table.js';
-import { toTimestampValue } from '../params.js';
-import { sqlLiteral } from '../schema.js';
-import { narrowingSql } from '../struct-fields.js';
-import { columnListSql, type EventColumn } from '../table.js';
-import { entryPaths, newEntryId, publishEntry, readEntries, type EntrySource } from './entries.js';
-import { evictCache } from './evict.js';
+import { newEntryId, publishEntry, readEntries, type EntrySource } from './entries.js';
+import { evictCache, OPEN_PREFIX } from './evict.js';
 import { planCacheReads, type CachedGroup, type CachePlan } from './plan.js';
 import type { CacheSettings } from './settings.js';
-import { sourceKey } from './source-key.js';
+import { sourceKeys } from './source-key.js';
 
 /**
  * A cache that cannot be made or written says so once per process: a worker answering alarm
@@ -42,33 +37,48 @@ function warnOnce(warn: (message: string) => void, dir: string, message: string)
   warn(message);
 }
 
-/** A file just read: all its events are in the loaded table, numbered `number`. */
-export interface LoadedFile {
+/** A file just parsed: its rows are in an entry being written, numbered `number`. */
+export interface ParsedFile {
   source: string;
   number: number;
   key: string | null;
   events: number;
 }
 
+/** Where a new entry's rows are written: in the session's own folder, linked into the cache when published. */
+export interface EntryTarget {
+  id: string;
+  /** The Parquet file as written, which the session reads (and removes when it closes). */
+  writing: string;
+}
+
+/** Parquet files queries read, each with the files of it to answer from (all of them: null). */
+export interface ParquetSource {
+  path: string;
+  files: number[] | null;
+}
+
 export class EventCache {
   private unwritable: string | null = null;
   private wrote = false;
+  private readonly openDir: string;
 
   private constructor(
     private readonly settings: CacheSettings,
-    private readonly columns: ReadonlyArray<EventColumn>,
     private readonly warn: (message: string) => void,
-  ) {}
+  ) {
+    this.openDir = join(settings.dir, `${OPEN_PREFIX}${randomUUID()}`);
+  }
 
-  /** The cache for a load of these columns; null (with a warning) when its folder cannot be made. */
-  static async open(settings: CacheSettings, columns: ReadonlyArray<EventColumn>, warn: (message: string) => void): Promise<EventCache | null> {
+  /** The cache; null (with a warning) when its folder cannot be made. */
+  static async open(settings: CacheSettings, warn: (message: string) => void): Promise<EventCache | null> {
     try {
       await mkdir(settings.dir, { recursive: true });
     } catch (error) {
       warnOnce(warn, settings.dir, `the cache folder ${settings.dir} cannot be made (${messageOf(error)}); reading the logs without it`);
       return null;
     }
-    return new EventCache(settings, columns, warn);
+    return new EventCache(settings, warn);
   }
 
   /** Whether entries are still being written (false once writing failed). */
@@ -76,77 +86,89 @@ export class EventCache {
     return this.unwritable === null;
   }
 
-  /** The types the load's columns are read with: entries read in one statement must agree on them. */
-  signatureOf(group: CachedGroup): string {
-    return JSON.stringify(this.columns.map(([name]) => group.entry.columns.get(name)));
-  }
-
   /** Which files can be read from the cache, keyed as they are now. */
   async plan(files: readonly LogFile[]): Promise<CachePlan> {
-    const [entries, keys] = await Promise.all([readEntries(this.settings.dir), Promise.all(files.map((f) => sourceKey(f.path)))]);
+    const entries = await readEntries(this.settings.dir);
+    const keys = sourceKeys(files.map((f) => f.path));
     const keyed = files.map((file, number) => ({ file, number, key: keys[number] ?? null }));
-    const plan = planCacheReads(entries, keyed, this.columns);
+    const plan = planCacheReads(entries, keyed);
     metrics.cacheLookups.inc({ result: 'miss' }, plan.misses.length);
     metrics.cacheLookups.inc({ result: 'hit' }, files.length - plan.misses.length);
     return plan;
   }
 
   /**
-   * Insert the window's events of a group's files into the loaded table. Throws when the
-   * entry cannot be read (another process evicted it, say); nothing is inserted then.
+   * What queries read for these groups: each entry's Parquet file, with the numbers (in it)
+   * of the files to answer from when it holds others too. Each entry still there is marked
+   * used (for eviction); one gone (another process evicted it) throws, so its files are
+   * parsed instead.
    */
-  async read(connection: DuckDBConnection, groups: readonly CachedGroup[], window: TimeWindow): Promise<void> {
-    const whole = groups.every((g) => g.whole);
-    // The groups' entries hold these columns with the same types (readsOf groups them so); a
-    // struct written wider than this load's is narrowed to it.
-    const held = groups[0]!.entry.columns;
-    const select = this.columns.map(([name, type]) => narrowingSql(name, held.get(name)!, type)).join(', ');
-    const sql = `
-INSERT INTO ${LOADED_TABLE} BY NAME
-SELECT ${select} FROM read_parquet($1, union_by_name = true)
-WHERE "eventTime" >= $2 AND "eventTime" < $3${whole ? '' : ` AND ${FILE_COLUMN} IN (SELECT unnest($4))`}`;
-    const values = [listValue(groups.map((g) => g.entry.parquetPath)), toTimestampValue(window.start), toTimestampValue(window.end)];
-    const types = [LIST(VARCHAR), TIMESTAMP, TIMESTAMP];
-    if (whole) {
-      await connection.run(sql, values, types);
-    } else {
-      // One entry at a time: its file numbers mean nothing in another entry.
-      const [group] = groups;
-      await connection.run(sql, [...values, listValue(group!.files.map((f) => f.fileInEntry))], [...types, LIST(UINTEGER)]);
-    }
+  async use(groups: readonly CachedGroup[]): Promise<ParquetSource[]> {
     const now = new Date();
-    // Last use, for eviction; an entry removed meanwhile needs no date.
-    await Promise.all(groups.map((g) => utimes(g.entry.manifestPath, now, now).catch(() => undefined)));
+    return Promise.all(
+      groups.map(async (group) => {
+        const path = await this.pin(group.entry.parquetPath);
+        await utimes(group.entry.manifestPath, now, now).catch(() => undefined);
+        return { path, files: group.whole ? null : group.files.map((f) => f.fileInEntry) };
+      }),
+    );
   }
 
   /**
-   * Write the rows of files just loaded (all their events are in the loaded table) as one
-   * entry. Files that changed since they were looked at are left out: their rows may be of
-   * either version. Returns how many files the entry holds.
+   * The path a session reads an entry's Parquet file by: a hard link of its own, which
+   * outlives an eviction; the entry's own path where links cannot be made. Throws when the
+   * entry is gone.
    */
-  async write(connection: DuckDBConnection, files: readonly LoadedFile[]): Promise<number> {
-    if (!this.writable || files.length === 0) return 0;
-    const unchanged = await this.unchangedSince(files);
-    if (unchanged.length === 0) return 0;
-    const id = newEntryId(randomUUID());
-    const { parquet } = entryPaths(this.settings.dir, id);
+  async pin(parquet: string): Promise<string> {
+    await stat(parquet);
+    const pinned = join(this.openDir, basename(parquet));
     try {
-      await connection.run(
-        `COPY (SELECT ${columnListSql(this.columns)}, ${FILE_COLUMN} FROM ${LOADED_TABLE} WHERE ${ofFiles('$1')}) ` +
-          `TO ${sqlLiteral(`${parquet}.tmp`)} (FORMAT parquet)`,
-        [listValue(unchanged.map((f) => f.number))],
-        [LIST(UINTEGER)],
-      );
-      const sources: EntrySource[] = unchanged.map((f) => ({ key: f.key!, path: f.source, file: f.number, events: f.events }));
-      await publishEntry(this.settings.dir, id, this.columns, sources);
-      this.wrote = true;
-      return unchanged.length;
+      await mkdir(this.openDir, { recursive: true });
+      await link(parquet, pinned);
+      return pinned;
     } catch (error) {
-      await rm(`${parquet}.tmp`, { force: true });
-      this.unwritable = messageOf(error);
-      warnOnce(this.warn, this.settings.dir, `the cache at ${this.settings.dir} cannot be written (${this.unwritable}); reading on without it`);
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return pinned;
+      return parquet;
+    }
+  }
+
+  /** The session is done with its entries: its links go (an evicted entry's space is freed then). */
+  async release(): Promise<void> {
+    await rm(this.openDir, { recursive: true, force: true });
+  }
+
+  /** A new entry to write rows to (entries.ts names it). */
+  async newEntry(): Promise<EntryTarget> {
+    await mkdir(this.openDir, { recursive: true });
+    const id = newEntryId(randomUUID());
+    return { id, writing: join(this.openDir, `${id}.parquet`) };
+  }
+
+  /**
+   * Publish an entry whose Parquet file holds the rows of these files. Files that changed
+   * since they were looked at are left out of its manifest: their rows may be of either
+   * version (the session that read them answers from them all the same). Returns how many
+   * files the entry answers for.
+   */
+  async publish(target: EntryTarget, files: readonly ParsedFile[]): Promise<number> {
+    if (!this.writable) return 0;
+    const unchanged = this.unchangedSince(files);
+    if (unchanged.length === 0) return 0;
+    const sources: EntrySource[] = unchanged.map((f) => ({ key: f.key!, path: f.source, file: f.number, events: f.events }));
+    try {
+      await publishEntry(this.settings.dir, target.id, target.writing, sources, unchanged.length < files.length);
+    } catch (error) {
+      this.failed(error);
       return 0;
     }
+    this.wrote = true;
+    return unchanged.length;
+  }
+
+  /** Writing failed (the folder is full, or read-only): the load goes on without the cache. */
+  failed(error: unknown): void {
+    this.unwritable = messageOf(error);
+    warnOnce(this.warn, this.settings.dir, `the cache at ${this.settings.dir} cannot be written (${this.unwritable}); reading on without it`);
   }
 
   /** After a load: keep the folder within its size, if this load added to it. */
@@ -157,8 +179,8 @@ WHERE "eventTime" >= $2 AND "eventTime" < $3${whole ? '' : ` AND ${FILE_COLUMN} 
     });
   }
 
-  private async unchangedSince(files: readonly LoadedFile[]): Promise<LoadedFile[]> {
-    const now = await Promise.all(files.map((f) => (f.key === null ? null : sourceKey(f.source))));
+  private unchangedSince(files: readonly ParsedFile[]): ParsedFile[] {
+    const now = sourceKeys(files.map((f) => f.source));
     return files.filter((f, i) => f.key !== null && now[i] === f.key);
   }
 }

@@ -1,19 +1,26 @@
 /**
  * Keep the cache folder within its size. After a load has written entries:
  *
- * 1. entries no lookup can pick any more go: every file they hold is held, with at least
- *    their columns, by an entry used more recently (planCacheReads picks that one);
- * 2. temporary files left by a process that died while writing go, once clearly abandoned;
+ * 1. entries no lookup can pick any more go: every file they hold is held by an entry used
+ *    more recently (planCacheReads picks that one);
+ * 2. temporary files left by a process that died while writing go, once clearly abandoned,
+ *    and so does the folder (`open-<id>/`: links, entries being written) of a session that
+ *    died before closing;
  * 3. while the folder is over its size, the entry used longest ago goes.
  *
  * Several processes may evict at once: removing what another just removed is not an error.
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ENTRY_PREFIX, holdsColumns, readEntries, removeEntry, type CacheEntry } from './entries.js';
+import { ENTRY_PREFIX, readEntries, removeEntry, type CacheEntry } from './entries.js';
 
-/** A writer renames its files into place within milliseconds; anything older is abandoned. */
+/** A writer renames its files into place within minutes at most; anything older is abandoned. */
 const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
+/** A session's folder of links to the entries it reads (event-cache.ts). */
+export const OPEN_PREFIX = 'open-';
+/** Sessions last a run; a folder this old belongs to a process that died. */
+const OPEN_ABANDONED_AFTER_MS = 6 * 60 * 60 * 1000;
 
 export async function evictCache(dir: string, maxBytes: number, nowMs = Date.now()): Promise<void> {
   const entries = await readEntries(dir);
@@ -31,9 +38,7 @@ export async function evictCache(dir: string, maxBytes: number, nowMs = Date.now
 
 function isSuperseded(entry: CacheEntry, entries: readonly CacheEntry[]): boolean {
   if (!entry.current) return false;
-  const newer = entries.filter(
-    (other) => other !== entry && other.current && other.usedAtMs > entry.usedAtMs && holdsColumns(other, [...entry.columns]),
-  );
+  const newer = entries.filter((other) => other !== entry && other.current && other.usedAtMs > entry.usedAtMs);
   return [...entry.sources.keys()].every((key) => newer.some((other) => other.sources.has(key)));
 }
 
@@ -47,6 +52,11 @@ async function removeAbandoned(dir: string, live: readonly CacheEntry[], nowMs: 
   let kept = 0;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const path = join(dir, name);
+    if (name.startsWith(OPEN_PREFIX)) {
+      const info = await stat(path).catch(() => null);
+      if (info?.isDirectory() && nowMs - info.mtimeMs > OPEN_ABANDONED_AFTER_MS) await rm(path, { recursive: true, force: true });
+      continue;
+    }
     if (!name.startsWith(ENTRY_PREFIX) || owned.has(path)) continue;
     const info = await stat(path).catch(() => null);
     if (!info?.isFile()) continue;

@@ -1,11 +1,10 @@
 /**
- * Which log files of a load the cache can answer: those with an entry holding every column
- * the run needs, under the key the file has now. Each is read from the entry used most
- * recently among those that hold it; the rest are parsed again.
+ * Which log files of a load the cache can answer: those an entry holds under the key the file
+ * has now. Each is read from the entry used most recently among those that hold it; the rest
+ * are parsed.
  */
 import type { LogFile } from '../discover.js';
-import type { EventColumn } from '../table.js';
-import { holdsColumns, type CacheEntry } from './entries.js';
+import type { CacheEntry } from './entries.js';
 
 export interface KeyedFile {
   file: LogFile;
@@ -23,7 +22,7 @@ export interface CachedFile {
   events: number;
 }
 
-/** Files read from one entry; `whole` when they are all of the entry's files. */
+/** Files read from one entry; `whole` when its Parquet file holds their rows and no others. */
 export interface CachedGroup {
   entry: CacheEntry;
   files: CachedFile[];
@@ -35,8 +34,8 @@ export interface CachePlan {
   misses: KeyedFile[];
 }
 
-export function planCacheReads(entries: readonly CacheEntry[], files: readonly KeyedFile[], columns: ReadonlyArray<EventColumn>): CachePlan {
-  const newestFirst = entries.filter((e) => e.current && holdsColumns(e, columns)).sort((a, b) => b.usedAtMs - a.usedAtMs);
+export function planCacheReads(entries: readonly CacheEntry[], files: readonly KeyedFile[]): CachePlan {
+  const newestFirst = entries.filter((e) => e.current).sort((a, b) => b.usedAtMs - a.usedAtMs);
   const groups = new Map<CacheEntry, CachedFile[]>();
   const misses: KeyedFile[] = [];
   for (const keyed of files) {
@@ -51,7 +50,7 @@ export function planCacheReads(entries: readonly CacheEntry[], files: readonly K
     groups.set(entry, group);
   }
   return {
-    groups: [...groups].map(([entry, cached]) => ({ entry, files: cached, whole: cached.length === entry.sources.size })),
+    groups: [...groups].map(([entry, cached]) => ({ entry, files: cached, whole: cached.length === entry.sources.size && !entry.extraRows })),
     misses,
   };
 }

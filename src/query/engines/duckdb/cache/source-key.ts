@@ -5,14 +5,25 @@
  * entry never matches again.
  */
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 
-/** The file's key, or null when it cannot be looked at (it is then read, and reported). */
-export async function sourceKey(path: string): Promise<string | null> {
-  const info = await stat(path, { bigint: true }).catch(() => null);
-  if (!info?.isFile()) return null;
-  return createHash('sha256')
-    .update([path, info.size, info.mtimeNs, info.ctimeNs, info.ino].join('\0'))
-    .digest('hex')
-    .slice(0, 32);
+/**
+ * The files' keys, or null for a file that cannot be looked at (it is then read, and
+ * reported). Synchronous: a few microseconds a file, where the promise version spends
+ * several times that queueing thousands of them (a run over cached logs does little else).
+ */
+export function sourceKeys(paths: readonly string[]): (string | null)[] {
+  return paths.map((path) => {
+    let info;
+    try {
+      info = statSync(path, { bigint: true });
+    } catch {
+      return null;
+    }
+    if (!info.isFile()) return null;
+    return createHash('sha256')
+      .update([path, info.size, info.mtimeNs, info.ctimeNs, info.ino].join('\0'))
+      .digest('hex')
+      .slice(0, 32);
+  });
 }

@@ -1,0 +1,42 @@
+/**
+ * The filling process: started in the background by a session that answered without filling
+ * the cache (background-fill.ts), it takes the cache's fill lock and works through the jobs
+ * waiting there (cache/fill-jobs.ts), at low priority, then exits. Another one already at work
+ * makes it exit at once: that one takes the new jobs too.
+ *
+ *   node fill-process.js <cache dir> <max bytes> <scratch parent> <spill dir>
+ */
+import { availableParallelism, setPriority } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { fillJobs, releaseFillLock, takeFillLock, touchFillLock } from './cache/fill-jobs.js';
+import { fillCache } from './fill.js';
+import { memoryLimitFromEnv } from './memory-limit.js';
+
+const [dir, maxBytes, scratchParent, spillDir] = process.argv.slice(2);
+if (!dir || !maxBytes || !scratchParent || !spillDir) {
+  process.stderr.write('usage: fill-process <cache dir> <max bytes> <scratch parent> <spill dir>\n');
+  process.exit(2);
+}
+// Whatever runs in front (the next run, a shell) comes first.
+try {
+  setPriority(19);
+} catch {
+  // Not allowed here: normal priority, then.
+}
+
+const settings = { dir, maxBytes: Number(maxBytes) };
+const options = { threads: availableParallelism(), memoryLimit: memoryLimitFromEnv(), scratchParent, spillDir };
+while (await takeFillLock(dir)) {
+  try {
+    for (const { path, job } of await fillJobs(dir)) {
+      await touchFillLock(dir);
+      // A job that fails (its files gone, the disk full) is dropped: runs parse what is missing.
+      await fillCache(settings, job, options).catch(() => 0);
+      await rm(path, { force: true });
+    }
+  } finally {
+    await releaseFillLock(dir);
+  }
+  // A job written while the lock was held, after the list was read: take the lock again.
+  if ((await fillJobs(dir)).length === 0) break;
+}

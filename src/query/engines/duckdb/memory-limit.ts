@@ -1,0 +1,16 @@
+/**
+ * How much memory DuckDB may take, from `CTRB_DUCKDB_MEMORY_LIMIT` (`1GB` by default; `512MB`,
+ * `4GB`...). What a session holds beyond it (the events of a large window parsed without the
+ * cache) spills to the OS temp folder; statements that stream (parsing into the cache, queries
+ * over it) stay within it. With the process's own share (Node, the staging threads' current
+ * files), a run stays under about twice this, whatever the number of events.
+ */
+import { parseSize } from './cache/settings.js';
+
+export const DEFAULT_MEMORY_LIMIT = '1GB';
+
+/** The limit in DuckDB's words (`1024MiB`). */
+export function memoryLimitFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  const bytes = parseSize(env.CTRB_DUCKDB_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT, 'CTRB_DUCKDB_MEMORY_LIMIT');
+  return `${Math.max(64, Math.floor(bytes / 1024 ** 2))}MiB`;
+}
