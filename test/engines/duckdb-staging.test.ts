@@ -9,8 +9,10 @@ import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EngineSession } from '../../src/query/engine.js';
 import { stageDocument } from '../../src/query/engines/duckdb/stage-core.js';
+import { mkdtemp, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { cloudTrailEvent, makeLogsDir, removeDir, window, writeBytes, writeS3Logs } from './cloudtrail-files.js';
-import { openDuckDb } from './open-duckdb.js';
+import { fillDone, openDuckDb } from './open-duckdb.js';
 
 const MAY_1 = window('2024-05-01T00:00:00Z', '2024-05-02T00:00:00Z');
 
@@ -109,6 +111,57 @@ describe('without the cache, parsing only the events a run can see', () => {
     } finally {
       await full.session.close();
       await filtered.session.close();
+    }
+  });
+});
+
+describe('a load larger than the memory its table may take', () => {
+  async function fourRegions(): Promise<void> {
+    for (const region of ['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2']) {
+      await writeS3Logs(logs, [cloudTrailEvent({ awsRegion: region, eventName: 'ConsoleLogin' }), cloudTrailEvent({ awsRegion: region })], { region });
+    }
+  }
+  const tiny = { tableBytes: 1, batchFiles: 1 };
+  const regions = `SELECT "awsRegion", count(*) AS n FROM events GROUP BY 1 ORDER BY 1`;
+
+  it('without the cache, keeps the rest in Parquet files of its own, answers the same, and leaves nothing once closed', async () => {
+    await fourRegions();
+    const spillDir = await mkdtemp(join(tmpdir(), 'ctrb-spill-test-'));
+    try {
+      const small = await openDuckDb(logs, MAY_1, { cache: false, spillDir, tuning: tiny });
+      const large = await openDuckDb(logs, MAY_1, { cache: false });
+      expect(await small.rows(regions)).toEqual(await large.rows(regions));
+      expect(await small.rows(regions)).toHaveLength(4);
+      expect((await readdir(spillDir)).length).toBe(1); // the session's folder
+      await small.session.close();
+      await large.session.close();
+      expect(await readdir(spillDir)).toEqual([]);
+    } finally {
+      await removeDir(spillDir);
+    }
+  });
+
+  it('with the cache, writes the rest to it whole, and leaves to the background fill only what the table took', async () => {
+    await fourRegions();
+    const cache = { dir: await mkdtemp(join(tmpdir(), 'ctrb-cache-test-')), maxBytes: 1024 ** 3 };
+    try {
+      const first = await openDuckDb(logs, MAY_1, { cache, fill: 'background', tuning: tiny, needles: ['ConsoleLogin'] });
+      expect(first.loaded.filesCached).toBe(3);
+      expect(await first.rows(regions)).toEqual([
+        { awsRegion: 'us-east-1', n: 1 },
+        { awsRegion: 'us-east-2', n: 2 },
+        { awsRegion: 'us-west-1', n: 2 },
+        { awsRegion: 'us-west-2', n: 2 },
+      ]);
+      await first.session.close();
+      await fillDone(cache.dir);
+
+      const next = await openDuckDb(logs, MAY_1, { cache });
+      expect(next.loaded.filesFromCache).toBe(4);
+      expect(await next.rows('SELECT count(*) AS n FROM events')).toEqual([{ n: 8 }]);
+      await next.session.close();
+    } finally {
+      await removeDir(cache.dir);
     }
   });
 });

@@ -20,7 +20,7 @@ import { discoverLogFiles, type Discovery } from './discover.js';
 import { CloudTrailUnreadableError, ColumnNotLoadedError, WrongEngineError, notLoadedColumn } from './errors.js';
 import { DEFAULT_TUNING, loadEvents, type LoadedSources, type LoadReport, type LoadTuning } from './load.js';
 import { createEventsViewSql, createLoadedTableSql, eventSpanSql, viewColumns } from './loaded-table.js';
-import { memoryLimitFromEnv } from './memory-limit.js';
+import { memoryLimit } from './memory-limit.js';
 import { normalizeRows } from './normalize.js';
 import { bindParams } from './params.js';
 import { sqlLiteral } from './schema.js';
@@ -88,6 +88,10 @@ async function openSession(
   let connection: DuckDBConnection | undefined;
   let loaded: LoadedSources | undefined;
   const scratchParent = options.scratchDir ?? (await defaultScratchParent(options.tuning));
+  const spillParent = options.spillDir ?? tmpdir();
+  // The session's own Parquet files (events it parsed beyond what its table takes in memory).
+  const sessionDir = await mkdtemp(join(spillParent, 'ctrb-duckdb-session-'));
+  const removeSessionDir = (): Promise<void> => rm(sessionDir, { recursive: true, force: true });
   try {
     instance = await DuckDBInstance.create(':memory:', instanceConfig(options));
     const open = await instance.connect();
@@ -105,6 +109,9 @@ async function openSession(
         logsPath: options.logsDir,
         scratchDir,
         stagingThreads: options.stagingThreads ?? availableParallelism(),
+        // DuckDB cannot spill a table of an in-memory database: it holds half the memory at most.
+        tableBudgetBytes: memoryLimit(options.memoryLimit).bytes / 2,
+        sessionDir,
         hooks,
         tuning: options.tuning,
       }),
@@ -127,13 +134,18 @@ async function openSession(
     const { unfilled } = loaded;
     const fillLater =
       cache && unfilled.length > 0
-        ? () => startBackgroundFill(cache, { logsPath: options.logsDir, files: unfilled }, { scratchParent, spillDir: options.spillDir ?? tmpdir() }).then(() => undefined)
+        ? () => startBackgroundFill(cache, { logsPath: options.logsDir, files: unfilled }, { scratchParent, spillDir: spillParent }).then(() => undefined)
         : undefined;
-    return new DuckDbSession(instance, open, report, columnNames(shown), loadedFields(shown), { cache: loaded.cache, ...(fillLater ? { fillLater } : {}) });
+    return new DuckDbSession(instance, open, report, columnNames(shown), loadedFields(shown), {
+      cache: loaded.cache,
+      removeSessionDir,
+      ...(fillLater ? { fillLater } : {}),
+    });
   } catch (error) {
     connection?.closeSync();
     instance?.closeSync();
     await loaded?.cache?.release();
+    await removeSessionDir();
     throw error;
   }
 }
@@ -209,8 +221,11 @@ function instanceConfig(options: DuckDbEngineOptions): Record<string, string> {
     // passes this size: every few batches of a load, each costlier than the last (measured:
     // about a third of a million-event load). The table lives for one session; it never needs one.
     checkpoint_threshold: '1TB',
+    // A run's queries read the same cache entries one after another (a sweep, some fifty):
+    // their footers are read once.
+    enable_object_cache: 'true',
   };
-  config.memory_limit = options.memoryLimit ?? memoryLimitFromEnv();
+  config.memory_limit = memoryLimit(options.memoryLimit).setting;
   return config;
 }
 
@@ -231,6 +246,8 @@ export class DuckDbSession implements EngineSession {
       cache?: EventCache | null;
       /** Fill the cache with what the session parsed, once it closes (background-fill.ts). */
       fillLater?: () => Promise<void>;
+      /** Remove the session's own Parquet files. */
+      removeSessionDir?: () => Promise<void>;
     } = {},
   ) {}
 
@@ -276,6 +293,7 @@ export class DuckDbSession implements EngineSession {
     this.connection.closeSync();
     this.instance.closeSync();
     await this.after.cache?.release();
+    await this.after.removeSessionDir?.();
     await this.after.fillLater?.();
   }
 }

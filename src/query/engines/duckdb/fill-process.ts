@@ -10,7 +10,7 @@ import { availableParallelism, setPriority } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { fillJobs, releaseFillLock, takeFillLock, touchFillLock } from './cache/fill-jobs.js';
 import { fillCache } from './fill.js';
-import { memoryLimitFromEnv } from './memory-limit.js';
+import { memoryLimit } from './memory-limit.js';
 
 const [dir, maxBytes, scratchParent, spillDir] = process.argv.slice(2);
 if (!dir || !maxBytes || !scratchParent || !spillDir) {
@@ -25,7 +25,7 @@ try {
 }
 
 const settings = { dir, maxBytes: Number(maxBytes) };
-const options = { threads: availableParallelism(), memoryLimit: memoryLimitFromEnv(), scratchParent, spillDir };
+const options = { threads: availableParallelism(), memoryLimit: memoryLimit().setting, scratchParent, spillDir };
 while (await takeFillLock(dir)) {
   try {
     for (const { path, job } of await fillJobs(dir)) {

@@ -49,6 +49,9 @@ export async function fillCache(settings: CacheSettings, job: FillJob, options: 
       logsPath: job.logsPath,
       scratchDir,
       stagingThreads: options.threads,
+      // Whole files go to the cache; should it fail, nothing is kept in memory.
+      tableBudgetBytes: 0,
+      sessionDir: scratchDir,
       hooks: {},
     });
     release = () => loaded.cache?.release() ?? Promise.resolve();

@@ -25,18 +25,20 @@ import { EventCache, type EntryTarget, type ParquetSource } from './cache/event-
 import type { KeyedFile } from './cache/plan.js';
 import type { CacheSettings } from './cache/settings.js';
 import { displayPath, type LogFile } from './discover.js';
-import type { LineFilter, LineVerdicts } from './line-filter.js';
+import type { LineVerdicts } from './line-filter.js';
 import { readStaged, type StagedPart } from './read-staged.js';
 import { ProgressThrottle } from './progress.js';
 import { StagePool } from './stage-pool.js';
 import type { StageOutcome } from './stage-task.js';
-import type { EventColumn } from './table.js';
+import { EVENTS_COLUMNS, type EventColumn } from './table.js';
 
 export interface LoadTuning {
   /** Bytes of staged JSON per statement (and per cache entry). */
   batchBytes: number;
   /** Files per statement, at most. */
   batchFiles: number;
+  /** Overrides the table's budget (LoadRequest.tableBudgetBytes); tests make it small. */
+  tableBytes?: number;
 }
 
 /**
@@ -67,6 +69,14 @@ export interface LoadRequest {
   scratchDir: string;
   /** Threads that gunzip and split files (stage-pool.ts). */
   stagingThreads: number;
+  /**
+   * Bytes of staged JSON the session's table takes, at most (it lives in memory, which
+   * DuckDB cannot spill). Past it, files go to the cache whole (when it can be written), else
+   * to Parquet files of the session's own in `sessionDir`.
+   */
+  tableBudgetBytes: number;
+  /** Where the session's own Parquet files go; they live as long as the session. */
+  sessionDir: string;
   hooks: EngineHooks;
   tuning?: Partial<LoadTuning>;
 }
@@ -145,54 +155,81 @@ export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
     }
     if (toRead.length === 0) return done();
 
-    // Whole files, every column, for the cache; else only what the run can see.
-    const filling = (): boolean => request.fill === 'inline' && cache !== null && cache.writable;
-    const filter = (): LineFilter | null =>
-      filling() ? null : { startMs: request.window.start.getTime(), endMs: request.window.end.getTime(), needles: request.needles };
+    // Where each file's rows go, decided as it is staged: whole files, every column, into the
+    // cache; or only what the run can see, into the session's table while it has room, then
+    // into Parquet files of the session's own.
+    const window = { startMs: request.window.start.getTime(), endMs: request.window.end.getTime() };
+    const cacheWritable = (): boolean => cache !== null && cache.writable;
+    // The table's share so far, with the files being staged for it counted at the average.
+    const forTable = { bytes: 0, files: 0, staging: 0 };
+    const routeOf = (): Route => {
+      if (request.fill === 'inline' && cacheWritable()) return 'cache';
+      const average = forTable.files > 0 ? forTable.bytes / forTable.files : 1;
+      if (forTable.bytes + forTable.staging * average < (tuning.tableBytes ?? request.tableBudgetBytes)) return 'table';
+      return cacheWritable() ? 'cache' : 'scratch';
+    };
     const keys = new Map(toRead.map((k) => [k.number, k.key]));
     const eventCounts = new Map<number, number>();
     pool = StagePool.create(toRead.length < MIN_FILES_FOR_THREADS ? 0 : request.stagingThreads);
     const stagingPool = pool;
-    const stage = (source: string, number: number, thorough: boolean): Promise<StageOutcome> =>
-      stagingPool.stage({ source, out: join(request.scratchDir, `${number}.ndjson`), filter: filter(), thorough });
-    const toPart = (source: string, number: number, outcome: StageOutcome): StagedPart | null => {
+    const stage = (source: string, number: number, route: Route, thorough: boolean): Promise<StageOutcome> =>
+      stagingPool.stage({
+        source,
+        out: join(request.scratchDir, `${number}.ndjson`),
+        filter: route === 'cache' ? null : { ...window, needles: request.needles },
+        thorough,
+      });
+    const toPart = (source: string, number: number, route: Route, outcome: StageOutcome): StagedPart | null => {
       if (!outcome.ok) {
         skip(source, outcome.problem);
         return null;
       }
       if (outcome.verdicts) addVerdicts(filtered, outcome.verdicts);
       eventCounts.set(number, outcome.events);
-      if (cache && !filling()) unfilled.add(source);
-      return outcome.path === null ? null : { source, number, kind: outcome.kind, path: outcome.path, quick: outcome.quick };
+      if (cache && route !== 'cache') unfilled.add(source);
+      if (route === 'table') {
+        forTable.bytes += outcome.bytes;
+        forTable.files++;
+      }
+      return outcome.path === null ? null : { source, number, kind: outcome.kind, path: outcome.path, quick: outcome.quick, route };
     };
 
     const targets = new Map<string, EntryTarget>();
-    const readBatch = async (parts: StagedPart[]): Promise<void> => {
+    let scratchFiles = 0;
+    const readBatch = async (parts: StagedPart[], route: Route): Promise<void> => {
       const failures = await readStaged(
         {
           connection,
           ...(signal ? { signal } : {}),
           destination: async () => {
-            if (!filling()) return { kind: 'table', columns: request.columns };
-            const target = await cache!.newEntry();
-            targets.set(target.writing, target);
-            return { kind: 'parquet', path: target.writing };
+            if (route === 'cache' && cacheWritable()) {
+              const target = await cache!.newEntry();
+              targets.set(target.writing, target);
+              return { kind: 'parquet', path: target.writing, columns: EVENTS_COLUMNS };
+            }
+            if (route === 'scratch') return { kind: 'parquet', path: join(request.sessionDir, `part-${scratchFiles++}.parquet`), columns: request.columns };
+            return { kind: 'table', columns: request.columns };
           },
           onRead: async (read, destination) => {
             if (destination.kind === 'table') {
               table = true;
               return;
             }
+            const target = targets.get(destination.path);
+            if (!target) {
+              parquet.push({ path: destination.path, files: null, whole: false });
+              return;
+            }
             // Whatever the manifest can vouch for, this session answers from every row it read.
             const parsed = read.map((p) => ({ source: p.source, number: p.number, key: keys.get(p.number) ?? null, events: eventCounts.get(p.number) ?? 0 }));
-            counts.cached += await cache!.publish(targets.get(destination.path)!, parsed);
-            parquet.push({ path: destination.path, files: null });
+            counts.cached += await cache!.publish(target, parsed);
+            parquet.push({ path: destination.path, files: null, whole: true });
           },
           discard: async (destination) => {
             if (destination.kind === 'parquet') await rm(destination.path, { force: true });
           },
-          writeFailed: (error) => cache?.failed(error),
-          restage: async (part) => toPart(part.source, part.number, await stage(part.source, part.number, true)),
+          writeFailed: (error) => (targets.size > 0 ? cache?.failed(error) : undefined),
+          restage: async (part) => toPart(part.source, part.number, route, await stage(part.source, part.number, route, true)),
         },
         parts,
       );
@@ -201,17 +238,20 @@ export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
     };
 
     // Staging runs ahead of DuckDB by at most two batches: their JSON waits on disk.
-    let pending: StagedPart[] = [];
-    let pendingBytes = 0;
+    const pending: Record<Route, { parts: StagedPart[]; bytes: number }> = {
+      cache: { parts: [], bytes: 0 },
+      table: { parts: [], bytes: 0 },
+      scratch: { parts: [], bytes: 0 },
+    };
     let reading: Promise<void> = Promise.resolve();
     let unread = 0;
-    const flush = (): void => {
-      if (pending.length === 0) return;
-      const parts = pending;
-      pending = [];
-      pendingBytes = 0;
+    const flush = (route: Route): void => {
+      const batch = pending[route];
+      if (batch.parts.length === 0) return;
+      const parts = batch.parts;
+      pending[route] = { parts: [], bytes: 0 };
       unread++;
-      reading = reading.then(() => readBatch(parts)).finally(() => void unread--);
+      reading = reading.then(() => readBatch(parts, route)).finally(() => void unread--);
       // Awaited below; a failure must not count as unhandled meanwhile.
       reading.catch(() => undefined);
     };
@@ -222,15 +262,20 @@ export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
         while (next < toRead.length && !stopped) {
           signal?.throwIfAborted();
           const { file, number } = toRead[next++]!;
-          const outcome = await stage(file.path, number, false);
+          const route = routeOf();
+          if (route === 'table') forTable.staging++;
+          const outcome = await stage(file.path, number, route, false).finally(() => {
+            if (route === 'table') forTable.staging--;
+          });
           progress.filesRead++;
           if (outcome.ok) progress.eventsRead += outcome.events;
           throttle.update(progress);
-          const part = toPart(file.path, number, outcome);
+          const part = toPart(file.path, number, route, outcome);
           if (part) {
-            pending.push(part);
-            pendingBytes += outcome.ok ? outcome.bytes : 0;
-            if (pendingBytes >= tuning.batchBytes || pending.length >= tuning.batchFiles) flush();
+            const batch = pending[route];
+            batch.parts.push(part);
+            batch.bytes += outcome.ok ? outcome.bytes : 0;
+            if (batch.bytes >= tuning.batchBytes || batch.parts.length >= tuning.batchFiles) flush(route);
           }
           while (unread >= 2) await reading;
         }
@@ -240,7 +285,7 @@ export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
     };
     await Promise.all(Array.from({ length: Math.max(1, stagingPool.threadCount * 2) }, stager));
     if (stopped) throw (stopped as { error: unknown }).error;
-    flush();
+    for (const route of ROUTES) flush(route);
     await reading;
     signal?.throwIfAborted();
     return done();
@@ -265,6 +310,10 @@ export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
     };
   }
 }
+
+/** Where a file's rows go (loadEvents). */
+type Route = 'cache' | 'table' | 'scratch';
+const ROUTES: readonly Route[] = ['cache', 'table', 'scratch'];
 
 /** Below this many files, starting threads costs more than it saves. */
 const MIN_FILES_FOR_THREADS = 4;

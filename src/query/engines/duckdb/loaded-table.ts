@@ -34,9 +34,14 @@ export interface ViewSources {
 
 const FULL_TYPES = new Map(EVENTS_COLUMNS);
 
+/** Whether some rows hold only the columns the run reads (as it asked, structs narrowed). */
+function someNarrow(sources: ViewSources): boolean {
+  return sources.table || sources.parquet.length === 0 || sources.parquet.some((p) => !p.whole);
+}
+
 /** The view's columns: as the run asked, or with whole structs when every row comes from the cache. */
 export function viewColumns(columns: ReadonlyArray<EventColumn>, sources: ViewSources): EventColumn[] {
-  if (sources.table || sources.parquet.length === 0) return [...columns];
+  if (someNarrow(sources)) return [...columns];
   return columns.map(([name]) => [name, FULL_TYPES.get(name)!] as const);
 }
 
@@ -52,18 +57,19 @@ function sourcesSql(columns: ReadonlyArray<EventColumn>, sources: ViewSources, w
     const all = conditions.filter((c): c is string => c !== null);
     return all.length > 0 ? ` WHERE ${all.join(' AND ')}` : '';
   };
-  const fromParquet = sources.table
-    ? columns.map(([name, type]) => narrowingSql(name, FULL_TYPES.get(name)!, type)).join(', ')
-    : columnListSql(columns);
+  const narrowed = columns.map(([name, type]) => narrowingSql(name, FULL_TYPES.get(name)!, type)).join(', ');
+  const fromWhole = someNarrow(sources) ? narrowed : columnListSql(columns);
   const branches: string[] = [];
-  const whole = sources.parquet.filter((s) => s.files === null).map((s) => sqlLiteral(s.path));
-  if (whole.length > 0) branches.push(`SELECT ${fromParquet} FROM read_parquet([${whole.join(', ')}])${where(timeCondition)}`);
+  for (const whole of [true, false]) {
+    const paths = sources.parquet.filter((s) => s.files === null && s.whole === whole).map((s) => sqlLiteral(s.path));
+    if (paths.length > 0) branches.push(`SELECT ${whole ? fromWhole : columnListSql(columns)} FROM read_parquet([${paths.join(', ')}])${where(timeCondition)}`);
+  }
   for (const source of sources.parquet.filter((s) => s.files !== null)) {
     const files = source.files!;
     const low = files.reduce((a, b) => Math.min(a, b), Infinity);
     const high = files.reduce((a, b) => Math.max(a, b), -Infinity);
     const ofFiles = files.length === 0 ? 'FALSE' : `${FILE_COLUMN} BETWEEN ${low} AND ${high} AND ${FILE_COLUMN} IN (${files.join(', ')})`;
-    branches.push(`SELECT ${fromParquet} FROM read_parquet(${sqlLiteral(source.path)})${where(timeCondition, ofFiles)}`);
+    branches.push(`SELECT ${source.whole ? fromWhole : columnListSql(columns)} FROM read_parquet(${sqlLiteral(source.path)})${where(timeCondition, ofFiles)}`);
   }
   if (sources.table || branches.length === 0) branches.push(`SELECT ${columnListSql(columns)} FROM ${LOADED_TABLE}${where(timeCondition)}`);
   return branches.join('\nUNION ALL\n');

@@ -9,8 +9,15 @@ import { parseSize } from './cache/settings.js';
 
 export const DEFAULT_MEMORY_LIMIT = '1GB';
 
-/** The limit in DuckDB's words (`1024MiB`). */
-export function memoryLimitFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-  const bytes = parseSize(env.CTRB_DUCKDB_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT, 'CTRB_DUCKDB_MEMORY_LIMIT');
-  return `${Math.max(64, Math.floor(bytes / 1024 ** 2))}MiB`;
+export interface MemoryLimit {
+  /** In DuckDB's words (`1024MiB`). */
+  setting: string;
+  bytes: number;
+}
+
+/** The limit an option gives (`4GB`), else the environment's, else the default. */
+export function memoryLimit(option?: string, env: NodeJS.ProcessEnv = process.env): MemoryLimit {
+  const [text, name] = option !== undefined ? [option, 'memoryLimit'] : [env.CTRB_DUCKDB_MEMORY_LIMIT ?? DEFAULT_MEMORY_LIMIT, 'CTRB_DUCKDB_MEMORY_LIMIT'];
+  const mib = Math.max(64, Math.floor(parseSize(text, name) / 1024 ** 2));
+  return { setting: `${mib}MiB`, bytes: mib * 1024 ** 2 };
 }

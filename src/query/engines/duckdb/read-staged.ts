@@ -4,8 +4,8 @@
  * scratch file's name. Where the rows go:
  *
  * - `table`: into the session's loaded table, only the columns the run reads (columns.ts);
- * - a Parquet file: every column, straight from the reader (the cache's entries), with no
- *   table in between.
+ * - a Parquet file, straight from the reader with no table in between: every column (a cache
+ *   entry), or those the run reads (the session's own, past what its table takes).
  *
  * A statement that fails is split in halves until the file at fault is found (bisect.ts);
  * a file split the quick way is staged again the thorough way and tried once more before it
@@ -16,7 +16,7 @@ import { bisect } from './bisect.js';
 import { FILE_COLUMN, LOADED_TABLE } from './loaded-table.js';
 import { eventStructureJson, readJsonColumnsSql, sqlLiteral } from './schema.js';
 import type { DocumentKind } from './split.js';
-import { EVENTS_COLUMNS, type EventColumn } from './table.js';
+import type { EventColumn } from './table.js';
 
 /** One staged file with events. */
 export interface StagedPart {
@@ -27,9 +27,11 @@ export interface StagedPart {
   path: string;
   /** Split the quick way (may be refused; then staged again). */
   quick: boolean;
+  /** Where its rows go (load.ts). */
+  route: 'cache' | 'table' | 'scratch';
 }
 
-export type Destination = { kind: 'table'; columns: ReadonlyArray<EventColumn> } | { kind: 'parquet'; path: string };
+export type Destination = { kind: 'table'; columns: ReadonlyArray<EventColumn> } | { kind: 'parquet'; path: string; columns: ReadonlyArray<EventColumn> };
 
 /** `<n>.ndjson` → n. */
 const FILE_NUMBER = `CAST(parse_filename(filename, true) AS UINTEGER) AS ${FILE_COLUMN}`;
@@ -61,7 +63,7 @@ export function readSql(kind: DocumentKind, destination: Destination): string {
   if (destination.kind === 'table') return `INSERT INTO ${LOADED_TABLE} BY NAME\n${selectSql(kind, destination.columns)}`;
   // COPY takes its target as literal text only: the cache's own path, never a user's words.
   return (
-    `COPY (${selectSql(kind, EVENTS_COLUMNS)}) TO ${sqlLiteral(destination.path)} ` +
+    `COPY (${selectSql(kind, destination.columns)}) TO ${sqlLiteral(destination.path)} ` +
     `(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`
   );
 }

@@ -56,6 +56,8 @@ export interface EntryTarget {
 export interface ParquetSource {
   path: string;
   files: number[] | null;
+  /** Whole records (a cache entry), or only the columns the session reads (its own file). */
+  whole: boolean;
 }
 
 export class EventCache {
@@ -109,7 +111,7 @@ export class EventCache {
       groups.map(async (group) => {
         const path = await this.pin(group.entry.parquetPath);
         await utimes(group.entry.manifestPath, now, now).catch(() => undefined);
-        return { path, files: group.whole ? null : group.files.map((f) => f.fileInEntry) };
+        return { path, files: group.whole ? null : group.files.map((f) => f.fileInEntry), whole: true };
       }),
     );
   }
