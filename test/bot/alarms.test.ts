@@ -90,7 +90,9 @@ describe('alarm posts', () => {
     await h.event(composite);
     await h.event(composite, { retryNum: 1 });
     await h.waitForLogs((l) => l.msg.startsWith('composite alarm: neither it nor its child alarms match') && l.ts === ts, 2);
-    const notes = h.slack.callsTo('chat.postMessage').filter((c) => (c.args as { thread_ts?: string }).thread_ts === ts);
+    // The note is posted after its log line: wait for the post itself.
+    const notesInThread = () => h.slack.callsTo('chat.postMessage').filter((c) => (c.args as { thread_ts?: string }).thread_ts === ts);
+    const notes = await eventually(() => (notesInThread().length > 0 ? notesInThread() : undefined));
     expect(notes.map((c) => textOf(c.args as never))).toEqual([
       "ℹ️ Composite alarm `prod-ServiceHealth`: no runbook's `triggers.alarms` matches it or its child alarms (`HighCPU`, `DiskFull`); no runbook was started.",
     ]);
