@@ -12,12 +12,17 @@
 # need 22, and a deployed image should keep taking its fixes.
 ARG NODE_IMAGE=node:22-bookworm-slim
 
-# --- build: every dependency, compile TypeScript to dist/ ---------------------------------
+# --- build: every dependency (esbuild among them), compile TypeScript to dist/ ------------
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# --ignore-scripts: the `prepare` script (the build) needs the sources, copied next; the
+# dependencies' own install scripts are not needed (DuckDB's and resvg's bindings are prebuilt
+# packages).
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY bin ./bin
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 
@@ -26,7 +31,8 @@ FROM ${NODE_IMAGE} AS prod-deps
 WORKDIR /app
 ENV NODE_ENV=production
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+# No tsx or esbuild (dev dependencies), and no `prepare`: dist/ comes from the build stage.
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 
 # --- runtime -------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -36,7 +42,8 @@ WORKDIR /app
 COPY --chown=root:root package.json ./
 COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules
 COPY --from=build --chown=root:root /app/dist ./dist
-# bin/ctrb.js runs dist/cli.js when it exists (it does here: no TypeScript at run time).
+# bin/ctrb.js runs dist/cli.js: there is no src/ here for it to be older than, and no
+# TypeScript at run time.
 COPY --chown=root:root bin ./bin
 # The built-in runbook library (CTRB_RUNBOOKS default), the bundled sample logs
 # (CTRB_LOGS_DIR default for the duckdb engine) and the runbook JSON Schema.

@@ -23,6 +23,6 @@ export default defineConfig({
     maxWorkers: 2,
     minWorkers: 1,
     env: { CTRB_CACHE: 'on', CTRB_CACHE_DIR: TEST_CACHE_DIR, HOME: TEST_HOME },
-    globalSetup: ['test/engines/cache-dir.setup.ts'],
+    globalSetup: ['test/support/built-cli.setup.ts', 'test/engines/cache-dir.setup.ts'],
   },
 });

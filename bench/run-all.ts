@@ -3,9 +3,11 @@ import { main as aws } from './aws.js';
 import { main as detection } from './detection.js';
 import { main as engine } from './engine.js';
 import { main as slack } from './slack.js';
+import { main as startup } from './startup.js';
 import { main as worker } from './worker.js';
 
 const benches: [string, () => Promise<void>][] = [
+  ['startup', startup],
   ['engine', engine],
   ['slack', slack],
   ['worker', worker],

@@ -8,16 +8,15 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BUILTIN_RUNBOOK_DIR } from './runbook/library.js';
 import { exitCodeFor, printError } from './terminal/errors.js';
-import { listCommand, showCommand, schemaCommand } from './terminal/commands/catalogue.js';
-import { validateCommand } from './terminal/commands/validate.js';
-import { runCommand } from './terminal/commands/run.js';
-import { explainCommand } from './terminal/commands/explain.js';
-import { sweepCommand } from './terminal/commands/sweep.js';
-import { sampleCommand } from './terminal/commands/sample.js';
 import { SEVERITIES } from './model/severity.js';
 import { ENGINE_NAMES } from './model/query.js';
-import { workerCommand } from './worker/command.js';
-import { auditCliCommand, botCommand } from './bot/commands.js';
+import { cacheSettingsFromEnv } from './query/engines/duckdb/cache/settings.js';
+import { openRunbookMemo, type RunbookMemo } from './runbook/memo.js';
+
+// Every command's module is imported only when that command runs: `ctrb list` must not pay
+// for the AWS SDK, Bolt, BullMQ, DuckDB or vega that run, bot and worker load (start-up is
+// most of what a catalogue command costs). test/cli/lazy-loading.test.ts holds this.
+const catalogue = () => import('./terminal/commands/catalogue.js');
 
 const program = new Command()
   .name('ctrb')
@@ -40,6 +39,22 @@ const wholeNumber =
 const runbooksDir = (): string => program.opts<{ runbooks: string }>().runbooks;
 
 /**
+ * The runbooks this build has parsed before (src/runbook/memo.ts), kept in the cache folder.
+ * Only a build has one: dist/build-stamp.json sits beside dist/cli.js, and there is no stamp
+ * beside src/cli.ts. A CTRB_CACHE value that is not on or off only turns the memo off here;
+ * the commands that read logs report it.
+ */
+function runbookMemo(): RunbookMemo | undefined {
+  let cacheDir: string | undefined;
+  try {
+    cacheDir = cacheSettingsFromEnv()?.dir;
+  } catch {
+    cacheDir = undefined;
+  }
+  return openRunbookMemo(new URL('./build-stamp.json', import.meta.url), cacheDir);
+}
+
+/**
  * The one grammar of run, explain and sweep: the window and every runbook parameter as
  * `name=value` or `--name value` alike (src/runbook/params.ts reads both). `--since` and
  * `--until` are declared for the help; other `--name value` pairs reach the parameters.
@@ -59,19 +74,22 @@ program
   .command('list')
   .description('list the runbooks')
   .option('--json', 'machine-readable output')
-  .action((o) => listCommand(runbooksDir(), o));
+  .action(async (o) => (await catalogue()).listCommand(runbooksDir(), o, runbookMemo()));
 
 program
   .command('show')
   .description('show a runbook: summary, references, parameters, triggers, steps')
   .argument('<runbook>')
-  .action((name) => showCommand(runbooksDir(), name));
+  .action(async (name) => (await catalogue()).showCommand(runbooksDir(), name, runbookMemo()));
 
 program
   .command('validate')
   .description('check runbook files: schema, CEL expressions, and every query compiled for every engine')
-  .argument('[files...]', 'runbook files (default: the whole runbook directory)')
-  .action((files) => validateCommand(runbooksDir(), files));
+  .argument('[files...]', 'runbook files, or folders of them (default: the whole runbook directory)')
+  .option('--slack', 'also look every approver up in the Slack workspace (with SLACK_BOT_TOKEN, as the bot)')
+  .action(async (files, o: { slack?: boolean }) =>
+    (await import('./terminal/commands/validate.js')).validateCommand(runbooksDir(), files, { ...o, memo: runbookMemo() }),
+  );
 
 paramOptions(program.command('run'))
   .description('run a runbook on local CloudTrail logs (the bundled sample when --logs is not given)')
@@ -84,7 +102,7 @@ paramOptions(program.command('run'))
   .option('--timeline <file.png>', "draw the run's activity over the window as a PNG (runbooks that name a timeline step)")
   .option('--evidence <dir>', "write the evidence bundle: every step's rows as CSV and JSON, findings, plans, manifest.json with SHA-256s")
   .addOption(failOn)
-  .action(async (name, params, o) => void (await runCommand(runbooksDir(), name, [...params, ...windowWords(o)], o)));
+  .action(async (name, params, o) => void (await (await import('./terminal/commands/run.js')).runCommand(runbooksDir(), name, [...params, ...windowWords(o)], o, runbookMemo())));
 
 paramOptions(program.command('explain'))
   .description("print each step's exact statement and bound parameters for an engine")
@@ -92,7 +110,7 @@ paramOptions(program.command('explain'))
   .argument('[params...]', 'parameters as name=value or --name value')
   .addOption(new Option('--engine <engine>', 'query engine').choices(ENGINE_NAMES).default('duckdb'))
   .option('--logs <dir>', 'the logs a run would read: "now" is their end on the bundled sample, as for ctrb run')
-  .action((name, params, o) => explainCommand(runbooksDir(), name, [...params, ...windowWords(o)], o));
+  .action(async (name, params, o) => (await import('./terminal/commands/explain.js')).explainCommand(runbooksDir(), name, [...params, ...windowWords(o)], o, runbookMemo()));
 
 paramOptions(program.command('sweep'))
   .description("run every runbook's detection steps over a log set and list the findings")
@@ -101,13 +119,13 @@ paramOptions(program.command('sweep'))
   .option('--json', 'print the findings as JSON')
   .option('--no-cache', 'parse the logs again: neither read nor fill the cache of parsed events')
   .addOption(new Option('--fail-on <severity>', 'exit 3 when a finding of this severity or worse is raised').choices(SEVERITIES))
-  .action(async (params, o) => void (await sweepCommand(runbooksDir(), { ...o, params })));
+  .action(async (params, o) => void (await (await import('./terminal/commands/sweep.js')).sweepCommand(runbooksDir(), { ...o, params })));
 
 program
   .command('schema')
   .description('print the runbook JSON Schema (for editors)')
   .option('--out <file>', 'write it to a file instead')
-  .action((o) => schemaCommand(o));
+  .action(async (o) => (await catalogue()).schemaCommand(o));
 
 program
   .command('sample')
@@ -118,12 +136,12 @@ program
   .option('--seed <n>', 'random seed (same seed, same bytes)', wholeNumber(0), 1)
   .option('--end <time>', 'end of the generated span (ISO 8601); default now, rounded down to the hour')
   .option('--overwrite', 'replace the logs already in --out')
-  .action((o) => sampleCommand(o));
+  .action(async (o) => (await import('./terminal/commands/sample.js')).sampleCommand(o));
 
 program
   .command('bot')
   .description('serve the Slack app: /investigate, alarm threads, approval buttons (configured from the environment)')
-  .action(async () => botCommand({ runbooksDir: runbooksDir() }));
+  .action(async () => (await import('./bot/commands.js')).botCommand({ runbooksDir: runbooksDir() }));
 
 program
   .command('audit')
@@ -132,12 +150,12 @@ program
   .option('--runbook <id>', 'only entries about this runbook')
   .option('--user <id>', 'only entries this person acted in (a Slack user id)')
   .option('--kind <event>', 'only entries of this kind: run_started, pivot, evidence_exported, requested, decision, refused, expired, executed, failed')
-  .action(async (o) => auditCliCommand(o));
+  .action(async (o) => (await import('./bot/commands.js')).auditCliCommand(o));
 
 program
   .command('worker')
   .description('run the queue workers: runbook runs and approved remediations (configuration from the environment)')
-  .action(() => workerCommand({ ...process.env, CTRB_RUNBOOKS: runbooksDir() }));
+  .action(async () => (await import('./worker/command.js')).workerCommand({ ...process.env, CTRB_RUNBOOKS: runbooksDir() }));
 
 try {
   await program.parseAsync(process.argv);

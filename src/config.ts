@@ -212,6 +212,18 @@ export function loadRedisSettings(env: Record<string, string | undefined>): Redi
 }
 
 /**
+ * Only what a Slack Web API call needs (SLACK_BOT_TOKEN, SLACK_API_URL), for commands that
+ * look things up in the workspace (`ctrb validate --slack`). Throws `ConfigError` like loadConfig.
+ */
+export function loadSlackApiSettings(env: Record<string, string | undefined>): Pick<SlackSettings, 'botToken' | 'apiUrl'> {
+  const parsed = variablesSchema({ role: 'bot', socketMode: false, engine: undefined })
+    .pick({ SLACK_BOT_TOKEN: true, SLACK_API_URL: true })
+    .safeParse(readVariables(env));
+  if (!parsed.success) throw new ConfigError(sortByVariable(parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`)));
+  return { botToken: parsed.data.SLACK_BOT_TOKEN, apiUrl: parsed.data.SLACK_API_URL };
+}
+
+/**
  * The configuration as it may be logged at start: secrets replaced by whether they are set,
  * the Redis password masked.
  */

@@ -51,6 +51,8 @@ export interface AuditEntry {
   summary?: string;
   targets?: Record<string, string>[];
   approvers?: string[];
+  /** requested: approvers Slack did not know when the gate opened, e.g. `@security-oncall (no_such_group)`. */
+  unresolvedApprovers?: string[];
   minApprovals?: number;
   allowSelfApproval?: boolean;
   expiresAt?: string;
@@ -78,7 +80,7 @@ export type AuditInput = Omit<AuditEntry, 'id' | 'recordedAt'>;
 
 const NUMBER_FIELDS = new Set(['votes', 'needed', 'minApprovals', 'files']);
 const BOOLEAN_FIELDS = new Set(['allowSelfApproval']);
-const JSON_FIELDS = new Set(['targets', 'approvers', 'outcome', 'params', 'window']);
+const JSON_FIELDS = new Set(['targets', 'approvers', 'unresolvedApprovers', 'outcome', 'params', 'window']);
 
 /** Field/value pairs for XADD, secrets redacted. Absent and empty fields are left out. */
 export function encodeAuditFields(entry: AuditInput): string[] {

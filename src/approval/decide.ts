@@ -33,6 +33,8 @@ export async function decideClick(store: ApprovalStore, eligibility: ApproverEli
       approval,
       approvers: approval.policy.approvers,
       ...(verdict.detail ? { detail: verdict.detail } : {}),
+      ...(verdict.advice ? { advice: verdict.advice } : {}),
+      ...(verdict.unknownGroups ? { unknownGroups: verdict.unknownGroups } : {}),
       now,
     });
   }

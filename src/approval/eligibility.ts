@@ -23,7 +23,7 @@ export interface SlackDirectoryClient {
     info(args: { user: string }): Promise<{ ok?: boolean; error?: string; user?: { id?: string; is_bot?: boolean; deleted?: boolean } }>;
   };
   usergroups: {
-    list(args?: { include_disabled?: boolean }): Promise<{ ok?: boolean; error?: string; usergroups?: { id?: string; handle?: string }[] }>;
+    list(args?: { include_disabled?: boolean; include_users?: boolean }): Promise<{ ok?: boolean; error?: string; usergroups?: { id?: string; handle?: string; users?: string[] }[] }>;
     users: {
       list(args: { usergroup: string }): Promise<{ ok?: boolean; error?: string; users?: string[] }>;
     };
@@ -34,7 +34,7 @@ export type EligibilityRefusal = Extract<RefusalCode, 'no_approvers' | 'not_appr
 
 export type Eligibility =
   | { eligible: true }
-  | { eligible: false; code: EligibilityRefusal; message: BotText; detail?: string };
+  | { eligible: false; code: EligibilityRefusal; message: BotText; detail?: string; advice?: string; unknownGroups?: readonly string[] };
 
 export interface EligibilityOptions {
   /** How long group handles and memberships are trusted (default 5 minutes). */
@@ -42,6 +42,11 @@ export interface EligibilityOptions {
   /** Milliseconds since the epoch; tests move it forward. */
   clock?: () => number;
   logger?: Logger;
+  /**
+   * A Slack failure as a sentence for the clicker: Slack's code and what to do about it
+   * (slack/api-errors.ts, handed in by the bot). Without it, the code alone is shown.
+   */
+  explainSlackError?: (error: unknown) => string;
 }
 
 const DEFAULT_CACHE_TTL_MS = 5 * 60_000;
@@ -53,7 +58,15 @@ interface Cached<T> {
   expiresAt: number;
 }
 
-class SlackLookupError extends Error {}
+class SlackLookupError extends Error {
+  /** Where the Web API client puts Slack's code, so both kinds of failure read the same. */
+  readonly data: { error?: string };
+
+  constructor(method: string, code: string | undefined) {
+    super(`${method}: ${code ?? 'failed'}`);
+    this.data = { ...(code ? { error: code } : {}) };
+  }
+}
 
 export class ApproverEligibility {
   private readonly ttlMs: number;
@@ -79,23 +92,26 @@ export class ApproverEligibility {
     } catch (e) {
       return this.lookupFailed(approvers, e);
     }
-    if (!account) return this.lookupFailed(approvers, new SlackLookupError('users.info returned no user'));
+    if (!account) return this.lookupFailed(approvers, new Error('users.info returned no user'));
     if (account.deleted) return this.refusal('deactivated', approvers);
     if (account.is_bot) return this.refusal('bot', approvers);
 
     if (approvers.some((a) => USER_ID.test(a) && a === userId)) return { eligible: true };
     let failure: unknown;
+    const unknownGroups: string[] = [];
     for (const entry of approvers.filter((a) => !USER_ID.test(a))) {
       try {
         const members = await this.groupMembers(entry);
         if (members?.has(userId)) return { eligible: true };
+        if (!members) unknownGroups.push(entry);
       } catch (e) {
         // Another group may still name the user; only refuse for the failure if none does.
         failure ??= e;
       }
     }
     if (failure) return this.lookupFailed(approvers, failure);
-    return this.refusal('not_approver', approvers);
+    // An unknown group widens nothing: its would-be members are refused like anyone else, told why.
+    return this.refusal('not_approver', approvers, undefined, unknownGroups);
   }
 
   /** Drops cached groups and memberships, e.g. after an on-call rotation. */
@@ -145,26 +161,23 @@ export class ApproverEligibility {
     return entry.value;
   }
 
-  private refusal(code: EligibilityRefusal, approvers: readonly string[], detail?: string): Eligibility {
-    return {
-      eligible: false,
-      code,
-      message: refusalMessage(code, { approvers, ...(detail ? { detail } : {}), now: new Date(this.clock()) }),
-      ...(detail ? { detail } : {}),
-    };
+  private refusal(code: EligibilityRefusal, approvers: readonly string[], detail?: string, unknownGroups: readonly string[] = [], advice?: string): Eligibility {
+    const extra = { ...(detail ? { detail } : {}), ...(advice ? { advice } : {}), ...(unknownGroups.length > 0 ? { unknownGroups } : {}) };
+    return { eligible: false, code, message: refusalMessage(code, { approvers, ...extra, now: new Date(this.clock()) }), ...extra };
   }
 
   private lookupFailed(approvers: readonly string[], error: unknown): Eligibility {
     const detail = slackErrorCode(error);
-    this.options.logger?.warn({ err: detail }, 'Slack look-up for an approval click failed; refusing the click');
-    return this.refusal('lookup_failed', approvers, detail);
+    const advice = this.options.explainSlackError?.(error);
+    this.options.logger?.warn({ err: detail, ...(advice ? { advice } : {}) }, 'Slack look-up for an approval click failed; refusing the click');
+    return this.refusal('lookup_failed', approvers, detail, [], advice);
   }
 }
 
 /** Calls a Slack method and turns an `ok: false` reply into an error, as WebClient does. */
 async function call<T extends { ok?: boolean; error?: string }>(request: () => Promise<T>, method: string): Promise<T> {
   const reply = await request();
-  if (reply.ok === false) throw new SlackLookupError(`${method}: ${reply.error ?? 'failed'}`);
+  if (reply.ok === false) throw new SlackLookupError(method, reply.error);
   return reply;
 }
 
@@ -174,7 +187,7 @@ async function call<T extends { ok?: boolean; error?: string }>(request: () => P
  */
 function slackErrorCode(error: unknown): string {
   const e = error as { code?: string; data?: { error?: string }; message?: string };
-  if (e?.data?.error) return e.data.error;
   if (error instanceof SlackLookupError) return error.message;
+  if (e?.data?.error) return e.data.error;
   return e?.code ?? 'Slack did not answer';
 }

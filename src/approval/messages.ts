@@ -13,6 +13,10 @@ export interface RefusalContext {
   /** Who may approve: the policy's approvers, or the Slack error for `lookup_failed`. */
   approvers?: readonly string[];
   detail?: string;
+  /** `lookup_failed`: Slack's code and what to do, as a sentence (replaces `detail` in the message). */
+  advice?: string;
+  /** `not_approver`: approver groups Slack does not know (nobody can approve through them). */
+  unknownGroups?: readonly string[];
   now: Date;
 }
 
@@ -38,13 +42,20 @@ export function refusalMessage(code: RefusalCode, ctx: RefusalContext): BotText 
       return 'You requested this run; self-approval is off for this step.';
     case 'no_approvers':
       return 'Nobody can approve this remediation: the runbook step names no approvers. Add `approval.approvers` to the step in the runbook.';
-    case 'not_approver':
-      return ['You are not an approver for this remediation (approvers: ', ...formatApprovers(ctx.approvers ?? ctx.approval?.policy.approvers ?? []), ').'];
+    case 'not_approver': {
+      const unknown = ctx.unknownGroups ?? [];
+      const why =
+        unknown.length === 0
+          ? ''
+          : ` ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a user group' : 'are not user groups'} in this workspace, so nobody can approve through ${unknown.length === 1 ? 'it' : 'them'}.`;
+      return ['You are not an approver for this remediation (approvers: ', ...formatApprovers(ctx.approvers ?? ctx.approval?.policy.approvers ?? []), `).${why}`];
+    }
     case 'bot':
       return 'Bots and apps cannot approve or deny remediations.';
     case 'deactivated':
       return 'Deactivated Slack accounts cannot approve or deny remediations.';
     case 'lookup_failed':
+      if (ctx.advice) return `Slack could not confirm that you are an approver, so nothing was changed. ${ctx.advice}.`;
       return `Slack could not confirm that you are an approver${ctx.detail ? ` (${ctx.detail})` : ''}, so nothing was changed. Try again in a moment.`;
   }
 }

@@ -15,4 +15,9 @@ export interface ApprovalNotifier {
 /** Posts a new approval request into one run's thread, returning where it is. */
 export interface ApprovalRequestPoster {
   postApprovalRequest(approval: Approval): Promise<SlackMessageRef>;
+  /**
+   * Tells the run's requester, in the thread and once per approval, that some approvers are
+   * not known to the workspace (`approval.unresolvedApprovers`) and how to fix it.
+   */
+  postApproverHelp(approval: Approval): Promise<void>;
 }

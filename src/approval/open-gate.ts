@@ -5,6 +5,11 @@
  *
  * Idempotent, because a job can be run again after a crash at any point: a gate that has its
  * approval keeps it, and an approval whose message was posted keeps that message.
+ *
+ * Before the approval is made, its approvers are looked up in the workspace: an unknown group
+ * handle (the built-in runbooks' `@security-oncall` before anyone created it) or user would
+ * leave a gate nobody can open, silently until it expires. Those are recorded on the approval,
+ * its message says so, and the requester is told how to fix it. Who may approve is unchanged.
  */
 import type { Logger } from 'pino';
 import type { ApprovalStore } from './store.js';
@@ -13,12 +18,16 @@ import type { PreparedRunbook } from '../run/prepare.js';
 import type { RedisRunStore } from '../run/redis-store.js';
 import type { RunContext, StepResult } from '../model/run.js';
 import type { ApprovalRequestPoster } from './notifier.js';
+import type { ApproverDirectory } from './approver-directory.js';
+import type { UnresolvedApprover } from './types.js';
 
 export interface OpenGateDeps {
   runs: Pick<RedisRunStore, 'gateApproval' | 'claimGate'>;
   approvals: Pick<ApprovalStore, 'createApproval' | 'getApproval' | 'attachMessage'>;
   /** The run's thread, where the approval request is posted. */
   thread: ApprovalRequestPoster;
+  /** Looks the approvers up in the workspace; without it they are not checked. */
+  directory?: Pick<ApproverDirectory, 'unresolved'>;
   logger: Logger;
 }
 
@@ -28,6 +37,7 @@ export async function openGate(deps: OpenGateDeps, ctx: RunContext, prepared: Pr
 
   let approval = await existingApproval(deps, ctx.runId, gated.stepId);
   if (!approval) {
+    const unresolved = await unresolvedApprovers(deps, step.remediate.approval.approvers);
     const created = await deps.approvals.createApproval({
       runId: ctx.runId,
       runbookId: ctx.runbookId,
@@ -36,6 +46,7 @@ export async function openGate(deps: OpenGateDeps, ctx: RunContext, prepared: Pr
       policy: step.remediate.approval,
       // Alarm runs carry `alarm:<name>`, which no Slack user can be: nobody is "the requester".
       requestedBy: ctx.requestedBy,
+      ...(unresolved.length > 0 ? { unresolvedApprovers: unresolved } : {}),
     });
     if (await deps.runs.claimGate(ctx.runId, gated.stepId, created.id)) {
       approval = created;
@@ -52,7 +63,22 @@ export async function openGate(deps: OpenGateDeps, ctx: RunContext, prepared: Pr
     approval = { ...approval, message };
     deps.logger.info({ runId: ctx.runId, approvalId: approval.id, stepId: gated.stepId }, 'approval requested');
   }
+  if (approval.unresolvedApprovers?.length) await deps.thread.postApproverHelp(approval);
   return approval;
+}
+
+/** The approvers Slack does not know; none when it could not be asked (the gate opens all the same). */
+async function unresolvedApprovers(deps: OpenGateDeps, approvers: readonly string[]): Promise<UnresolvedApprover[]> {
+  if (!deps.directory) return [];
+  try {
+    const unresolved = await deps.directory.unresolved(approvers);
+    if (unresolved.length > 0) deps.logger.warn({ unresolved }, 'approvers of a gate are not known to the Slack workspace: nobody can approve through them');
+    return unresolved;
+  } catch (e) {
+    const code = (e as { data?: { error?: unknown } } | null)?.data?.error;
+    deps.logger.warn({ slackError: typeof code === 'string' ? code : undefined, err: (e as Error).message }, 'could not look the approvers up in Slack; the gate opens without that check');
+    return [];
+  }
 }
 
 async function existingApproval(deps: OpenGateDeps, runId: string, stepId: string): Promise<Approval | undefined> {

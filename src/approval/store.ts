@@ -103,6 +103,7 @@ export class ApprovalStore {
       policy,
       requestedBy: request.requestedBy,
       ...(request.message ? { message: request.message } : {}),
+      ...(request.unresolvedApprovers?.length ? { unresolvedApprovers: request.unresolvedApprovers } : {}),
       state: 'pending',
       decisions: [],
       createdAt: now.toISOString(),
@@ -125,6 +126,7 @@ export class ApprovalStore {
       minApprovals: policy.min_approvals,
       allowSelfApproval: policy.allow_self_approval,
       expiresAt: policy.expires_at,
+      ...(approval.unresolvedApprovers ? { unresolvedApprovers: approval.unresolvedApprovers.map((u) => `${u.approver} (${u.problem})`) } : {}),
     };
     const auditFields = encodeAuditFields(requested);
     const written = await this.redis
@@ -144,6 +146,7 @@ export class ApprovalStore {
         allowSelfApproval: policy.allow_self_approval ? '1' : '0',
         expiresAtMs: String(expiresAt.getTime()),
         ...(request.message ? { channel: request.message.channel, messageTs: request.message.ts } : {}),
+        ...(approval.unresolvedApprovers ? { unresolvedApprovers: JSON.stringify(approval.unresolvedApprovers) } : {}),
       })
       // A safety net: the record goes even if no sweeper ever expires it.
       .pexpire(keys.record, expiresInMs + this.retentionMs)
@@ -336,5 +339,6 @@ function toApproval(hash: Record<string, string>, decisions: string[]): Approval
   if (hash.closedAt) approval.closedAt = hash.closedAt;
   if (hash.finishedAt) approval.finishedAt = hash.finishedAt;
   if (hash.outcome) approval.outcome = JSON.parse(hash.outcome);
+  if (hash.unresolvedApprovers) approval.unresolvedApprovers = JSON.parse(hash.unresolvedApprovers);
   return approval;
 }

@@ -47,6 +47,17 @@ export interface ExecutionFailure {
   details?: Record<string, unknown>;
 }
 
+/**
+ * An approver the workspace did not know when the gate opened: a group handle or id naming no
+ * enabled group, a group with nobody in it, a user id naming nobody, or a deactivated or bot
+ * account. Shown on the approval message; it changes nothing about who may approve.
+ */
+export interface UnresolvedApprover {
+  /** As the runbook writes it: `@security-oncall`, `S…`, `U…`. */
+  approver: string;
+  problem: 'no_such_group' | 'empty_group' | 'no_such_user' | 'deactivated' | 'bot';
+}
+
 export interface Approval {
   /** Opaque, unguessable, URL-safe; also the remediation job's id. */
   id: string;
@@ -58,6 +69,8 @@ export interface Approval {
   /** A Slack user id, or `alarm:<name>` / `terminal:<user>`, which no Slack user can be. */
   requestedBy: string;
   message?: SlackMessageRef;
+  /** Approvers Slack did not know when the gate opened (absent when all were found, or not checked). */
+  unresolvedApprovers?: UnresolvedApprover[];
   state: ApprovalState;
   /** Approve and deny decisions in the order they were recorded (refused clicks are not decisions). */
   decisions: Decision[];
@@ -79,6 +92,8 @@ export interface ApprovalRequest {
   requestedBy: string;
   /** Usually attached later with `attachMessage`: the buttons need the id before posting. */
   message?: SlackMessageRef;
+  /** Approvers the workspace does not know, found when the gate opened (approver-directory.ts). */
+  unresolvedApprovers?: UnresolvedApprover[];
   now?: Date;
 }
 

@@ -18,6 +18,7 @@ import { collectQueuesWith } from '../log/metrics.js';
 import { RedisRunStore } from '../run/redis-store.js';
 import { RunbookLibrary } from '../runbook/library.js';
 import { createSlackApp } from '../slack/app.js';
+import { explainSlackError } from '../slack/api-errors.js';
 import type { ListenerDeps } from '../slack/listeners/index.js';
 import { RedisAlarmThreads } from './alarm-threads.js';
 import { RedisSeenRequests } from './seen-requests.js';
@@ -82,7 +83,7 @@ export async function startBot(config: Config, options: StartBotOptions = {}): P
     runs: new BotRunQueue(queues, runStore, logger, { trail: approvals.audit, engine: config.engine.name }),
     runLookup: { getRunRecord: (id) => runStore.getRecord(id), loadSteps: (id) => runStore.loadSteps(id) },
     approvals,
-    eligibility: new ApproverEligibility(client, { logger }),
+    eligibility: new ApproverEligibility(client, { logger, explainSlackError: (e) => explainSlackError(e, 'try again').sentence }),
     alarmThreads: new RedisAlarmThreads(redis, config.redis.prefix),
     undo: { request: (approvalId, user) => requestUndo({ approvals, runs: runStore }, approvalId, user) },
     alarmSources: config.alarms,

@@ -125,7 +125,7 @@ export function timelineSpec(input: TimelineInput, data: TimelineData = timeline
       mark: { type: 'bar', width: barWidth },
       encoding: {
         x,
-        y: { aggregate: 'sum', field: 'calls', type: 'quantitative', title: `calls per ${describeBucket(data.bucketMs)}` },
+        y: { aggregate: 'sum', field: 'calls', type: 'quantitative', title: `calls per ${describeBucket(data.bucketMs)}`, axis: { tickMinStep: 1, format: 'd' } }, // calls are whole
         color: { field: 'service', type: 'nominal', title: 'service', scale: { scheme: 'tableau10' } },
         order: { field: 'service' },
       },

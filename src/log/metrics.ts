@@ -10,56 +10,54 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'ctrb_' });
 
+/** One metric of this process's registry, declared in a line: its name, what it counts, its labels. */
+const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter({ name, help, labelNames, registers: [registry] });
+const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Gauge({ name, help, labelNames, registers: [registry] });
+const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets: number[]) =>
+  new Histogram({ name, help, labelNames, buckets, registers: [registry] });
+
 export const metrics = {
-  runsStarted: new Counter({
-    name: 'ctrb_runs_started_total',
-    help: 'Runs enqueued by the bot, by runbook and how they were started (slash, alarm, pivot).',
-    labelNames: ['runbook', 'source'] as const,
-    registers: [registry],
-  }),
-  runsFinished: new Counter({
-    name: 'ctrb_runs_finished_total',
-    help: 'Runs a worker brought to a stop, by runbook and outcome (completed, failed, waiting_approval, refused).',
-    labelNames: ['runbook', 'outcome'] as const,
-    registers: [registry],
-  }),
-  stepDuration: new Histogram({
-    name: 'ctrb_step_duration_seconds',
-    help: 'Time a run step took, by engine (none for steps that query nothing), step kind and status.',
-    labelNames: ['engine', 'kind', 'status'] as const,
-    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
-    registers: [registry],
-  }),
-  queueJobs: new Gauge({
-    name: 'ctrb_queue_jobs',
-    help: 'Jobs in a queue by state (waiting, active, delayed, failed), read from Redis at each scrape.',
-    labelNames: ['queue', 'state'] as const,
-    registers: [registry],
-  }),
-  auditEvents: new Counter({
-    name: 'ctrb_audit_events_total',
-    help: 'Audit records written by this process: approvals by event and resulting state, runs started, pivots, evidence exports.',
-    labelNames: ['event', 'state'] as const,
-    registers: [registry],
-  }),
-  slackApiProblems: new Counter({
-    name: 'ctrb_slack_api_problems_total',
-    help: 'Slack Web API calls answered with an error, or rate limited (throttle), by method.',
-    labelNames: ['method', 'kind'] as const,
-    registers: [registry],
-  }),
-  awsApiProblems: new Counter({
-    name: 'ctrb_aws_api_problems_total',
-    help: 'AWS API calls that failed, or were throttled, by service and operation (after the SDK retries).',
-    labelNames: ['service', 'operation', 'kind'] as const,
-    registers: [registry],
-  }),
-  cacheLookups: new Counter({
-    name: 'ctrb_cache_lookups_total',
-    help: 'Log files looked up in the parsed-event cache of the embedded engine, by result (hit, miss).',
-    labelNames: ['result'] as const,
-    registers: [registry],
-  }),
+  runsStarted: counter(
+    'ctrb_runs_started_total',
+    'Runs enqueued by the bot, by runbook and how they were started (slash, alarm, pivot).',
+    ['runbook', 'source'],
+  ),
+  runsFinished: counter(
+    'ctrb_runs_finished_total',
+    'Runs a worker brought to a stop, by runbook and outcome (completed, failed, waiting_approval, refused).',
+    ['runbook', 'outcome'],
+  ),
+  stepDuration: histogram(
+    'ctrb_step_duration_seconds',
+    'Time a run step took, by engine (none for steps that query nothing), step kind and status.',
+    ['engine', 'kind', 'status'],
+    [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+  ),
+  queueJobs: gauge(
+    'ctrb_queue_jobs',
+    'Jobs in a queue by state (waiting, active, delayed, failed), read from Redis at each scrape.',
+    ['queue', 'state'],
+  ),
+  auditEvents: counter(
+    'ctrb_audit_events_total',
+    'Audit records written by this process: approvals by event and resulting state, runs started, pivots, evidence exports.',
+    ['event', 'state'],
+  ),
+  slackApiProblems: counter(
+    'ctrb_slack_api_problems_total',
+    'Slack Web API calls answered with an error, or rate limited (throttle), by method.',
+    ['method', 'kind'],
+  ),
+  awsApiProblems: counter(
+    'ctrb_aws_api_problems_total',
+    'AWS API calls that failed, or were throttled, by service and operation (after the SDK retries).',
+    ['service', 'operation', 'kind'],
+  ),
+  cacheLookups: counter(
+    'ctrb_cache_lookups_total',
+    'Log files looked up in the parsed-event cache of the embedded engine, by result (hit, miss).',
+    ['result'],
+  ),
 };
 
 /** Filled in by a process that can read its queues (they are read at each scrape, not polled). */

@@ -9,7 +9,7 @@
  * The bot adds these routes to its Slack receiver (or serves them here in Socket Mode); the
  * worker serves them here on CTRB_WORKER_PORT.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { metricsText } from './metrics.js';
 
@@ -20,6 +20,8 @@ export type Probe = () => Promise<boolean>;
 export interface OpsProbes {
   healthy: Probe;
   ready: Probe;
+  /** What a failed probe answers (`unhealthy` / `not ready` unless given, e.g. `redis unavailable`). */
+  failure?: string;
 }
 
 /** Answers a probe: 200 `ok`, or 503 with what is wrong. */
@@ -42,10 +44,10 @@ export function answerOps(req: IncomingMessage, res: ServerResponse, probes: Ops
   if (req.method !== 'GET') return false;
   switch (req.url?.split('?')[0]) {
     case OPS_PATHS.health:
-      answerProbe(probes.healthy, res, 'unhealthy');
+      answerProbe(probes.healthy, res, probes.failure ?? 'unhealthy');
       return true;
     case OPS_PATHS.ready:
-      answerProbe(probes.ready, res, 'not ready');
+      answerProbe(probes.ready, res, probes.failure ?? 'not ready');
       return true;
     case OPS_PATHS.metrics:
       answerMetrics(res);
@@ -60,12 +62,18 @@ export interface OpsServer {
   close(): Promise<void>;
 }
 
-/** Serves only the operations paths on `port` (0: any free port); anything else is 404. */
-export async function startOpsServer(port: number, probes: OpsProbes): Promise<OpsServer> {
+/**
+ * Serves only the operations paths on `port` (0: any free port); anything else is 404.
+ * `explainListenError` turns a failed listen into what the person starting the process should do.
+ */
+export async function startOpsServer(port: number, probes: OpsProbes, explainListenError: (e: unknown) => unknown = (e) => workerListenError(e, port)): Promise<OpsServer> {
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     if (!answerOps(req, res, probes)) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
   });
-  await listen(server, port);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) => reject(explainListenError(e)));
+    server.listen(port, () => resolve());
+  });
   return {
     port: (server.address() as AddressInfo).port,
     close: () =>
@@ -77,12 +85,7 @@ export async function startOpsServer(port: number, probes: OpsProbes): Promise<O
   };
 }
 
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EADDRINUSE') reject(new Error(`port ${port} is already in use by another process: stop it, or choose a free port`));
-      else reject(e);
-    });
-    server.listen(port, () => resolve());
-  });
+function workerListenError(e: unknown, port: number): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'EADDRINUSE' ? new Error(`port ${port} is already in use by another process: stop it, or choose a free port`) : e;
 }

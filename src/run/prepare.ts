@@ -24,7 +24,7 @@ import {
 } from '../query/index.js';
 import { CelCompileError, compileChecks, type CompiledCheck, type CompiledStepExpressions } from '../runbook/cel.js';
 import type { CelExpression, CelTemplate } from '../runbook/cel.js';
-import { RunbookError, formatPath, type RunbookIssue } from '../runbook/load.js';
+import { RunbookError, formatPath, type RunbookIssue } from '../runbook/errors.js';
 import { WINDOW_PARAMS, type RemediateSpec, type Runbook, type StepSpec } from '../runbook/schema.js';
 import { checkRemediateSpec } from '../remediation/index.js';
 import { compileVerifyAccess, type CompiledVerifyAccess } from '../verify/index.js';
@@ -57,6 +57,17 @@ export interface PreparedRunbook {
 
 /** Throws RunbookError listing every problem found (paths like `steps[2].query.where.eventNam`). */
 export function prepareRunbook(runbook: Runbook, file = `${runbook.id}.yaml`): PreparedRunbook {
+  const { prepared, issues } = inspectRunbook(runbook, file);
+  if (issues.length > 0) throw new RunbookError(issues);
+  return prepared;
+}
+
+/**
+ * The same checks, returning every problem with what could be prepared (a step with a problem
+ * is there, without the part that has it): `ctrb validate` goes on to compile the queries that
+ * are fine, so one pass reports everything.
+ */
+export function inspectRunbook(runbook: Runbook, file = `${runbook.id}.yaml`): { prepared: PreparedRunbook; issues: RunbookIssue[] } {
   const issues: RunbookIssue[] = [];
   const issue = (path: string, message: string): void => void issues.push({ file, path, message });
 
@@ -129,8 +140,7 @@ export function prepareRunbook(runbook: Runbook, file = `${runbook.id}.yaml`): P
     return step;
   });
 
-  if (issues.length > 0) throw new RunbookError(issues);
-  return { runbook, file, steps };
+  return { prepared: { runbook, file, steps }, issues };
 }
 
 /** Compile a query step for an engine, with the values of the run and of earlier steps. */

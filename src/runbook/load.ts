@@ -2,68 +2,55 @@
  * Reading runbook files: YAML → schema-checked Runbook, with every problem reported as
  * `file:line:column  path: message` so an author can jump straight to it.
  */
-import { readFile, readdir } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { runbookSchema, type Runbook } from './schema.js';
+import { RunbookError, formatPath, type LoadedRunbook, type RunbookIssue } from './errors.js';
 
-export interface RunbookIssue {
-  file: string;
-  line?: number;
-  column?: number;
-  /** The field, e.g. `steps[2].query.where`. */
-  path: string;
-  message: string;
-}
-
-export class RunbookError extends Error {
-  constructor(readonly issues: RunbookIssue[]) {
-    super(issues.map(formatIssue).join('\n'));
-    this.name = 'RunbookError';
-  }
-}
-
-export function formatIssue(i: RunbookIssue): string {
-  const where = i.line ? `${i.file}:${i.line}:${i.column ?? 1}` : i.file;
-  return i.path ? `${where}  ${i.path}: ${i.message}` : `${where}  ${i.message}`;
-}
-
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out;
-}
-
-export interface LoadedRunbook {
-  runbook: Runbook;
-  file: string;
-}
+export { RunbookError, formatIssue, formatPath, type LoadedRunbook, type RunbookIssue } from './errors.js';
 
 /** Parse and schema-check one runbook's text. Throws RunbookError listing every problem. */
 export function parseRunbook(text: string, file: string): Runbook {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
+  const read = readRunbookYaml(text, file);
+  if (!read.document) throw new RunbookError(read.issues);
+  const parsed = runbookSchema.safeParse(read.document.value);
+  if (!parsed.success) throw new RunbookError(schemaIssues(parsed.error.issues, read.document, file));
+  return parsed.data;
+}
+
+/** A runbook file read as YAML: the document (for positions) and its plain value. */
+export interface RunbookDocument {
+  doc: Document;
+  lines: LineCounter;
+  value: unknown;
+}
+
+/** The YAML of a runbook file, or its syntax errors with their lines. */
+export function readRunbookYaml(text: string, file: string): { document?: RunbookDocument; issues: RunbookIssue[] } {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
   if (doc.errors.length > 0) {
-    throw new RunbookError(
-      doc.errors.map((e) => ({
+    return {
+      issues: doc.errors.map((e) => ({
         file,
         line: e.linePos?.[0].line,
         column: e.linePos?.[0].col,
         path: '',
         message: `YAML: ${e.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
       })),
-    );
+    };
   }
-  const parsed = runbookSchema.safeParse(doc.toJS());
-  if (!parsed.success) {
-    const issues = parsed.error.issues.flatMap((issue) => explainIssue(issue, [], doc.toJS()));
-    throw new RunbookError(issues.map((issue) => issueAt(issue, doc, lineCounter, file)));
-  }
-  return parsed.data;
+  return { document: { doc, lines, value: doc.toJS() }, issues: [] };
+}
+
+/**
+ * zod's issues as runbook issues at their place in the file. `prefix` is where the checked
+ * value sits in the document when it is not the whole runbook (one step: ['steps', 2]).
+ */
+export function schemaIssues(issues: readonly z.core.$ZodIssue[], document: RunbookDocument, file: string, prefix: PropertyKey[] = []): RunbookIssue[] {
+  return issues.flatMap((issue) => explainIssue(issue, prefix, document.value)).map((issue) => issueAt(issue, document.doc, document.lines, file));
 }
 
 const STEP_KINDS = ['query', 'raw', 'check', 'remediate', 'note'];
@@ -72,7 +59,7 @@ const STEP_KINDS = ['query', 'raw', 'check', 'remediate', 'note'];
  * zod reports a step that fits none of the step kinds as one opaque union failure. Pick the
  * branch the author meant (the one with the fewest problems) and report its problems instead.
  */
-function explainIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], root: unknown): z.core.$ZodIssue[] {
+export function explainIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], root: unknown): z.core.$ZodIssue[] {
   const path = [...prefix, ...issue.path];
   if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [{ ...issue, path }];
   const value = path.reduce<unknown>((v, k) => (v as Record<PropertyKey, unknown> | undefined)?.[k], root);
@@ -86,7 +73,7 @@ function explainIssue(issue: z.core.$ZodIssue, prefix: PropertyKey[], root: unkn
 
 function issueAt(issue: z.core.$ZodIssue, doc: Document, lines: LineCounter, file: string): RunbookIssue {
   const pos = positionOf(doc, issue, lines);
-  return { file, ...pos, path: formatPath(issue.path), message: describeIssue(issue) };
+  return { file, ...pos, path: formatPath(issue.path), message: describeIssue(issue, doc.getIn(issue.path as unknown[]) === undefined) };
 }
 
 /**
@@ -113,12 +100,12 @@ function positionOf(doc: Document, issue: z.core.$ZodIssue, lines: LineCounter):
   return {};
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, missing: boolean): string {
   if (issue.code === 'unrecognized_keys') {
     return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   }
   // zod says "expected object, received undefined" of a field that is simply not there.
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `required (${issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`})`;
+  if (issue.code === 'invalid_type' && missing) return `required (${issue.expected === 'object' ? 'a mapping' : `a ${issue.expected}`})`;
   return issue.message;
 }
 
@@ -134,6 +121,8 @@ export function parsePath(path: string): PropertyKey[] {
  * in the file's text, so they read like schema errors.
  */
 export function locateIssues(issues: RunbookIssue[], text: string): RunbookIssue[] {
+  // Parsing the file again is most of what validating a good runbook would cost.
+  if (issues.every((i) => i.line)) return issues;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   return issues.map((i) => {
@@ -143,25 +132,13 @@ export function locateIssues(issues: RunbookIssue[], text: string): RunbookIssue
   });
 }
 
-/** Read every `*.yaml` / `*.yml` under a directory. Files are checked; ids must match file names. */
-export async function loadRunbookDir(dir: string): Promise<LoadedRunbook[]> {
-  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-  const loaded: LoadedRunbook[] = [];
-  const issues: RunbookIssue[] = [];
-  for (const name of names) {
-    try {
-      loaded.push(await loadRunbookFile(join(dir, name)));
-    } catch (e) {
-      if (e instanceof RunbookError) issues.push(...e.issues);
-      else throw e;
-    }
-  }
-  if (issues.length) throw new RunbookError(issues);
-  return loaded;
+/** Read one runbook file (no memo: src/runbook/read.ts is the memoised way in). */
+export async function loadRunbookFile(file: string): Promise<LoadedRunbook> {
+  return runbookFromText(await readFile(file, 'utf8'), file);
 }
 
-export async function loadRunbookFile(file: string): Promise<LoadedRunbook> {
-  const text = await readFile(file, 'utf8');
+/** One runbook file's text, parsed and checked, its id matching the file's name. Throws RunbookError. */
+export function runbookFromText(text: string, file: string): LoadedRunbook {
   const runbook = parseRunbook(text, file);
   const stem = basename(file, extname(file));
   if (runbook.id !== stem) {

@@ -57,6 +57,8 @@ export const SUBJECT_PARAM_TYPES: Readonly<Record<SubjectKindName, readonly Para
 const id = z
   .string()
   .regex(/^[a-z][a-z0-9_-]*$/, 'use lower-case letters, digits, "-" and "_", starting with a letter');
+/** The names of runbooks, steps and parameters. */
+export const nameSchema = id;
 
 /** `30m`, `24h`, `7d`, `1w`, or combinations such as `1h30m`. */
 export const durationText = z
@@ -292,6 +294,20 @@ export const runbookSchema = z
   .superRefine(pivotsAndTimeline);
 export type Runbook = z.infer<typeof runbookSchema>;
 
+/**
+ * The checks across a whole runbook (sweepable detections, declared mentions, pivots and
+ * timeline), as problems with their paths. zod runs them only once every field is valid;
+ * `ctrb validate` runs them on what it could read of a file that has other problems too.
+ */
+export function runbookWideProblems(runbook: Runbook): { path: PropertyKey[]; message: string }[] {
+  const problems: { path: PropertyKey[]; message: string }[] = [];
+  const ctx = { addIssue: (issue: { path?: PropertyKey[]; message?: string }) => void problems.push({ path: issue.path ?? [], message: issue.message ?? '' }) } as unknown as z.RefinementCtx;
+  sweepable(runbook, ctx);
+  declaredMentions(runbook, ctx);
+  pivotsAndTimeline(runbook, ctx);
+  return problems;
+}
+
 /** A note's mentions, channel links and disguised links must be declared (src/runbook/mentions.ts). */
 function declaredMentions(runbook: { mentions: string[]; steps: StepSpec[] }, ctx: z.RefinementCtx): void {
   runbook.steps.forEach((step, i) => {
@@ -338,10 +354,7 @@ function pivotsAndTimeline(
 }
 
 /** Every runbook accepts these without declaring them: the time window of the run. */
-export const WINDOW_PARAMS = {
-  since: { type: 'duration', description: 'how far back to look (e.g. 24h) or a start time (ISO 8601)' },
-  until: { type: 'time', description: 'end of the window (ISO 8601); default now' },
-} as const;
+export { WINDOW_PARAMS } from './window-params.js';
 
 export function runbookJsonSchema(): unknown {
   return z.toJSONSchema(runbookSchema, { io: 'input', unrepresentable: 'any' });

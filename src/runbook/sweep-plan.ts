@@ -5,7 +5,7 @@
  * nothing to run on by itself. A detection that still lacks a parameter (an own-accounts list
  * when neither the logs nor the configuration give one) is skipped, saying what would let it run.
  */
-import type { LoadedRunbook } from './load.js';
+import type { LoadedRunbook } from './errors.js';
 import { DERIVED_VARIABLES, withDerivedInput, type DerivedValues } from './derived.js';
 import type { Runbook } from './schema.js';
 

@@ -214,8 +214,21 @@ function lambdaActor(ctx: BackgroundContext): Actor {
 }
 
 function instanceActor(ctx: BackgroundContext): Actor {
-  const instance = `i-0${stableHex(`${ctx.account.id}/${ctx.region}/instance`, 16)}`;
-  return workloadActor(ctx, ROLE_NAMES.ec2, `ec2-${ctx.region}`, UA.ssmAgent, instance);
+  return instanceActorAt(ctx.account, ctx.region, ctx.time);
+}
+
+/**
+ * The account's web instance in a region, calling with its instance role's credentials as
+ * they are at `time` (the session is named after the instance; its key changes every hour).
+ * A planted story uses the same credentials from somewhere else.
+ */
+export function instanceActorAt(account: AccountCast, region: string, time: Date): Actor {
+  const instance = `i-0${stableHex(`${account.id}/${region}/instance`, 16)}`;
+  return {
+    identity: sessionOf(roleOf(account, ROLE_NAMES.ec2), `ec2-${region}`, time, { sessionName: instance }),
+    ip: account.nat.get(region) as string,
+    userAgent: UA.ssmAgent,
+  };
 }
 
 function hasUploadsBucket(a: AccountCast, region: string): boolean {

@@ -257,6 +257,25 @@ export function roleSession(
   };
 }
 
+/**
+ * A federated user: the session GetFederationToken hands an IAM user, named by the caller.
+ * CloudTrail names the user who asked for it as the session's issuer.
+ */
+export function federatedUser(u: IamUser, name: string, sessionKey: string, createdAt: Date): UserIdentity {
+  return {
+    type: 'FederatedUser',
+    principalId: `${u.accountId}:${name}`,
+    arn: `arn:aws:sts::${u.accountId}:federated-user/${name}`,
+    accountId: u.accountId,
+    accessKeyId: sessionKey,
+    sessionContext: {
+      sessionIssuer: { type: 'IAMUser', principalId: u.principalId, arn: u.arn, accountId: u.accountId, userName: u.name },
+      webIdFederationData: {},
+      attributes: { creationDate: isoSecond(createdAt), mfaAuthenticated: 'false' },
+    },
+  };
+}
+
 export function awsService(service: string): UserIdentity {
   return { type: 'AWSService', invokedBy: service };
 }

@@ -222,6 +222,15 @@ function expirationText(d: Date): string {
   return `${months[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}, ${hour12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
 }
 
+/**
+ * A Bedrock model invocation: recorded under bedrock.amazonaws.com as a read-only management
+ * event, though the client calls the runtime endpoint.
+ */
+export function invokeModel(c: { time: Date; actor: Actor; account: string; region: string; modelId: string }): EventSpec {
+  const spec = apiCall({ ...c, source: 'bedrock.amazonaws.com', name: 'InvokeModel', request: { modelId: c.modelId }, readOnly: true });
+  return { ...spec, host: `bedrock-runtime.${c.region}.amazonaws.com` };
+}
+
 export function kmsKeyResource(account: string, keyArn: string): Resource[] {
   return [{ accountId: account, type: 'AWS::KMS::Key', ARN: keyArn }];
 }

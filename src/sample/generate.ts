@@ -199,26 +199,51 @@ function planStreams(seed: string, topo: Topology, start: Date, end: Date, plant
       const always = activities.filter((a) => a.activity.schedule === 'always').reduce((n, a) => n + a.weight, 0);
       const office = activities.filter((a) => a.activity.schedule === 'office').reduce((n, a) => n + a.weight, 0);
 
-      const periods: Period[] = [];
-      for (let t = start.getTime(); t < end.getTime(); ) {
-        const next = Math.min(end.getTime(), t + rng.int(5 * 60, 15 * 60) * 1000);
+      const periods = deliveryPeriods(rng, start, end, (t, next) => {
         const mid = new Date((t + next) / 2);
         // Only the part of a period outside a logging gap produces events.
         const seconds = (next - t) / 1000;
         const open = inGap(gaps, account.id, mid.getTime()) ? 0 : 1;
-        periods.push({ start: t, end: next, expected: (always + (isOfficeHours(mid) ? office : 0)) * seconds * open, count: 0 });
-        t = next;
-      }
+        return (always + (isOfficeHours(mid) ? office : 0)) * seconds * open;
+      });
       const scheduled = scheduledEvents(new Random(`${seed}/schedule/${account.id}/${region}`), topo, account, region, start, end).filter(
         (e) => !inGap(gaps, account.id, e.time.getTime()),
       );
-      const mine = planted
-        .filter((r) => r.recipientAccountId === account.id && r.awsRegion === region)
-        .sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0));
-      streams.push({ account, region, rng, periods, activities, scheduled, planted: mine });
+      streams.push({ account, region, rng, periods, activities, scheduled, planted: plantedIn(planted, account.id, region) });
     }
   }
+  // A story may act in a region the organization does not work in (an intruder launching
+  // instances where nobody looks). A multi-region trail delivers those events under that
+  // region's own folder; nothing else happens there, so those streams hold no background.
+  const elsewhere = new Map<string, { account: AccountCast; region: string }>();
+  for (const r of planted) {
+    const account = topo.accounts.find((a) => a.id === r.recipientAccountId);
+    if (account && !topo.regions.includes(r.awsRegion)) elsewhere.set(`${account.id}/${r.awsRegion}`, { account, region: r.awsRegion });
+  }
+  for (const key of [...elsewhere.keys()].sort()) {
+    const { account, region } = elsewhere.get(key)!;
+    const rng = new Random(`${seed}/stream/${account.id}/${region}`);
+    const periods = deliveryPeriods(rng, start, end, () => 0);
+    streams.push({ account, region, rng, periods, activities: [], scheduled: [], planted: plantedIn(planted, account.id, region) });
+  }
   return streams;
+}
+
+/** The stream's delivery periods of 5-15 minutes, each with its expected share of background. */
+function deliveryPeriods(rng: Random, start: Date, end: Date, expected: (t: number, next: number) => number): Period[] {
+  const periods: Period[] = [];
+  for (let t = start.getTime(); t < end.getTime(); ) {
+    const next = Math.min(end.getTime(), t + rng.int(5 * 60, 15 * 60) * 1000);
+    periods.push({ start: t, end: next, expected: expected(t, next), count: 0 });
+    t = next;
+  }
+  return periods;
+}
+
+function plantedIn(planted: CloudTrailRecord[], account: string, region: string): CloudTrailRecord[] {
+  return planted
+    .filter((r) => r.recipientAccountId === account && r.awsRegion === region)
+    .sort((a, b) => (a.eventTime < b.eventTime ? -1 : a.eventTime > b.eventTime ? 1 : 0));
 }
 
 /** Share `total` background events over every period, rounding cumulatively. */

@@ -18,11 +18,14 @@
  *                 makes a bucket public.
  *  - 14:20-16:11  an engineer escalates his own privileges, then disables and schedules
  *                 the deletion of the database's encryption key.
- *  - 21:30        an administrator's password is guessed from an unknown network.
+ *  - 21:30-21:42  an administrator's password is guessed from an unknown network, and the
+ *                 session reads the production database's secret.
  *  - 18:02-18:55  carol's long-term access key, stolen, is spent: a batch of secrets read,
  *                 a shell command sent to a web instance, a GPU instance launched, Bedrock
  *                 models switched on and invoked, and the account taken out of the
  *                 organization and its guardrails.
+ * foothold-incidents.ts tells three more (the backdoor user coming back at 04:10, the
+ * development CI key spent at 12:02, the web instance's credentials used elsewhere at 22:05).
  */
 import type { AccountCast, Bucket, Topology } from './cast.js';
 import {
@@ -37,30 +40,15 @@ import {
   uuidFrom,
 } from './cast.js';
 import type { Actor } from './events.js';
-import { apiCall, assumeRole, bucketCall, consoleLogin, kmsKeyResource, objectAccess } from './events.js';
+import { apiCall, assumeRole, bucketCall, consoleLogin, invokeModel, kmsKeyResource, objectAccess } from './events.js';
 import type { Random } from './random.js';
 import { stableHex, stableId } from './random.js';
 import type { CloudTrailRecord, EventSpec, UserIdentity } from './record.js';
-import { buildRecord } from './record.js';
+import type { LoggingGap, PlantedIncident } from './story.js';
+import { Story, backdoorUser, denied, iamDate, ids, roleNamed, user } from './story.js';
+import { plantFootholdIncidents } from './foothold-incidents.js';
 
-export interface PlantedIncident {
-  /** A stable name for the incident. */
-  id: string;
-  /** The runbook that should find it. */
-  runbook: string;
-  /** The parameters to run that runbook with (as `name=value` on the command line). */
-  params: Record<string, string>;
-  description: string;
-  /** The events a finding must point at. */
-  eventIDs: string[];
-}
-
-/** A stretch of time in which an account's trail recorded nothing (logging was off). */
-export interface LoggingGap {
-  account: string;
-  start: Date;
-  end: Date;
-}
+export type { LoggingGap, PlantedIncident } from './story.js';
 
 export interface Stories {
   records: CloudTrailRecord[];
@@ -73,57 +61,6 @@ const ATTACKER_IP_2 = '192.0.2.140';
 const ROOT_SIGNIN_IP = '192.0.2.201';
 const GUESSING_IP = '192.0.2.200';
 const KEY_THIEF_IP = '192.0.2.150';
-
-class Story {
-  readonly records: CloudTrailRecord[] = [];
-  constructor(
-    private readonly rng: Random,
-    private readonly anchor: Date,
-  ) {}
-
-  /** A time `hh:mm:ss` after the anchor. */
-  at(hms: string): Date {
-    const [h, m, s] = hms.split(':').map(Number) as [number, number, number];
-    return new Date(this.anchor.getTime() + ((h * 60 + m) * 60 + s) * 1000);
-  }
-
-  emit(spec: EventSpec): CloudTrailRecord {
-    const rec = buildRecord(this.rng, spec);
-    this.records.push(rec);
-    return rec;
-  }
-}
-
-function ids(records: CloudTrailRecord[]): string[] {
-  return records.map((r) => r.eventID);
-}
-
-function user(account: AccountCast, name: string) {
-  const u = account.users.get(name);
-  if (!u) throw new Error(`account ${account.id} has no user ${name}`);
-  return u;
-}
-
-function roleNamed(account: AccountCast, name: string) {
-  const r = account.roles.get(name);
-  if (!r) throw new Error(`account ${account.id} has no role ${name}`);
-  return r;
-}
-
-/** "Nov 3, 2026, 2:12:03 AM": how IAM writes dates in responses. */
-function iamDate(d: Date): string {
-  const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const h = d.getUTCHours();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${months[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}, ${h % 12 === 0 ? 12 : h % 12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${h < 12 ? 'AM' : 'PM'}`;
-}
-
-function denied(principalArn: string, action: string, ec2 = false): { code: string; message: string } {
-  const why = `User: ${principalArn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`;
-  return ec2
-    ? { code: 'Client.UnauthorizedOperation', message: `You are not authorized to perform this operation. ${why}` }
-    : { code: 'AccessDenied', message: why };
-}
 
 // ---------------------------------------------------------------------------------------
 
@@ -171,7 +108,8 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
   }
 
   // Persistence: a user of its own, with a key, a password and administrator rights.
-  const backdoor = { name: 'backup-svc', id: stableId('AIDA', `${acct}/user/backup-svc`, 17), key: stableId('AKIA', `${acct}/key/backup-svc`, 16) };
+  const backdoorIam = backdoorUser(acct);
+  const backdoor = { name: backdoorIam.name, id: backdoorIam.principalId, key: backdoorIam.accessKeyId };
   const createUser = call('02:12:03', 'iam.amazonaws.com', 'CreateUser', { userName: backdoor.name, path: '/' }, {
     response: { user: { path: '/', userName: backdoor.name, userId: backdoor.id, arn: `arn:aws:iam::${acct}:user/${backdoor.name}`, createDate: iamDate(s.at('02:12:03')) } },
   });
@@ -304,12 +242,13 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
     s.emit(apiCall({ time: s.at('03:49:02'), actor: responder, account: acct, region: G, source: 'iam.amazonaws.com', name: 'ListAccessKeys', request: { userName: 'ci-deploy' } }));
   }
 
-  const ownAccounts = [...new Set([...topoAccounts(topo), VENDOR_ACCOUNT])].join(',');
+  const ownAccounts = ownAccountsOf(topo);
   return [
     {
       id: 'leaked-key-recon',
       runbook: 'unauthorized-api-calls',
       params: {},
+      findings: ['reconnaissance-burst'],
       description: `The leaked CI key ${key} was refused ${refused.length} calls across a dozen services within six minutes: reconnaissance.`,
       eventIDs: ids(refused),
     },
@@ -317,6 +256,7 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
       id: 'leaked-key-timeline',
       runbook: 'access-key-activity',
       params: { access_key_id: key },
+      findings: ['used-from-untrusted-network', 'attack-tooling', 'many-refusals', 'sensitive-call'],
       description: `Access key ${key} of ci-deploy, normally used only from the CI runner, was used from ${ATTACKER_IP} with a Kali Linux user agent.`,
       eventIDs: ids(keyEvents),
     },
@@ -324,6 +264,7 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
       id: 'leaked-key-compromise',
       runbook: 'compromised-credentials',
       params: { credential: key },
+      findings: ['used-from-untrusted-network', 'persistence-created', 'role-assumed-from-untrusted-network', 'data-read', 'logging-tampered'],
       description: `The compromised key created a backdoor user, opened DeployRole's trust policy, assumed DataPipelineRole and read finance reports through it, then disabled GuardDuty and CloudTrail.`,
       eventIDs: ids([createUser, createKey, attachAdmin, loginProfile, backdoorTrust, pivot, ...reads, deleteDetector, stopLogging]),
     },
@@ -331,6 +272,7 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
       id: 'backdoor-user',
       runbook: 'iam-persistence',
       params: {},
+      findings: ['user-created', 'access-key-for-another-user', 'console-password-issued', 'trust-opened-outside'],
       description: `ci-deploy created the user ${backdoor.name} with an access key and a console password, and let account ${ATTACKER_ACCOUNT} assume DeployRole.`,
       eventIDs: ids([createUser, createKey, loginProfile, backdoorTrust]),
     },
@@ -338,6 +280,7 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
       id: 'admin-policy-attached',
       runbook: 'iam-policy-changes',
       params: {},
+      findings: ['administrator-access-granted'],
       description: `ci-deploy attached AdministratorAccess to the new user ${backdoor.name}.`,
       eventIDs: ids([attachAdmin]),
     },
@@ -345,6 +288,7 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
       id: 'finance-reports-read-at-night',
       runbook: 's3-data-access',
       params: {},
+      findings: ['read-outside-working-hours'],
       description: `A DataPipelineRole session opened from ${ATTACKER_IP} read ${reads.length} finance reports between 02:31 and 02:37 UTC.`,
       eventIDs: ids(reads),
     },
@@ -352,6 +296,7 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
       id: 'backups-deleted',
       runbook: 's3-deletions',
       params: {},
+      findings: ['mass-object-deletion'],
       description: `The same DataPipelineRole session deleted ${deletions.length} database backups from ${backups.name} and tried to delete the bucket.`,
       eventIDs: ids([...deletions, deleteBucket]),
     },
@@ -359,6 +304,7 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
       id: 'destructive-deletes',
       runbook: 'delete-operations',
       params: {},
+      findings: ['deletion-burst', 'destructive-delete'],
       description: `A burst of deletions at night: ${deletions.length} backups, an attempt on the backup bucket, and the GuardDuty detector.`,
       eventIDs: ids([...deletions, deleteBucket, deleteDetector]),
     },
@@ -366,6 +312,7 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
       id: 'snapshot-shared-with-attacker',
       runbook: 'external-access',
       params: { own_accounts: ownAccounts },
+      findings: ['external-principal-succeeded', 'shared-with-other-account'],
       description: `Account ${ATTACKER_ACCOUNT} assumed DeployRole through the backdoored trust policy and shared the orders database snapshot ${snapshotId} with itself.`,
       eventIDs: ids([crossAssume, share]),
     },
@@ -373,14 +320,16 @@ function leakedKeyStory(s: Story, rng: Random, topo: Topology, prod: AccountCast
       id: 'logging-stopped',
       runbook: 'cloudtrail-tampering',
       params: {},
+      findings: ['logging-switched-off'],
       description: 'ci-deploy deleted the GuardDuty detector and stopped the organization trail; nothing was recorded for 44 minutes.',
       eventIDs: ids([deleteDetector, stopLogging]),
     },
   ];
 }
 
-function topoAccounts(topo: Topology): string[] {
-  return topo.accounts.map((a) => a.id);
+/** The accounts external-access is told are ours: the tree's own and the monitoring vendor's. */
+function ownAccountsOf(topo: Topology): string {
+  return [...new Set([...topo.accounts.map((a) => a.id), VENDOR_ACCOUNT])].join(',');
 }
 
 function rootSignInStory(s: Story, topo: Topology, dev: AccountCast): PlantedIncident[] {
@@ -415,6 +364,7 @@ function rootSignInStory(s: Story, topo: Topology, dev: AccountCast): PlantedInc
       id: 'root-sign-in-without-mfa',
       runbook: 'root-activity',
       params: {},
+      findings: ['root-sign-in-without-mfa', 'root-used', 'root-access-key-created'],
       description: `Someone signed in as the root user of account ${acct} from ${ROOT_SIGNIN_IP} without MFA (after one failed attempt) and created a root access key.`,
       eventIDs: ids([failed, login, summary, users, createKey]),
     },
@@ -437,6 +387,7 @@ function passwordOnlyStory(s: Story, topo: Topology, prod: AccountCast): Planted
       id: 'contractor-password-only',
       runbook: 'console-login-without-mfa',
       params: {},
+      findings: ['signed-in-without-mfa'],
       description: `The contractor login ${u.name} signed in to the console with a password only (no MFA), after one failed attempt.`,
       eventIDs: ids([login]),
     },
@@ -547,6 +498,7 @@ function devHygieneStory(s: Story, rng: Random, topo: Topology, dev: AccountCast
       id: 'ssh-open-to-the-world',
       runbook: 'security-group-changes',
       params: {},
+      findings: ['open-to-the-internet'],
       description: `${u.name} opened SSH on ${groupId} to 0.0.0.0/0 and ::/0 and added a network ACL rule allowing everything from anywhere.`,
       eventIDs: ids([openSsh, naclEntry]),
     },
@@ -554,6 +506,7 @@ function devHygieneStory(s: Story, rng: Random, topo: Topology, dev: AccountCast
       id: 'public-function-with-foreign-layer',
       runbook: 'lambda-changes',
       params: {},
+      findings: ['function-open-to-everyone', 'foreign-layer-attached'],
       description: `${u.name} let anyone invoke payments-webhook and attached a layer published by account ${ATTACKER_ACCOUNT}.`,
       eventIDs: ids([publicInvoke, addLayer]),
     },
@@ -561,6 +514,7 @@ function devHygieneStory(s: Story, rng: Random, topo: Topology, dev: AccountCast
       id: 'bucket-made-public',
       runbook: 's3-exposure',
       params: {},
+      findings: ['public-access-block-removed', 'public-bucket-policy'],
       description: `${u.name} removed the public access block of ${share.name} and gave everyone read access in its bucket policy.`,
       eventIDs: ids([removeBlock, publicPolicy]),
     },
@@ -613,6 +567,7 @@ function insiderStory(s: Story, topo: Topology, prod: AccountCast): PlantedIncid
       id: 'self-granted-admin',
       runbook: 'iam-policy-changes',
       params: {},
+      findings: ['administrator-policy-written'],
       description: `bob made a new default version of DeveloperAccess that allows every action on every resource.`,
       eventIDs: ids([escalate]),
     },
@@ -620,6 +575,7 @@ function insiderStory(s: Story, topo: Topology, prod: AccountCast): PlantedIncid
       id: 'database-key-scheduled-for-deletion',
       runbook: 'kms-key-changes',
       params: {},
+      findings: ['key-destroyed-or-disabled'],
       description: `bob disabled the orders database's KMS key and scheduled its deletion in 7 days.`,
       eventIDs: ids([disable, schedule]),
     },
@@ -627,6 +583,7 @@ function insiderStory(s: Story, topo: Topology, prod: AccountCast): PlantedIncid
       id: 'insider-timeline',
       runbook: 'principal-activity',
       params: { principal: u.arn },
+      findings: ['sensitive-change'],
       description: `bob's day: a privilege escalation at 14:20, then the database key disabled and scheduled for deletion.`,
       eventIDs: ids([escalate, disable, schedule]),
     },
@@ -646,14 +603,23 @@ function passwordGuessingStory(s: Story, topo: Topology, prod: AccountCast): Pla
   const login = s.emit(consoleLogin({ time: s.at('21:40:09'), identity, account: acct, region: G, ip: GUESSING_IP, userAgent: ua, mfaUsed: true, success: true }));
   const actor: Actor = { identity: userInConsole(u, stableId('ASIA', `${u.arn}/console/guessed`, 16), s.at('21:40:09'), true), ip: GUESSING_IP, userAgent: ua, fromConsole: true };
   s.emit(apiCall({ time: s.at('21:41:22'), actor, account: acct, region: G, source: 'secretsmanager.amazonaws.com', name: 'ListSecrets', request: null }));
-  s.emit(apiCall({ time: s.at('21:42:03'), actor, account: acct, region: G, source: 'secretsmanager.amazonaws.com', name: 'GetSecretValue', request: { secretId: 'prod/orders/db' } }));
+  const secretRead = s.emit(apiCall({ time: s.at('21:42:03'), actor, account: acct, region: G, source: 'secretsmanager.amazonaws.com', name: 'GetSecretValue', request: { secretId: 'prod/orders/db' } }));
   return [
     {
       id: 'admin-sign-in-from-unknown-network',
       runbook: 'console-login-unusual-source',
       params: {},
+      findings: ['password-guessing', 'sign-in-from-untrusted-network'],
       description: `Six failed console sign-ins for alice from ${GUESSING_IP}, outside the office and VPN ranges (${TRUSTED_CIDRS.join(', ')}), then a successful one with MFA.`,
       eventIDs: ids([...attempts, login]),
+    },
+    {
+      id: 'secret-read-after-guessed-sign-in',
+      runbook: 'secrets-access',
+      params: {},
+      findings: ['secret-read-by-a-person'],
+      description: `Two minutes after the guessed sign-in, the same console session read the production database secret prod/orders/db.`,
+      eventIDs: ids([secretRead]),
     },
   ];
 }
@@ -689,7 +655,7 @@ function stolenKeySpentStory(s: Story, topo: Topology, prod: AccountCast): Plant
 
   const modelId = 'anthropic.claude-3-5-sonnet-20240620-v1:0';
   const enable = call('18:30:12', 'bedrock.amazonaws.com', 'PutUseCaseForModelAccess', { formData: 'HIDDEN_DUE_TO_SECURITY_REASONS' });
-  const invocations = ['18:31:05', '18:31:48', '18:33:20'].map((t) => call(t, 'bedrock.amazonaws.com', 'InvokeModel', { modelId }));
+  const invocations = ['18:31:05', '18:31:48', '18:33:20'].map((t) => s.emit(invokeModel({ time: s.at(t), actor: thief, account: acct, region: G, modelId })));
 
   const leave = call('18:55:31', 'organizations.amazonaws.com', 'LeaveOrganization', null);
 
@@ -698,6 +664,7 @@ function stolenKeySpentStory(s: Story, topo: Topology, prod: AccountCast): Plant
       id: 'secrets-read-in-a-batch',
       runbook: 'secrets-access',
       params: {},
+      findings: ['batch-secret-read'],
       description: `carol's access key, used from ${KEY_THIEF_IP}, read ${secretIds.length} production secrets in one BatchGetSecretValue.`,
       eventIDs: ids([batch]),
     },
@@ -705,6 +672,7 @@ function stolenKeySpentStory(s: Story, topo: Topology, prod: AccountCast): Plant
       id: 'shell-command-on-web-instance',
       runbook: 'instance-remote-access',
       params: {},
+      findings: ['command-sent'],
       description: `The same key sent AWS-RunShellScript to ${instanceId}: a command run as root on a web server.`,
       eventIDs: ids([command]),
     },
@@ -712,6 +680,7 @@ function stolenKeySpentStory(s: Story, topo: Topology, prod: AccountCast): Plant
       id: 'gpu-instance-launched',
       runbook: 'instance-launches',
       params: {},
+      findings: ['large-instance-type'],
       description: `The same key launched a p4d.24xlarge (${gpuId}): eight GPUs, the kind of instance cryptominers start.`,
       eventIDs: ids([launch]),
     },
@@ -719,6 +688,7 @@ function stolenKeySpentStory(s: Story, topo: Topology, prod: AccountCast): Plant
       id: 'bedrock-models-enabled-and-invoked',
       runbook: 'bedrock-model-access',
       params: {},
+      findings: ['model-access-enabled', 'models-invoked-by-whoever-enabled-them'],
       description: `The same key switched Bedrock model access on and invoked ${modelId} ${invocations.length} times.`,
       eventIDs: ids([enable, ...invocations]),
     },
@@ -726,6 +696,7 @@ function stolenKeySpentStory(s: Story, topo: Topology, prod: AccountCast): Plant
       id: 'account-left-organization',
       runbook: 'organization-changes',
       params: {},
+      findings: ['left-the-organization'],
       description: `The same key took account ${acct} out of its organization, and so out of every service control policy.`,
       eventIDs: ids([leave]),
     },
@@ -749,6 +720,7 @@ export function plantIncidents(rng: Random, topo: Topology, anchor: Date): Stori
     ...insiderStory(s, topo, prod),
     ...passwordGuessingStory(s, topo, prod),
     ...stolenKeySpentStory(s, topo, prod),
+    ...plantFootholdIncidents(s, rng, topo, prod, dev, ownAccountsOf(topo)),
   ];
   incidents.push(addressStory(s.records, ATTACKER_IP));
   return { records: s.records, incidents, gaps };
@@ -766,6 +738,7 @@ function addressStory(records: readonly CloudTrailRecord[], ip: string): Planted
     id: 'attacker-address-shared',
     runbook: 'source-address-activity',
     params: { ip },
+    findings: ['shared-address', 'many-refusals'],
     description: `${ip} was used by ${principals.size} identities (the leaked key of ci-deploy and the sessions it opened), ${fromIp.length} calls between ${fromIp[0]?.eventTime} and ${fromIp.at(-1)?.eventTime}.`,
     eventIDs: ids(fromIp),
   };

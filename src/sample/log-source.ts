@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../runbook/library.js';
 import { MANIFEST_FILE } from './manifest.js';
-import { isAccountId } from '../model/values/aws-ids.js';
+import { REGION, isAccountId } from '../model/values/aws-ids.js';
 
 export const BUNDLED_SAMPLE_DIR = join(PACKAGE_ROOT, 'samples', 'cloudtrail');
 
@@ -22,15 +22,28 @@ export interface LogSource {
    * or deliberately lets in, from its manifest. Unknown for other logs.
    */
   ownAccounts?: string[];
+  /**
+   * For a generated tree: the regions its organization works in, from its manifest. A story
+   * may act elsewhere (its events sit under that region's folder), so the folders cannot say.
+   */
+  ownRegions?: string[];
 }
 
-/** The manifest's accounts and partner accounts, when `dir` is a generated tree. */
-function declaredAccounts(dir: string): string[] | undefined {
+interface Declared {
+  ownAccounts: string[];
+  ownRegions: string[];
+}
+
+/** The manifest's accounts, partner accounts and regions, when `dir` is a generated tree. */
+function declared(dir: string): Declared | undefined {
   const file = join(dir, MANIFEST_FILE);
   if (!existsSync(file)) return undefined;
-  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { accounts?: unknown; partnerAccounts?: unknown };
-  const list = (v: unknown): string[] => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string' && isAccountId(a)) : []);
-  return [...list(manifest.accounts), ...list(manifest.partnerAccounts)];
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as { accounts?: unknown; partnerAccounts?: unknown; regions?: unknown };
+  const list = (v: unknown, ok: (s: string) => boolean): string[] => (Array.isArray(v) ? v.filter((a): a is string => typeof a === 'string' && ok(a)) : []);
+  return {
+    ownAccounts: [...list(manifest.accounts, isAccountId), ...list(manifest.partnerAccounts, isAccountId)],
+    ownRegions: list(manifest.regions, (r) => REGION.test(r)),
+  };
 }
 
 export class LogsNotFoundError extends Error {
@@ -41,8 +54,8 @@ export function resolveLogSource(logs: string | undefined, until?: string): LogS
   if (logs !== undefined) {
     const dir = resolve(logs);
     if (!existsSync(dir)) throw new LogsNotFoundError(`--logs ${logs}: no such file or directory`);
-    const ownAccounts = declaredAccounts(dir);
-    return { dir, now: until ? new Date(until) : new Date(), description: `logs: ${dir}`, bundled: false, ...(ownAccounts ? { ownAccounts } : {}) };
+    const tree = declared(dir);
+    return { dir, now: until ? new Date(until) : new Date(), description: `logs: ${dir}`, bundled: false, ...(tree ?? {}) };
   }
   const manifestFile = join(BUNDLED_SAMPLE_DIR, MANIFEST_FILE);
   if (!existsSync(manifestFile)) {
@@ -54,6 +67,6 @@ export function resolveLogSource(logs: string | undefined, until?: string): LogS
     now: new Date(manifest.end),
     description: `bundled sample logs (${manifest.start} → ${manifest.end}; "now" is the sample's end)`,
     bundled: true,
-    ownAccounts: declaredAccounts(BUNDLED_SAMPLE_DIR) ?? [],
+    ...(declared(BUNDLED_SAMPLE_DIR) ?? { ownAccounts: [], ownRegions: [] }),
   };
 }

@@ -13,7 +13,8 @@ export interface UserIdentity {
   accessKeyId?: string;
   userName?: string;
   sessionContext?: {
-    sessionIssuer?: { type: 'Role'; principalId: string; arn: string; accountId: string; userName: string };
+    /** A role for an assumed-role session; the IAM user for a federated one (GetFederationToken). */
+    sessionIssuer?: { type: 'Role' | 'IAMUser'; principalId: string; arn: string; accountId: string; userName: string };
     webIdFederationData?: Record<string, never>;
     attributes: { creationDate: string; mfaAuthenticated: 'true' | 'false' };
   };

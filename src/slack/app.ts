@@ -16,6 +16,7 @@
  * on fails the start with a message naming it.
  */
 import { countingSlackProblems } from './client.js';
+import { slackErrorLogFields } from './api-errors.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, type Logger as BoltLogger, type Receiver, type webApi } from '@slack/bolt';
@@ -82,9 +83,11 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     convoStore: false,
   });
   app.error(async (error) => {
-    options.logger.error({ err: errorSummary(error) }, 'a Slack listener failed');
+    // Bolt hands listener errors over as they were thrown, or wrapped with the original.
+    const cause = (error as { original?: unknown }).original ?? error;
+    options.logger.error({ err: errorSummary(error), ...slackErrorLogFields(cause) }, 'a Slack listener failed');
   });
-  registerListeners(app, options.listenerDeps(countingSlackProblems(app.client)));
+  registerListeners(app, options.listenerDeps(countingSlackProblems(app.client, options.logger.child({ component: 'slack' }))));
 
   let health: HealthServer | undefined;
   let connected = false;

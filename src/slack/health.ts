@@ -5,9 +5,8 @@
  * the bot reports at start (Bolt's Socket Mode receiver leaves its server's listen error
  * unhandled, which ends the process with a stack trace).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { answerMetrics, answerProbe, answerOps, OPS_PATHS } from '../log/ops-server.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerMetrics, answerProbe, OPS_PATHS, startOpsServer, type OpsServer } from '../log/ops-server.js';
 
 /** The bot's routes besides /healthz: /readyz (Redis answers) and /metrics, for Bolt's HTTP receiver. */
 export function opsRoutes(healthy: HealthCheck): Array<{ path: string; method: string[]; handler: (req: IncomingMessage, res: ServerResponse) => void }> {
@@ -23,42 +22,17 @@ export type HealthCheck = () => Promise<boolean>;
 
 /** Answers one health request. */
 export function answerHealth(healthy: HealthCheck, res: ServerResponse): void {
-  const reply = (ok: boolean): void => {
-    res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'redis unavailable\n');
-  };
-  healthy().then(reply, () => reply(false));
+  answerProbe(healthy, res, 'redis unavailable');
 }
 
-export interface HealthServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type HealthServer = OpsServer;
 
-/** Serves only `GET /healthz` on `port`; anything else is 404. Rejects when the port cannot be had. */
-export async function startHealthServer(port: number, healthy: HealthCheck): Promise<HealthServer> {
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (req.method === 'GET' && req.url?.split('?')[0] === HEALTH_PATH) return answerHealth(healthy, res);
-    // /readyz (the bot is ready when Redis answers, as for /healthz) and /metrics.
-    if (answerOps(req, res, { healthy, ready: healthy })) return;
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
-  });
-  await listen(server, port);
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Keep-alive connections of a health checker would otherwise hold the close open.
-        server.closeAllConnections();
-      }),
-  };
-}
-
-function listen(server: Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (e) => reject(listenError(e, port)));
-    server.listen(port, () => resolve());
-  });
+/**
+ * Serves `GET /healthz`, `/readyz` (the bot is ready when Redis answers, as for /healthz) and
+ * `/metrics` on `port`; anything else is 404. Rejects when the port cannot be had.
+ */
+export function startHealthServer(port: number, healthy: HealthCheck): Promise<HealthServer> {
+  return startOpsServer(port, { healthy, ready: healthy, failure: 'redis unavailable' }, (e) => listenError(e, port));
 }
 
 /**

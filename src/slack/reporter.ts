@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 import type { EmptyWindow, LoadProgress } from '../model/query.js';
 import { emptyWindowHint } from '../run/empty-window.js';
 import { inlineCode } from './render/mrkdwn.js';
-import { explainSlackError } from './api-errors.js';
+import { explainSlackError, slackErrorLogFields } from './api-errors.js';
 import type { RunRecord } from '../model/run.js';
 import type { PostIntent, RedisRunStore } from '../run/redis-store.js';
 import type { RunContext, RunResult, StepResult } from '../model/run.js';
@@ -33,6 +33,7 @@ import {
   escapeMrkdwn,
   fitMessage,
   renderApprovalMessage,
+  renderApproverHelp,
   renderRefusal,
   renderRunMessage,
   renderStepReply,
@@ -149,17 +150,24 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
 
   /**
    * The timeline picture of a run that has ended (not one waiting at a gate: it is posted when
-   * the run ends), once per run. A picture that cannot be drawn or attached is logged and left
-   * out: the results are all in the thread already.
+   * the run ends), once per run. A picture that cannot be drawn is logged and left out; one
+   * Slack refuses is said in the thread with Slack's reason: the results are all there already.
    */
   private async postTimeline(result: RunResult): Promise<void> {
     const step = this.opts.timeline?.step;
     const thread = this.thread;
     if (!step || !thread || result.status === 'waiting_approval' || this.done.has(TIMELINE_KEY)) return;
     const input = timelineInputOf(result, this.opts.title, step);
+    let png: Buffer | undefined;
     try {
-      if (input) {
-        const png = await renderTimelinePng(input);
+      if (input) png = await renderTimelinePng(input);
+    } catch (e) {
+      this.opts.logger.warn({ runId: this.runId, err: errorSummary(e) }, 'could not draw the timeline picture');
+      await this.remember(TIMELINE_KEY);
+      return;
+    }
+    try {
+      if (png) {
         await uploadFileToThread(
           this.opts.client,
           thread,
@@ -169,8 +177,20 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
       }
       await this.remember(TIMELINE_KEY);
     } catch (e) {
-      this.opts.logger.warn({ runId: this.runId, err: errorSummary(e) }, 'could not post the timeline picture');
+      this.opts.logger.warn({ runId: this.runId, ...slackErrorLogFields(e), err: errorSummary(e) }, 'could not post the timeline picture');
+      await this.postUploadFailure(`${TIMELINE_KEY}:failed`, `The timeline picture of *${escapeMrkdwn(this.opts.title)}* could not be attached`, e).catch((again: unknown) =>
+        this.opts.logger.warn({ runId: this.runId, ...slackErrorLogFields(again), err: errorSummary(again) }, 'could not say in the thread that the timeline picture is missing'),
+      );
     }
+  }
+
+  /** Says in the thread, once, that a file could not be attached, with Slack's reason and what to do. */
+  private async postUploadFailure(key: string, what: string, error: unknown): Promise<void> {
+    if (this.done.has(key)) return;
+    const reason = explainSlackError(error).sentence;
+    const plain = what.replace(/\*/g, '');
+    await this.postKeyed(key, fitMessage({ text: `${plain}: ${escapeMrkdwn(reason)}`, blocks: [contextLine(`⚠️ ${what}: ${escapeMrkdwn(reason)}`)] }));
+    await this.remember(key);
   }
 
   // --- beyond the runner's calls ----------------------------------------------------------------
@@ -209,6 +229,24 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
     await this.opts.store.markPosting(this.runId, key, { at: Date.now(), ts: ref.ts });
     this.posted.set(key, ref.ts);
     return ref;
+  }
+
+  /** Which approvers of a gate the workspace does not know, and how to fix it: to the requester, once per approval. */
+  async postApproverHelp(approval: Approval): Promise<void> {
+    const key = `approver-help:${approval.id}`;
+    if (this.done.has(key) || !approval.unresolvedApprovers?.length) return;
+    await this.postKeyed(
+      key,
+      renderApproverHelp({
+        runbookId: approval.runbookId,
+        stepId: approval.stepId,
+        requestedBy: approval.requestedBy,
+        approvers: approval.policy.approvers,
+        unresolved: approval.unresolvedApprovers,
+        expiresAt: approval.policy.expires_at,
+      }),
+    );
+    await this.remember(key);
   }
 
   /** Why the run cannot go on (or start), with what to do about it; the same refusal once. */
@@ -278,7 +316,7 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
       return await findRunPosts(this.opts.client, where, this.runId);
     } catch (e) {
       // Without a read, a post in doubt is made again: one duplicate at worst, nothing lost.
-      this.opts.logger.warn({ runId: this.runId, channel: where.channel, err: errorSummary(e) }, 'could not read back what a run taken over posted');
+      this.opts.logger.warn({ runId: this.runId, channel: where.channel, ...slackErrorLogFields(e), err: errorSummary(e) }, 'could not read back what a run taken over posted');
       return undefined;
     }
   }
@@ -335,7 +373,7 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
       await this.opts.client.chat.update({ channel: this.opts.record.slack.channel, ts: parentTs, ...message });
     } catch (e) {
       // The final status is what counts; a progress line that did not land must not stop the run.
-      this.opts.logger.warn({ runId: this.runId, err: errorSummary(e) }, 'could not show the run\'s progress');
+      this.opts.logger.warn({ runId: this.runId, ...slackErrorLogFields(e), err: errorSummary(e) }, 'could not show the run\'s progress');
     }
   }
 
@@ -369,18 +407,8 @@ export class SlackReporter implements Reporter, ApprovalRequestPoster {
       await uploadFileToThread(this.opts.client, thread, { filename: csv.filename, title: csv.title, content: csv.content, beforeShare }, this.opts.upload);
     } catch (e) {
       // The reply already shows what fits; a missing attachment must not stop the investigation.
-      const explained = explainSlackError(e);
-      const reason = explained.sentence;
-      this.opts.logger.warn({ runId: this.runId, stepId: step.stepId, slackError: explained.code, err: errorSummary(e) }, 'could not attach the full result as CSV');
-      if (this.done.has(`${key}:failed`)) return;
-      await this.postKeyed(
-        `${key}:failed`,
-        fitMessage({
-          text: `The full result of ${escapeMrkdwn(step.title)} could not be attached`,
-          blocks: [contextLine(`⚠️ The full result of *${escapeMrkdwn(step.title)}* could not be attached as CSV: ${escapeMrkdwn(reason)}`)],
-        }),
-      );
-      await this.remember(`${key}:failed`);
+      this.opts.logger.warn({ runId: this.runId, stepId: step.stepId, ...slackErrorLogFields(e), err: errorSummary(e) }, 'could not attach the full result as CSV');
+      await this.postUploadFailure(`${key}:failed`, `The full result of *${escapeMrkdwn(step.title)}* could not be attached as CSV`, e);
     }
   }
 

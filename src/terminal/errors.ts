@@ -40,7 +40,7 @@ export function isUnreachableError(e: unknown): boolean {
   return e instanceof Error && UNREACHABLE_ERRORS.has(e.name);
 }
 
-const UNREACHABLE_ERRORS = new Set(['RedisUnreachableError', 'AwsUnreachableError']);
+const UNREACHABLE_ERRORS = new Set(['RedisUnreachableError', 'AwsUnreachableError', 'SlackUnreachableError']);
 
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -3,7 +3,7 @@
  * statements that made it (policy and position), the context keys it lacked, and what
  * Organizations and the permission boundary contributed.
  */
-import { SimulatePrincipalPolicyCommand, type EvaluationResult, type IAMClient, type SimulatePrincipalPolicyCommandInput } from '@aws-sdk/client-iam';
+import type { EvaluationResult, IAMClient, SimulatePrincipalPolicyCommandInput } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../remediation/iam/errors.js';
 import type { AccessAnswer, AccessDecision, MatchedStatement } from '../model/run.js';
 import type { AccessQuestion } from './questions.js';
@@ -21,6 +21,9 @@ export function errorAnswer(q: AccessQuestion, note: string): AccessAnswer {
 
 export async function simulate(iam: IAMClient, q: AccessQuestion, signal?: AbortSignal): Promise<AccessAnswer> {
   if (!q.request) return unaskedAnswer(q);
+  // Imported here, not at the top: `ctrb explain` and `validate` compile verify_access steps
+  // without asking IAM anything, and need not load the SDK.
+  const { SimulatePrincipalPolicyCommand } = await import('@aws-sdk/client-iam');
   let result: EvaluationResult | undefined;
   try {
     const out = await iam.send(new SimulatePrincipalPolicyCommand(q.request.params as unknown as SimulatePrincipalPolicyCommandInput), { abortSignal: signal });

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApprovalNotifier } from '../approval/notifier.js';
 import type { ApprovalStore } from '../approval/store.js';
+import type { ApproverDirectory } from '../approval/approver-directory.js';
 import type { Config } from '../config.js';
 import { createEngine, type DeploymentEngines, type EngineScope } from '../query/engines/index.js';
 import type { RunQueues } from '../queue/producers.js';
@@ -24,6 +25,8 @@ export interface WorkerContext {
   approvals: ApprovalStore;
   queues: RunQueues;
   slack: SlackPoster;
+  /** A fresh look-up of the workspace's users and groups, for a gate's approvers (absent: not checked). */
+  approverDirectory?: () => ApproverDirectory;
   /** Tells Slack what the approval lifecycle did (approval messages redrawn, remediation results). */
   notifier: ApprovalNotifier;
   library(): Promise<RunbookLibrary>;

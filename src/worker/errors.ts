@@ -2,13 +2,14 @@
  * Which failures are worth retrying. A job that fails with a transient error (Slack 5xx or
  * network, Redis reconnecting) is retried by BullMQ with backoff; one that no retry can fix
  * (an unknown runbook, bad parameters, a Slack channel the bot cannot post in) is failed at
- * once with an UnrecoverableError that says why.
+ * once with an UnrecoverableError that says why, in Slack's code and what to do about it.
  */
 import { UnrecoverableError } from 'bullmq';
 import { ParamError } from '../runbook/params.js';
-import { RunbookError } from '../runbook/load.js';
+import { RunbookError } from '../runbook/errors.js';
 import { UnknownRunbookError } from '../runbook/library.js';
 import { NoRoleForAccountError } from '../aws/roles.js';
+import { explainSlackError } from '../slack/api-errors.js';
 
 /** Why a run cannot start, as a headline's details for the thread: one line per problem. */
 export function refusalProblems(error: unknown): string[] | undefined {
@@ -32,7 +33,8 @@ export function jobFailure(error: unknown): Error {
   if (error instanceof UnrecoverableError) return error;
   const slack = slackErrorCode(error);
   if (slack !== undefined && !TRANSIENT_SLACK_ERRORS.has(slack)) {
-    return new UnrecoverableError(`Slack refused the request: ${slack}`);
+    // Said as the person will read it in the thread (or directly, when the channel is what failed).
+    return new UnrecoverableError(explainSlackError(error).sentence);
   }
   const problems = refusalProblems(error);
   if (problems) return new UnrecoverableError(problems.join('; '));

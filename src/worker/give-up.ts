@@ -1,11 +1,14 @@
 /**
  * A run job that failed for good (retries used up, or an error no retry can fix) must not
  * look like it is still running: its record becomes `failed`, so `/investigate status` says
- * so, and the thread is told if Slack takes the message (Slack may be what failed).
+ * so, and the thread is told if Slack takes the message (Slack may be what failed); when there
+ * is no thread or the channel refuses, the person who started the run is told directly.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { RemediationJobData, RunJobData } from '../queue/jobs.js';
 import { SlackReporter } from '../slack/reporter.js';
+import { slackErrorLogFields } from '../slack/api-errors.js';
+import { tellRequesterRunStopped } from '../slack/direct-message.js';
 import type { WorkerContext } from './context.js';
 import { recordGateDecision } from '../approval/close-gate.js';
 
@@ -19,14 +22,29 @@ export async function giveUpRun(w: Pick<WorkerContext, 'runs' | 'slack' | 'logge
   // Refusals have said why already.
   if (!record || record.status === 'failed') return;
   await w.runs.updateRecord(runId, { status: 'failed', approvalId: null });
-  if (record.slack.threadTs === undefined) return;
   const attempts = job.attemptsMade === 1 ? '1 attempt' : `${job.attemptsMade} attempts`;
-  const thread = await SlackReporter.open({ client: w.slack, store: w.runs, record, title: record.context.runbookId, logger: w.logger });
-  await thread
-    .postRefusal(`Run ${runId} stopped after ${attempts}: ${error.message}`, [
-      'The steps above are kept. Start the runbook again once the problem is fixed.',
-    ])
-    .catch((e: unknown) => w.logger.warn({ runId, err: (e as Error).message }, 'could not tell the thread that the run stopped'));
+  const log = w.logger.child({ runId });
+  let told = false;
+  if (record.slack.threadTs !== undefined) {
+    const thread = await SlackReporter.open({ client: w.slack, store: w.runs, record, title: record.context.runbookId, logger: w.logger });
+    told = await thread
+      .postRefusal(`Run ${runId} stopped after ${attempts}: ${error.message}`, ['The steps above are kept. Start the runbook again once the problem is fixed.'])
+      .then(
+        () => true,
+        (e: unknown) => {
+          log.warn({ ...slackErrorLogFields(e), err: (e as Error).message }, 'could not tell the thread that the run stopped');
+          return false;
+        },
+      );
+  }
+  if (told) return;
+  // No thread, or the channel itself refused: the person who started the run is told directly.
+  await tellRequesterRunStopped(w.slack, record, `stopped after ${attempts}: ${error.message}`).then(
+    (sent) => {
+      if (!sent) log.warn({ channel: record.slack.channel }, 'the run stopped and nobody could be told: no thread, and it was not started by a person');
+    },
+    (e: unknown) => log.warn({ ...slackErrorLogFields(e), err: (e as Error).message }, 'could not tell the person who started the run that it stopped'),
+  );
 }
 
 /**

@@ -133,7 +133,8 @@ async function advanceRun(w: WorkerContext, data: RunJobData, log: Logger, signa
   if (result.status === 'waiting_approval') {
     const gated = result.steps.find((s) => s.status === 'gated');
     if (!gated) throw new Error(`run ${ctx.runId} waits for approval but has no gated step`);
-    const approval = await openGate({ runs: w.runs, approvals: w.approvals, thread: reporter, logger: log }, ctx, prepared, gated);
+    const directory = w.approverDirectory?.();
+    const approval = await openGate({ runs: w.runs, approvals: w.approvals, thread: reporter, ...(directory ? { directory } : {}), logger: log }, ctx, prepared, gated);
     await w.runs.updateRecord(ctx.runId, { status: 'waiting_approval', approvalId: approval.id });
   } else {
     await w.runs.updateRecord(ctx.runId, { status: result.status, approvalId: null });

@@ -33,6 +33,8 @@ import { giveUpRemediationReport, giveUpRun, isFinalFailure } from './give-up.js
 import { processRemediationJob, type RemediationJobOutcome } from './remediation-job.js';
 import { processRunJob, type RunJobOutcome } from './run-job.js';
 import { SlackApprovalNotifier } from '../slack/approval-notifier.js';
+import { ApproverDirectory } from '../approval/approver-directory.js';
+import type { SlackDirectoryClient } from '../approval/eligibility.js';
 import { createSlackClient } from '../slack/client.js';
 import { startSweeps } from '../approval/sweeps.js';
 
@@ -45,6 +47,8 @@ export interface WorkerDeps {
   logger?: Logger;
   /** Default: a WebClient for `config.slack`. */
   slack?: SlackPoster;
+  /** Where a gate's approvers are looked up. Default: the WebClient; none when `slack` is given without it. */
+  directory?: SlackDirectoryClient;
   /** One engine for every step (tests). Default: the engines `config.engine` configures. */
   engine?: QueryEngine;
   /** IAM clients (tests: aimed at the IAM fake). Default: per account and purpose, from the configured roles. */
@@ -74,7 +78,9 @@ export async function startWorker(config: Config, deps: WorkerDeps = {}): Promis
   const queues = createQueues(config.redis);
   const engine = deps.engine;
   const runStore = new RedisRunStore(redis, { prefix: config.redis.prefix });
-  const slack = deps.slack ?? createSlackClient(config.slack, logger);
+  const web = deps.slack ? undefined : createSlackClient(config.slack, logger);
+  const slack = deps.slack ?? web!;
+  const directory = deps.directory ?? web;
   const context: WorkerContext = {
     config,
     name,
@@ -83,6 +89,7 @@ export async function startWorker(config: Config, deps: WorkerDeps = {}): Promis
     approvals: new ApprovalStore(redis, { prefix: config.redis.prefix, logger }),
     queues,
     slack,
+    ...(directory ? { approverDirectory: () => new ApproverDirectory(directory) } : {}),
     notifier: new SlackApprovalNotifier(slack, runStore),
     library: libraryLoader(config.runbooksDir),
     engines: engine ? () => singleEngine(engine) : engineFactory(config, redis),

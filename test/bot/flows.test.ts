@@ -30,7 +30,7 @@ async function startRun(text: string, user = PEOPLE.requester): Promise<string> 
   return runId;
 }
 
-async function runReaches(runId: string, status: RunRecord['status'], timeoutMs = 20_000): Promise<RunRecord> {
+async function runReaches(runId: string, status: RunRecord['status'], timeoutMs = 60_000): Promise<RunRecord> {
   return eventually(async () => {
     const record = await h.runStore.getRecord(runId);
     return record?.status === status ? record : undefined;

@@ -37,7 +37,7 @@ describe('a bot whose Redis connections are cut', () => {
     const runId = await eventually(async () => {
       const answer = await h!.slash('root-logins since=2h');
       return /run `([0-9a-f-]{36})`/.exec(textOf(answer.body))?.[1];
-    }, 15_000);
+    }, 60_000);
     const job = await eventually(() => h!.runs.getJob(`run-${runId}`).catch(() => undefined), 60_000);
     expect(job.data).toMatchObject({ runId, runbookId: 'root-logins', source: 'slash' });
   });

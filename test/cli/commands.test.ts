@@ -117,6 +117,88 @@ describe('ctrb validate', () => {
     expect(out.stdout).toMatch(/ok +\S*groups\.yaml/);
   });
 
+  it('reports a schema error, an unknown field, bad CEL and an uncompilable step of one file in one run', async () => {
+    const four = [
+      'id: four',
+      'title: Four problems',
+      'summary: One of each kind.',
+      'severity: urgent',
+      'steps:',
+      '  - id: logins',
+      '    titel: Sign-ins',
+      '    query:',
+      '      where: { eventName: ConsoleLogin }',
+      '  - id: flag',
+      '    check:',
+      '      - for_each: logins',
+      '        when: row.eventName ==',
+      '        severity: low',
+      '        message: "sign-in {{row.eventID}}"',
+      '  - id: broken',
+      '    raw:',
+      '      sql:',
+      '        duckdb: "SELECT eventName FROM events WHERE eventTime >= :window_start AND eventTime < :window_end AND ("',
+      '',
+    ].join('\n');
+    // A step the schema refuses still has its CEL checked; what depends on refused parts is not
+    // reported again; the checks across the runbook still run.
+    const refused = [
+      'id: refused',
+      'title: Refused parts',
+      'summary: What the schema refuses does not hide the rest.',
+      'severity: high',
+      'params:',
+      '  threshold: { type: number, default: "five" }',
+      '  who: { type: arn, required: true }',
+      'steps:',
+      '  - id: logins',
+      '    query:',
+      '      where: { eventName: ConsoleLogin, errorCode: $threshold }',
+      '  - id: flag',
+      '    check:',
+      '      - for_each: logins',
+      '        when: row.eventName == "x" &&',
+      '        severity: urgent',
+      '        message: "sign-in {{row.eventID"',
+      '',
+    ].join('\n');
+    const dir = await runbookDir({ 'four.yaml': four, 'refused.yaml': refused });
+    const out = await ctrb(['validate', join(dir, 'four.yaml'), join(dir, 'refused.yaml')]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toContain('0 valid, 2 invalid');
+    const lines = (name: string) => out.stdout.split('\n').filter((l) => l.includes(`${name}.yaml:`)).map((l) => l.trim().replace(`${dir}/`, ''));
+    expect(lines('four')).toEqual([
+      expect.stringMatching(/^four\.yaml:4:11 {2}severity: Invalid option: expected one of "info"\|"low"/),
+      'four.yaml:7:5  steps[0]: unknown field "titel"',
+      'four.yaml:13:15  steps[1].check[0].when: <input>:1:15: found = but expecting end of input (in row.eventName ==)',
+      expect.stringMatching(/^four\.yaml:19:17 {2}steps\[2\]\.raw\.sql\.duckdb: step "broken" does not compile for duckdb: DuckDB refuses it: syntax error/),
+    ]);
+    expect(lines('refused')).toEqual([
+      'refused.yaml:6:39  params.threshold.default: the default of a number parameter must be a whole number, written without quotes',
+      expect.stringMatching(/^refused\.yaml:16:19 {2}steps\[1\]\.check\[0\]\.severity: Invalid option/),
+      'refused.yaml:7:31  params.who.required: a sweep cannot name who: give it a default or `derive`, or mark the runbook `kind: investigation` if it follows one subject',
+      'refused.yaml:15:15  steps[1].check[0].when: <input>:1:22: found & but expecting end of input (in row.eventName == "x" &&)',
+      'refused.yaml:17:18  steps[1].check[0].message: "{{" is not closed with "}}" (in {{row.eventID)',
+    ]);
+  });
+
+  it('checks every runbook in a folder named as an argument', async () => {
+    const dir = await runbookDir({ 'good.yaml': GOOD, 'also-good.yaml': GOOD.replace('id: good', 'id: also-good'), 'notes.txt': 'not a runbook' });
+    const out = await ctrb(['validate', dir]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe(`ok      ${join(dir, 'also-good.yaml')}\nok      ${join(dir, 'good.yaml')}\n2 valid, 0 invalid\n`);
+  });
+
+  it('counts a file that is not there as invalid, and checks the others', async () => {
+    const dir = await runbookDir({ 'good.yaml': GOOD });
+    const missing = join(dir, 'missing.yaml');
+    const out = await ctrb(['validate', missing, join(dir, 'good.yaml')]);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toContain(`invalid ${missing}\n  ${missing}  no such file or folder\n`);
+    expect(out.stdout).toContain('1 valid, 1 invalid');
+    expect(out.stderr).toBe('');
+  });
+
   it('refuses a runbook whose id does not match its file name', async () => {
     const dir = await runbookDir({ 'other-name.yaml': GOOD });
     const out = await ctrb(['validate', join(dir, 'other-name.yaml')]);

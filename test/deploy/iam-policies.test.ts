@@ -41,16 +41,25 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** `import { ListAccessKeysCommand, paginateX } from '@aws-sdk/client-iam'` → iam:ListAccessKeys, iam:X, by file. */
+/**
+ * `import { ListAccessKeysCommand, paginateX } from '@aws-sdk/client-iam'` (or the same names
+ * taken from `await import('@aws-sdk/client-iam')`) → iam:ListAccessKeys, iam:X, by file; and
+ * each `iamCommand('ListAccessKeys', …)`, how the remediation actions build their calls
+ * (src/remediation/iam/commands.ts loads the SDK the first time one is built).
+ */
 function operationsImported(): Map<string, string[]> {
   const byFile = new Map<string, string[]>();
   for (const file of filesUnder(SRC)) {
     const text = readFileSync(file, 'utf8');
     const operations: string[] = [];
-    for (const m of text.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z-]+)'/g)) {
-      const service = SERVICE_OF_PACKAGE[m[2]!];
-      if (!service) throw new Error(`${relative(PACKAGE_ROOT, file)} imports @aws-sdk/${m[2]}, which no policy covers`);
-      for (const name of m[1]!.split(',').map((n) => n.trim().replace(/^type\s+/, ''))) {
+    for (const m of text.matchAll(/iamCommand\('(\w+)'/g)) operations.push(`iam:${m[1]!}`);
+    const imports = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z-]+)'|\{([^{}]*)\}\s*=\s*await\s+import\('@aws-sdk\/(client-[a-z-]+)'\)/g;
+    for (const found of text.matchAll(imports)) {
+      const names = found[1] ?? found[3]!;
+      const pkg = found[2] ?? found[4]!;
+      const service = SERVICE_OF_PACKAGE[pkg];
+      if (!service) throw new Error(`${relative(PACKAGE_ROOT, file)} imports @aws-sdk/${pkg}, which no policy covers`);
+      for (const name of names.split(',').map((n) => n.trim().replace(/^type\s+/, ''))) {
         const command = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1];
         if (command) operations.push(`${service}:${command}`);
       }

@@ -237,7 +237,8 @@ describe('duckdb engine: a long load', () => {
  */
 async function openAsUnprivileged(dir: string): Promise<{ rows?: unknown[]; warnings?: string[]; error?: string }> {
   await chmod(dir, 0o755);
-  const engine = fileURLToPath(new URL('../../src/query/engines/duckdb/index.ts', import.meta.url));
+  // The built engine (test/support/built-cli.setup.ts builds dist/): no TypeScript compiled in the child.
+  const engine = fileURLToPath(new URL('../../dist/query/engines/duckdb/index.js', import.meta.url));
   const script = `
     const { createDuckDbEngine } = await import(${JSON.stringify(engine)});
     const warnings = [];
@@ -254,7 +255,7 @@ async function openAsUnprivileged(dir: string): Promise<{ rows?: unknown[]; warn
   const out = await new Promise<string>((resolve, reject) =>
     execFile(
       process.execPath,
-      ['--import', 'tsx', '--input-type=module', '-e', script],
+      ['--input-type=module', '-e', script],
       { ...(root ? { uid: 65534, gid: 65534 } : {}), env: { PATH: process.env.PATH ?? '', HOME: dir, CTRB_CACHE: 'off' }, cwd: fileURLToPath(new URL('../..', import.meta.url)) },
       (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`, { cause: error })) : resolve(stdout)),
     ),

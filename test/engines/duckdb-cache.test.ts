@@ -45,7 +45,8 @@ const names = (opened: OpenedSession): Promise<Record<string, unknown>[]> =>
 
 /** The cache's files, by kind; not the folders of open sessions (their links to the entries they read). */
 async function cacheFiles(dir = cache.dir): Promise<{ manifests: string[]; parquet: string[]; other: string[] }> {
-  const all = (await readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith('open-'));
+  // runbooks/ is the CLI's memo of runbook files it found valid (src/runbook/memo.ts), beside the events.
+  const all = (await readdir(dir).catch(() => [] as string[])).filter((n) => n !== 'runbooks' && !n.startsWith('open-'));
   return {
     manifests: all.filter((n) => n.endsWith('.json')),
     parquet: all.filter((n) => n.endsWith('.parquet')),

@@ -113,6 +113,14 @@ interface Waiter {
   resolve: (call: RecordedCall) => void;
 }
 
+interface Failure {
+  method: string;
+  error: string;
+  times: number;
+  match?: (args: Record<string, unknown>) => boolean;
+  extra?: Record<string, unknown>;
+}
+
 /** Fields Slack takes as JSON strings in form bodies. */
 const JSON_FIELDS = new Set(['blocks', 'attachments', 'view', 'files', 'metadata', 'user_auth_blocks']);
 
@@ -127,7 +135,7 @@ export class FakeSlackApi {
   private readonly users = new Map<string, FakeUser>();
   private readonly groups = new Map<string, FakeUserGroup>();
   private readonly rateLimits = new Map<string, { times: number; retryAfterSeconds: number }>();
-  private readonly failures = new Map<string, { error: string; times: number }>();
+  private readonly failures: Failure[] = [];
   private readonly holds: Hold[] = [];
   private readonly arrivals = new Map<string, number>();
   private waiters: Waiter[] = [];
@@ -195,9 +203,17 @@ export class FakeSlackApi {
     this.rateLimits.set(method, { times, retryAfterSeconds });
   }
 
-  /** Answer the next `times` calls to `method` with `{ ok: false, error }`. */
-  failWith(method: string, error: string, times = 1): void {
-    this.failures.set(method, { error, times });
+  /**
+   * Answer the next `times` calls to `method` (only those whose arguments `match`, when given:
+   * a channel the bot is not in) with `{ ok: false, error }`, plus `extra` fields as Slack adds
+   * them (`needed` and `provided` with missing_scope). A later call for the same method and
+   * no `match` replaces the earlier one.
+   */
+  failWith(method: string, error: string, times = 1, options: { match?: (args: Record<string, unknown>) => boolean; extra?: Record<string, unknown> } = {}): void {
+    if (!options.match) {
+      for (let i = this.failures.length - 1; i >= 0; i--) if (this.failures[i]!.method === method && !this.failures[i]!.match) this.failures.splice(i, 1);
+    }
+    this.failures.push({ method, error, times, ...options });
   }
 
   /**
@@ -332,11 +348,11 @@ export class FakeSlackApi {
       this.record({ method, args, outcome: 'unauthorized', response });
       return sendJson(res, response);
     }
-    const failure = this.failures.get(method);
+    const failure = this.failures.find((f) => f.method === method && f.times > 0 && (!f.match || f.match(args)));
     let response: Record<string, unknown>;
-    if (failure && failure.times > 0) {
+    if (failure) {
       failure.times--;
-      response = { ok: false, error: failure.error };
+      response = { ...failure.extra, ok: false, error: failure.error };
     } else {
       response = this.answer(method, args);
     }

@@ -1,7 +1,8 @@
 /**
  * Every runbook, run on the bundled sample with the DuckDB engine and the parameters the
  * manifest gives, finds the incident planted for it: its findings cite every event of the
- * incident, and the run completes (no query, check or remediation plan fails).
+ * incident, the checks the manifest names raise it at medium or worse, and the run completes
+ * (no query, check or remediation plan fails).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { shareOneSession, type SharedEngine } from '../../src/run/shared-engine.
 import type { Reporter } from '../../src/run/reporter.js';
 import { BUNDLED_SAMPLE_DIR } from '../../src/sample/make-bundled-sample.js';
 import type { SampleManifest } from '../../src/sample/manifest.js';
+import { SEVERITIES } from '../../src/model/severity.js';
 
 const manifest = JSON.parse(readFileSync(join(BUNDLED_SAMPLE_DIR, MANIFEST_FILE), 'utf8')) as SampleManifest;
 const now = new Date(manifest.end);
@@ -52,5 +54,9 @@ describe('the runbook library on the bundled sample', () => {
     const cited = new Set(result.findings.flatMap((f) => f.eventIDs));
     const missed = incident.eventIDs.filter((id) => !cited.has(id));
     expect(missed, `${incident.description}\nfindings:\n${result.findings.map((f) => `  [${f.severity}] ${f.message}`).join('\n')}`).toEqual([]);
+    // Each finding the manifest names is raised, at medium or worse, on the incident's events.
+    const planted = new Set(incident.eventIDs);
+    const raised = new Set(result.findings.filter((f) => SEVERITIES.indexOf(f.severity) >= SEVERITIES.indexOf('medium') && f.eventIDs.some((id) => planted.has(id))).map((f) => f.check));
+    expect(incident.findings.filter((check) => !raised.has(check))).toEqual([]);
   });
 });

@@ -62,15 +62,15 @@ describe('ctrb validate', () => {
         `  - id: copy\n    raw: { sql: { duckdb: '${CREATE_AS}' } }\n`,
     );
     expect(issues).toEqual([
-      'steps[1].raw: step "rename" does not compile for duckdb: raw SQL for duckdb is an UPDATE statement; a raw step may only read (one SELECT, or WITH … SELECT)',
-      'steps[1].raw: step "rename" does not compile for athena: raw SQL for athena is an UPDATE statement; a raw step may only read (one SELECT, or WITH … SELECT)',
-      'steps[2].raw: step "copy" does not compile for duckdb: raw SQL for duckdb is a CREATE statement; a raw step may only read (one SELECT, or WITH … SELECT)',
+      'steps[1].raw.sql.duckdb: step "rename" does not compile for duckdb: raw SQL for duckdb is an UPDATE statement; a raw step may only read (one SELECT, or WITH … SELECT)',
+      'steps[1].raw.sql.athena: step "rename" does not compile for athena: raw SQL for athena is an UPDATE statement; a raw step may only read (one SELECT, or WITH … SELECT)',
+      'steps[2].raw.sql.duckdb: step "copy" does not compile for duckdb: raw SQL for duckdb is a CREATE statement; a raw step may only read (one SELECT, or WITH … SELECT)',
     ]);
   });
 
   it('asks DuckDB\'s own parser about the DuckDB SQL', async () => {
     const issues = await validate(`  - id: broken\n    raw: { sql: { duckdb: 'SELECT "eventName" FROM :table WHERE "eventTime" >= :window_start AND "eventTime" < :window_end AND' } }\n`);
-    expect(issues).toEqual([expect.stringMatching(/^steps\[0\]\.raw: step "broken" does not compile for duckdb: DuckDB refuses it: syntax error/)]);
+    expect(issues).toEqual([expect.stringMatching(/^steps\[0\]\.raw\.sql\.duckdb: step "broken" does not compile for duckdb: DuckDB refuses it: syntax error/)]);
   });
 
   it('passes a raw SELECT', async () => {

@@ -179,6 +179,14 @@ describe('generateCloudTrail', () => {
     }
   });
 
+  it("delivers a story's events in a region the tree does not cover under that region's own folder, with nothing else there", () => {
+    const elsewhere = [...files].filter(([name]) => !manifest.regions.some((region) => name.includes(`/CloudTrail/${region}/`)));
+    expect(elsewhere.length).toBeGreaterThan(0);
+    const planted = new Set(manifest.incidents.flatMap((i) => i.eventIDs));
+    const unplanted = elsewhere.flatMap(([, recs]) => recs).filter((r) => !planted.has(r.eventID));
+    expect(unplanted.map((r) => `${r.awsRegion} ${r.eventName}`)).toEqual([]);
+  });
+
   it('stops recording an account while its trail is stopped, as CloudTrail does', () => {
     const stop = records.find((r) => r.eventName === 'StopLogging')!;
     const start = records.find((r) => r.eventName === 'StartLogging')!;

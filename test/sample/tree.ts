@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { BUNDLED_SAMPLE_DIR } from '../../src/sample/log-source.js';
 import type { CloudTrailRecord } from '../../src/sample/record.js';
 
 /** Every file under `root`, as paths relative to it with forward slashes, sorted. */
@@ -31,4 +32,14 @@ export function readAllRecords(root: string): Map<string, CloudTrailRecord[]> {
 
 export function treeBytes(root: string): number {
   return listFiles(root).reduce((n, f) => n + statSync(join(root, f)).size, 0);
+}
+
+/**
+ * How many events of the bundled sample match: for tests whose figures come from the sample
+ * (a step's row count), so a story planted later changes the figure and not the test.
+ */
+export function countSampleEvents(matches: (r: CloudTrailRecord) => boolean): number {
+  let n = 0;
+  for (const records of readAllRecords(BUNDLED_SAMPLE_DIR).values()) for (const r of records) if (matches(r)) n++;
+  return n;
 }

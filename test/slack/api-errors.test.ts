@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { explainSlackError } from '../../src/slack/api-errors.js';
+import { explainSlackError, slackErrorLogFields } from '../../src/slack/api-errors.js';
 import { SlackReporter, type SlackPoster } from '../../src/slack/reporter.js';
 import type { RunRecord } from '../../src/model/run.js';
 import { blockText, cloudTrailRows, queryStep, runContext } from './builders.js';
@@ -16,12 +16,25 @@ describe('Slack API errors', () => {
   it('name the code and what to do', () => {
     expect(explainSlackError(platformError('not_in_channel'))).toEqual({
       code: 'not_in_channel',
-      sentence: 'Slack answered not_in_channel: invite the bot to this channel (/invite @the bot), then run the runbook again',
+      sentence: "Slack answered not_in_channel: invite the bot to this channel (/invite and the bot's name), then run the runbook again",
     });
-    expect(explainSlackError(platformError('missing_scope')).sentence).toContain('reinstall it from slack/manifest.yaml (files:write for uploads)');
-    expect(explainSlackError(platformError('something_new')).sentence).toBe(
-      'Slack answered something_new: try again in a moment; if it keeps failing, look up the code at https://api.slack.com/methods',
+    expect(explainSlackError(platformError('not_in_channel'), 'click Deny again').sentence).toBe(
+      "Slack answered not_in_channel: invite the bot to this channel (/invite and the bot's name), then click Deny again",
     );
+    expect(explainSlackError(platformError('something_new')).sentence).toBe(
+      'Slack answered something_new: run the runbook again in a moment; if it keeps failing, look up the code at https://api.slack.com/methods',
+    );
+    // Not from Slack's API (a network failure): the message, and to try again.
+    expect(explainSlackError(new Error('fetch failed'), 'click again')).toEqual({ sentence: 'fetch failed; click again in a moment' });
+  });
+
+  it('name the permission a missing_scope answer says is needed', () => {
+    const missing = Object.assign(platformError('missing_scope'), { data: { ok: false, error: 'missing_scope', needed: 'files:write', provided: 'chat:write' } });
+    expect(explainSlackError(missing).sentence).toBe(
+      'Slack answered missing_scope: the Slack app lacks the files:write permission: add it to the app (slack/manifest.yaml lists every permission the bot uses) and reinstall it, then run the runbook again',
+    );
+    expect(slackErrorLogFields(missing)).toEqual({ slackError: 'missing_scope', needed: 'files:write', advice: expect.stringContaining('then try again') });
+    expect(explainSlackError(platformError('missing_scope')).sentence).toContain('lacks the permission this needs');
   });
 
   it('a failed CSV upload tells the thread Slack\'s reason, and the run goes on', async () => {

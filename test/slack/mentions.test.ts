@@ -6,7 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import { formatApprovers, refusalMessage, undoExistsMessage } from '../../src/approval/messages.js';
 import type { RefusalCode } from '../../src/approval/types.js';
-import { renderApprovalMessage, renderRefusal, renderRunMessage, renderRunStatus, renderStepReply, type ApprovalStatus, type SlackMessage } from '../../src/slack/render/index.js';
+import {
+  renderApprovalMessage,
+  renderApproverHelp,
+  renderRefusal,
+  renderRunMessage,
+  renderRunStatus,
+  renderStepReply,
+  type ApprovalStatus,
+  type SlackMessage,
+} from '../../src/slack/render/index.js';
 import { renderEngineWarnings } from '../../src/slack/reporter.js';
 import { approvalView, blockText, checkStep, finding, queryStep, cloudTrailRows, runContext } from './builders.js';
 import { userMention, usergroupMention, channelMention } from '../../src/model/text.js';
@@ -16,6 +25,11 @@ const APPROVERS = ['U0APPR1', 'S0ONCALL', '@security-oncall'];
 const REFUSALS: RefusalCode[] = ['unknown_approval', 'closed', 'expired', 'already_decided', 'self_approval', 'no_approvers', 'not_approver', 'bot', 'deactivated', 'lookup_failed'];
 const STATUSES: ApprovalStatus[] = ['pending', 'approved', 'denied', 'expired', 'executed', 'failed'];
 const NOW = new Date('2026-11-02T12:30:00Z');
+const UNRESOLVED = [
+  { approver: '@security-oncall', problem: 'no_such_group' as const },
+  { approver: 'S0ONCALL', problem: 'empty_group' as const },
+  { approver: 'U0APPR1', problem: 'deactivated' as const },
+];
 
 /** Everything a person may read of a message: the notification text and every block's text. */
 const allText = (m: SlackMessage): string => `${m.text}\n${blockText(m.blocks)}`;
@@ -43,6 +57,12 @@ function everyMessage(): [string, SlackMessage][] {
     ['step reply', renderStepReply(ctx, queryStep(cloudTrailRows(3))).message],
     ['check reply', renderStepReply(ctx, checkStep([finding(1)])).message],
     ['engine warnings', renderEngineWarnings(['skipped a file'])],
+    ['refusal not_approver with unknown groups', renderRefusal(refusalMessage('not_approver', { approvers: APPROVERS, unknownGroups: ['@security-oncall'], now: NOW }))],
+    ['approval with unknown approvers', renderApprovalMessage({ ...view, unresolvedApprovers: UNRESOLVED })],
+    [
+      'approver help',
+      renderApproverHelp({ runbookId: 'password-cleanup', stepId: 'remove', requestedBy: 'U0REQUEST', approvers: APPROVERS, unresolved: UNRESOLVED, expiresAt: '2026-11-02T13:30:00.000Z' }),
+    ],
   ];
 }
 

@@ -15,6 +15,8 @@ export interface WorkerProcess {
   output(): string;
   /** Resolves once the worker logged that it started. */
   started: Promise<void>;
+  /** Resolves once the worker's output holds `text` (rejects if it exits first). */
+  logged(text: string): Promise<void>;
   /** The exit code (null when killed by a signal) and how long after `since` it came. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
@@ -34,6 +36,19 @@ export function spawnWorker(env: Record<string, string>, startTimeoutMs = 90_000
   running.add(child);
   const chunks: string[] = [];
   const output = () => chunks.join('');
+  const logged = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!output().includes(text)) return;
+        child.stdout?.off('data', check);
+        child.stderr?.off('data', check);
+        resolve();
+      };
+      child.stdout?.on('data', check);
+      child.stderr?.on('data', check);
+      child.once('exit', () => (output().includes(text) ? resolve() : reject(new Error(`the worker exited without logging "${text}":\n${output()}`))));
+      setImmediate(check);
+    });
   const started = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the worker did not start within ${startTimeoutMs} ms:\n${output()}`)), startTimeoutMs);
     const onData = (b: Buffer) => {
@@ -57,5 +72,5 @@ export function spawnWorker(env: Record<string, string>, startTimeoutMs = 90_000
       resolve({ code, signal, at: Date.now() });
     });
   });
-  return { child, output, started, exited };
+  return { child, output, started, logged, exited };
 }

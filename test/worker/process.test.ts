@@ -113,7 +113,7 @@ describe('ctrb worker, as a process', () => {
 
     worker.child.kill('SIGTERM');
     // Slack answers only after the timeout: the run stops after this step and goes back to the queue.
-    await new Promise((r) => setTimeout(r, 1_500));
+    await worker.logged('shutdown timeout reached');
     held.release();
     const exit = await worker.exited;
     expect(exit.code).toBe(0);

@@ -7,7 +7,12 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FAKE_BOT_TOKEN } from '../fakes/slack-api.js';
 import { useTestRedis } from '../support/redis.js';
-import { CHANNEL, SAMPLE_WINDOW, stepIdOf, textOf, useFakeSlack, useTestRunbooks, useWorkerScope } from '../support/worker.js';
+import { CHANNEL, REQUESTER, SAMPLE_WINDOW, stepIdOf, textOf, useFakeSlack, useTestRunbooks, useWorkerScope } from '../support/worker.js';
+import { countSampleEvents } from '../sample/tree.js';
+
+// The quick-look runbook reads the whole sample: its figures are the sample's.
+const IAM_CALLS = countSampleEvents((r) => r.eventSource === 'iam.amazonaws.com');
+const FAILED_SIGN_INS = countSampleEvents((r) => r.eventName === 'ConsoleLogin' && (r.responseElements as { ConsoleLogin?: string } | null)?.ConsoleLogin === 'Failure');
 
 const redis = useTestRedis();
 const slack = useFakeSlack();
@@ -31,15 +36,16 @@ describe('a run job', () => {
     // The parent, updated in place: final status and the one-line findings summary.
     expect(parent.updates).toBeGreaterThanOrEqual(1);
     expect(parent.text).toContain('completed');
-    expect(parent.text).toMatch(/8 medium/);
+    expect(parent.text).toMatch(new RegExp(`${FAILED_SIGN_INS} medium`));
     expect(textOf(parent)).toContain(runId);
 
-    // 169 IAM calls do not fit in a message: the full result is attached in the thread.
+    // The sample's IAM calls (over a hundred) do not fit in a message: the full result is attached in the thread.
+    expect(IAM_CALLS).toBeGreaterThan(100);
     const files = replies.filter((m) => m.subtype === 'file_share').flatMap((m) => m.files ?? []);
-    expect(files.map((f) => f.title)).toContain('Recent IAM calls: full result (169 rows)');
+    expect(files.map((f) => f.title)).toContain(`Recent IAM calls: full result (${IAM_CALLS} rows)`);
     const upload = [...w.slack.uploads.values()].find((u) => u.threadTs === parent.ts && u.title?.startsWith('Recent IAM calls'));
     expect(upload?.completed).toBe(true);
-    expect(upload?.bytes?.toString('utf8').split('\n').filter(Boolean)).toHaveLength(170);
+    expect(upload?.bytes?.toString('utf8').split('\n').filter(Boolean)).toHaveLength(IAM_CALLS + 1); // and the header
 
     // Engine warnings about the logs (here, a truncated file) are posted once, in the thread.
     const warnings = replies.filter((m) => m.text?.includes('while reading the logs'));
@@ -61,8 +67,8 @@ describe('a run job', () => {
     expect(shown).toHaveLength(5);
     expect(shown[0]).toMatch(/running · step 2 of 4, findings so far: no findings/);
     expect(shown[1]).toMatch(/running · step 3 of 4, findings so far: no findings/);
-    expect(shown[2]).toMatch(/running · step 4 of 4, findings so far: .*8 medium/);
-    expect(shown[4]).toMatch(/completed: .*8 medium/);
+    expect(shown[2]).toMatch(new RegExp(`running · step 4 of 4, findings so far: .*${FAILED_SIGN_INS} medium`));
+    expect(shown[4]).toMatch(new RegExp(`completed: .*${FAILED_SIGN_INS} medium`));
     const progressBlocks = JSON.stringify(w.slack.callsTo('chat.update').find((c) => c.args.ts === parent.ts)?.args.blocks);
     expect(progressBlocks).toContain('Findings so far:');
     expect(progressBlocks).toContain('1 of 4 steps done');
@@ -122,6 +128,8 @@ describe('a run job', () => {
 
     const { replies } = await w.thread(runId);
     expect(replies.map(stepIdOf).filter(Boolean)).toEqual(['q1', 'q2', 'q3', 'q4', 'q5', 'done']);
+    // Waited out, not shown: nothing in the thread speaks of it.
+    expect(JSON.stringify(replies)).not.toContain('ratelimited');
     const attempts = w.slack.callsTo('chat.postMessage', { all: true });
     const limited = attempts.filter((c) => c.outcome === 'rate_limited');
     expect(limited).toHaveLength(2);
@@ -147,18 +155,25 @@ describe('a run job', () => {
     expect(notice?.text).toContain(refusal);
   });
 
-  it('fails at once, without retrying, when Slack refuses the channel', async () => {
+  it('fails at once, without retrying, when Slack refuses the channel, and tells the requester directly', async () => {
     const w = scope();
     await w.start();
-    w.slack.failWith('chat.postMessage', 'channel_not_found');
+    // A private channel the bot is not in: every post there is refused.
+    w.slack.failWith('chat.postMessage', 'channel_not_found', 100, { match: (args) => args.channel === 'C0GONE' });
     const runId = randomUUID();
     await w.enqueue('five-steps', { runId, slack: { channel: 'C0GONE' } });
 
-    await expect.poll(async () => (await w.queues.runs.getJob(`run-${runId}`))?.failedReason, { timeout: 10_000 }).toBe(
-      'Slack refused the request: channel_not_found',
-    );
+    const explained =
+      'Slack answered channel_not_found: the channel is private and the bot is not in it (invite it with /invite and its name), or the channel is gone; then run the runbook again';
+    await expect.poll(async () => (await w.queues.runs.getJob(`run-${runId}`))?.failedReason, { timeout: 10_000 }).toBe(explained);
     expect((await w.queues.runs.getJob(`run-${runId}`))?.attemptsMade).toBe(1);
     expect(w.slack.callsTo('chat.postMessage', { all: true }).filter((c) => c.args.channel === 'C0GONE')).toHaveLength(1);
+
+    // No thread to say it in: the person who started the run gets it in their direct messages.
+    const directly = () => w.slack.callsTo('chat.postMessage').find((c) => c.args.channel === REQUESTER && textOf(c.args as never).includes(runId));
+    await expect.poll(directly, { timeout: 10_000 }).toBeDefined();
+    expect(textOf(directly()!.args as never)).toContain(`Run ${runId} (five-steps), started in <#C0GONE>, stopped after 1 attempt: ${explained}`);
+    await w.waitForStatus(runId, 'failed');
   });
 
   it('marks a run failed, and says so in the thread, once its job has used up its attempts', async () => {

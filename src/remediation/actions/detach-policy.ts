@@ -1,39 +1,31 @@
 /** Takes a managed policy off a user, a role or a group. */
-import {
-  AttachGroupPolicyCommand,
-  AttachRolePolicyCommand,
-  AttachUserPolicyCommand,
-  DetachGroupPolicyCommand,
-  DetachRolePolicyCommand,
-  DetachUserPolicyCommand,
-} from '@aws-sdk/client-iam';
 import { z } from 'zod';
 import { defineAction } from '../action.js';
 import { attachedPolicies, type PolicyHolder } from '../iam/read.js';
 import { groupName, managedPolicyArn, roleName, userName } from '../inputs.js';
-import type { IamCommand } from '../iam/commands.js';
+import { iamCommand, type IamCommand } from '../iam/commands.js';
 
 const PRINCIPALS = [
   {
     input: 'user_name',
     kind: 'user',
     noun: 'IAM user',
-    detach: (name: string, arn: string) => new DetachUserPolicyCommand({ UserName: name, PolicyArn: arn }),
-    attach: (name: string, arn: string) => new AttachUserPolicyCommand({ UserName: name, PolicyArn: arn }),
+    detach: (name: string, arn: string) => iamCommand('DetachUserPolicy', { UserName: name, PolicyArn: arn }),
+    attach: (name: string, arn: string) => iamCommand('AttachUserPolicy', { UserName: name, PolicyArn: arn }),
   },
   {
     input: 'role_name',
     kind: 'role',
     noun: 'role',
-    detach: (name: string, arn: string) => new DetachRolePolicyCommand({ RoleName: name, PolicyArn: arn }),
-    attach: (name: string, arn: string) => new AttachRolePolicyCommand({ RoleName: name, PolicyArn: arn }),
+    detach: (name: string, arn: string) => iamCommand('DetachRolePolicy', { RoleName: name, PolicyArn: arn }),
+    attach: (name: string, arn: string) => iamCommand('AttachRolePolicy', { RoleName: name, PolicyArn: arn }),
   },
   {
     input: 'group_name',
     kind: 'group',
     noun: 'group',
-    detach: (name: string, arn: string) => new DetachGroupPolicyCommand({ GroupName: name, PolicyArn: arn }),
-    attach: (name: string, arn: string) => new AttachGroupPolicyCommand({ GroupName: name, PolicyArn: arn }),
+    detach: (name: string, arn: string) => iamCommand('DetachGroupPolicy', { GroupName: name, PolicyArn: arn }),
+    attach: (name: string, arn: string) => iamCommand('AttachGroupPolicy', { GroupName: name, PolicyArn: arn }),
   },
 ] as const;
 

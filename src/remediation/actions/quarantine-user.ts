@@ -3,12 +3,12 @@
  * override) plus AWS's own quarantine policy, the one AWS attaches to users whose keys it
  * finds exposed.
  */
-import { AttachUserPolicyCommand, DeleteUserPolicyCommand, DetachUserPolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { z } from 'zod';
 import { defineAction } from '../action.js';
 import { attachedPolicies, inlinePolicy } from '../iam/read.js';
 import { userName } from '../inputs.js';
 import { samePolicy } from '../policy-document.js';
+import { iamCommand } from '../iam/commands.js';
 
 export const QUARANTINE_POLICY_NAME = 'ctrb-quarantine-deny-all';
 
@@ -51,8 +51,8 @@ export const quarantineUser = defineAction({
   changes: ({ user_name }, state, { partition }) => [
     ...(samePolicy(state.denyAll as string | null, DENY_ALL)
       ? []
-      : [new PutUserPolicyCommand({ UserName: user_name, PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: DENY_ALL })]),
-    ...(state.awsPolicy ? [] : [new AttachUserPolicyCommand({ UserName: user_name, PolicyArn: awsQuarantineArn(partition) })]),
+      : [iamCommand('PutUserPolicy', { UserName: user_name, PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: DENY_ALL })]),
+    ...(state.awsPolicy ? [] : [iamCommand('AttachUserPolicy', { UserName: user_name, PolicyArn: awsQuarantineArn(partition) })]),
   ],
   check: ({ user_name }, state) => {
     const denies = samePolicy(state.denyAll as string | null, DENY_ALL);
@@ -76,10 +76,10 @@ export const quarantineUser = defineAction({
       ...(samePolicy(now.denyAll as string | null, before.denyAll as string | null)
         ? []
         : before.denyAll === null
-          ? [new DeleteUserPolicyCommand({ UserName: user_name, PolicyName: QUARANTINE_POLICY_NAME })]
-          : [new PutUserPolicyCommand({ UserName: user_name, PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: before.denyAll as string })]),
+          ? [iamCommand('DeleteUserPolicy', { UserName: user_name, PolicyName: QUARANTINE_POLICY_NAME })]
+          : [iamCommand('PutUserPolicy', { UserName: user_name, PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: before.denyAll as string })]),
       ...(before.awsPolicy === false && now.awsPolicy === true
-        ? [new DetachUserPolicyCommand({ UserName: user_name, PolicyArn: awsQuarantineArn(partition) })]
+        ? [iamCommand('DetachUserPolicy', { UserName: user_name, PolicyArn: awsQuarantineArn(partition) })]
         : []),
     ],
     check: ({ user_name }, before, now) => ({

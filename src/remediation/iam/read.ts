@@ -3,19 +3,9 @@
  * what was there) and after (to verify). Each follows IAM's pagination to the end; a missing
  * inline policy or login profile is an answer (absent), not an error.
  */
-import {
-  GetLoginProfileCommand,
-  GetRolePolicyCommand,
-  GetUserCommand,
-  GetUserPolicyCommand,
-  ListAccessKeysCommand,
-  ListAttachedGroupPoliciesCommand,
-  ListAttachedRolePoliciesCommand,
-  ListAttachedUserPoliciesCommand,
-  ListGroupsForUserCommand,
-  type IAMClient,
-} from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { isNoSuchEntity } from './errors.js';
+import { iamCommand } from './commands.js';
 
 export interface IamReader {
   iam: IAMClient;
@@ -28,7 +18,7 @@ export type KeyStatus = 'Active' | 'Inactive' | 'missing';
 export async function accessKeyStatus(r: IamReader, userName: string, keyId: string): Promise<KeyStatus> {
   let marker: string | undefined;
   do {
-    const page = await r.iam.send(new ListAccessKeysCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }), { abortSignal: r.signal });
+    const page = await r.iam.send(iamCommand('ListAccessKeys', { UserName: userName, ...(marker ? { Marker: marker } : {}) }), { abortSignal: r.signal });
     const key = page.AccessKeyMetadata?.find((k) => k.AccessKeyId === keyId);
     if (key) return key.Status === 'Inactive' ? 'Inactive' : 'Active';
     marker = page.IsTruncated ? page.Marker : undefined;
@@ -42,9 +32,9 @@ export async function accessKeyStatus(r: IamReader, userName: string, keyId: str
  * pass as "has no password".
  */
 export async function hasLoginProfile(r: IamReader, userName: string): Promise<boolean> {
-  await r.iam.send(new GetUserCommand({ UserName: userName }), { abortSignal: r.signal });
+  await r.iam.send(iamCommand('GetUser', { UserName: userName }), { abortSignal: r.signal });
   try {
-    await r.iam.send(new GetLoginProfileCommand({ UserName: userName }), { abortSignal: r.signal });
+    await r.iam.send(iamCommand('GetLoginProfile', { UserName: userName }), { abortSignal: r.signal });
     return true;
   } catch (e) {
     if (isNoSuchEntity(e)) return false;
@@ -59,8 +49,8 @@ export async function inlinePolicy(r: IamReader, holder: Exclude<PolicyHolder, {
   try {
     const out =
       holder.kind === 'user'
-        ? await r.iam.send(new GetUserPolicyCommand({ UserName: holder.name, PolicyName: policyName }), { abortSignal: r.signal })
-        : await r.iam.send(new GetRolePolicyCommand({ RoleName: holder.name, PolicyName: policyName }), { abortSignal: r.signal });
+        ? await r.iam.send(iamCommand('GetUserPolicy', { UserName: holder.name, PolicyName: policyName }), { abortSignal: r.signal })
+        : await r.iam.send(iamCommand('GetRolePolicy', { RoleName: holder.name, PolicyName: policyName }), { abortSignal: r.signal });
     return out.PolicyDocument === undefined ? undefined : decodeURIComponent(out.PolicyDocument);
   } catch (e) {
     if (isNoSuchEntity(e)) return undefined;
@@ -76,10 +66,10 @@ export async function attachedPolicies(r: IamReader, holder: PolicyHolder): Prom
     const paging = marker ? { Marker: marker } : {};
     const page =
       holder.kind === 'user'
-        ? await r.iam.send(new ListAttachedUserPoliciesCommand({ UserName: holder.name, ...paging }), { abortSignal: r.signal })
+        ? await r.iam.send(iamCommand('ListAttachedUserPolicies', { UserName: holder.name, ...paging }), { abortSignal: r.signal })
         : holder.kind === 'role'
-          ? await r.iam.send(new ListAttachedRolePoliciesCommand({ RoleName: holder.name, ...paging }), { abortSignal: r.signal })
-          : await r.iam.send(new ListAttachedGroupPoliciesCommand({ GroupName: holder.name, ...paging }), { abortSignal: r.signal });
+          ? await r.iam.send(iamCommand('ListAttachedRolePolicies', { RoleName: holder.name, ...paging }), { abortSignal: r.signal })
+          : await r.iam.send(iamCommand('ListAttachedGroupPolicies', { GroupName: holder.name, ...paging }), { abortSignal: r.signal });
     for (const p of page.AttachedPolicies ?? []) if (p.PolicyArn) arns.add(p.PolicyArn);
     marker = page.IsTruncated ? page.Marker : undefined;
   } while (marker);
@@ -91,7 +81,7 @@ export async function groupsOfUser(r: IamReader, userName: string): Promise<Set<
   const names = new Set<string>();
   let marker: string | undefined;
   do {
-    const page = await r.iam.send(new ListGroupsForUserCommand({ UserName: userName, ...(marker ? { Marker: marker } : {}) }), { abortSignal: r.signal });
+    const page = await r.iam.send(iamCommand('ListGroupsForUser', { UserName: userName, ...(marker ? { Marker: marker } : {}) }), { abortSignal: r.signal });
     for (const g of page.Groups ?? []) if (g.GroupName) names.add(g.GroupName);
     marker = page.IsTruncated ? page.Marker : undefined;
   } while (marker);

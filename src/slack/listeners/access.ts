@@ -44,7 +44,11 @@ export async function checkStartAccess(
   if (verdict.eligible) return { allowed: true };
   switch (verdict.code) {
     case 'lookup_failed':
-      return refused(`Slack could not say whether you belong to its groups (${verdict.detail ?? 'look-up failed'}); try again in a moment.`);
+      return refused(
+        verdict.advice
+          ? `Slack could not say whether you belong to its groups. ${verdict.advice}.`
+          : `Slack could not say whether you belong to its groups (${verdict.detail ?? 'look-up failed'}); try again in a moment.`,
+      );
     case 'deactivated':
     case 'bot':
       return refused('Only active people may start it.');

@@ -25,6 +25,7 @@ import {
   renderRefusal,
 } from '../render/index.js';
 import type { ListenerDeps } from './deps.js';
+import { explainSlackError, slackErrorLogFields } from '../api-errors.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -56,10 +57,15 @@ export function registerApprovalListeners(app: App, deps: ListenerDeps): void {
       return;
     }
     // The trigger id is valid for 3 seconds after the click: open the modal before anything slow.
-    await client.views.open({
-      trigger_id: body.trigger_id,
-      view: renderDenyModal({ approvalId, action: approval.plan.action, summary: approval.plan.summary }),
-    });
+    try {
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: renderDenyModal({ approvalId, action: approval.plan.action, summary: approval.plan.summary }),
+      });
+    } catch (e) {
+      deps.logger.warn({ user: origin.user, approvalId, ...slackErrorLogFields(e) }, 'could not open the Deny form');
+      await tellClicker(deps, client, origin, approval.message?.channel, `The Deny form could not be opened, so nothing was denied. ${explainSlackError(e, 'click Deny again').sentence}`);
+    }
   });
 
   app.view<ViewSubmitAction>(DENY_MODAL_CALLBACK_ID, async ({ ack, body, view, client }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) => {
@@ -92,21 +98,45 @@ async function applyDecision(deps: ListenerDeps, client: webApi.WebClient, updat
     }
     case 'recorded':
       log.info({ votes: result.votes, needed: result.needed }, 'approval vote recorded');
-      await updates.refresh(client, result.approval, origin);
+      await refreshOrSay(deps, client, updates, result.approval, origin, 'Your approval is recorded');
       return;
     case 'approved':
       // Enqueued before anything else: if this process dies now, the awaiting-execution sweep
       // finds the approval and enqueues the same job id again.
       await deps.runs.enqueueRemediation(result.approval.id);
       log.info({ votes: result.votes }, 'approval reached its quorum; remediation enqueued');
-      await updates.refresh(client, result.approval, origin);
+      await refreshOrSay(deps, client, updates, result.approval, origin, 'Your approval is recorded and the remediation is on its way');
       return;
     case 'denied':
       log.info('approval denied');
       await deps.runs.continueAfterGate(result.approval);
-      await updates.refresh(client, result.approval, origin);
+      await refreshOrSay(deps, client, updates, result.approval, origin, 'Your denial is recorded and the run goes on without the remediation');
       return;
   }
+}
+
+/**
+ * The approval message redrawn after a decision; when Slack refuses, the decision still
+ * stands, and the clicker is told so with Slack's reason rather than left guessing.
+ */
+async function refreshOrSay(deps: ListenerDeps, client: webApi.WebClient, updates: MessageUpdates, approval: Approval, origin: ClickOrigin, recorded: string): Promise<void> {
+  try {
+    await updates.refresh(client, approval, origin);
+  } catch (e) {
+    deps.logger.warn({ user: origin.user, approvalId: approval.id, ...slackErrorLogFields(e) }, 'could not update the approval message');
+    const sentence = explainSlackError(e, `see where it stands with /investigate status ${approval.runId}`).sentence;
+    await tellClicker(deps, client, origin, approval.message?.channel, `${recorded}, but the approval message could not be updated. ${sentence}`);
+  }
+}
+
+/** A sentence only the clicker sees; if even that fails, the log has it. */
+async function tellClicker(deps: ListenerDeps, client: webApi.WebClient, origin: ClickOrigin, fallbackChannel: string | undefined, text: string): Promise<void> {
+  const channel = origin.message?.channel ?? fallbackChannel;
+  if (!channel) return;
+  const message = renderRefusal(text);
+  await client.chat.postEphemeral({ channel, user: origin.user, text: message.text, blocks: message.blocks }).catch((e: unknown) => {
+    deps.logger.warn({ user: origin.user, ...slackErrorLogFields(e) }, 'could not tell the clicker what went wrong');
+  });
 }
 
 /**

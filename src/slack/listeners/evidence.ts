@@ -15,6 +15,7 @@ import { uploadFileToThread, type FileUploadClient } from '../files.js';
 import { EVIDENCE_ACTION_ID, renderRefusal, type SlackMessage } from '../render/index.js';
 import { escapeMrkdwn, inlineCode } from '../render/mrkdwn.js';
 import type { ListenerDeps } from './deps.js';
+import { explainSlackError, slackErrorLogFields } from '../api-errors.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -27,8 +28,8 @@ export function registerEvidenceListener(app: App, deps: ListenerDeps): void {
     try {
       reply = await exportEvidence(deps, client, { user, runId: action.value ?? '' });
     } catch (e) {
-      deps.logger.error({ err: errorSummary(e), user }, 'evidence export failed');
-      reply = renderRefusal('The evidence bundle could not be exported; try again in a moment.', [(e as Error).message]);
+      deps.logger.error({ err: errorSummary(e), ...slackErrorLogFields(e), user }, 'evidence export failed');
+      reply = renderRefusal('The evidence bundle could not be exported.', [explainSlackError(e, 'click Export evidence again').sentence]);
     }
     if (channel) await client.chat.postEphemeral({ channel, user, text: reply.text, blocks: reply.blocks });
   });

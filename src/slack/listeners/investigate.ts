@@ -7,7 +7,8 @@
 import type { AllMiddlewareArgs, App, RespondArguments, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { renderHelp, renderRefusal, type SlackMessage } from '../render/index.js';
 import type { ListenerDeps } from './deps.js';
-import { renderNotStarted, renderStarting } from './replies.js';
+import { slackErrorLogFields } from '../api-errors.js';
+import { renderNotStarted, renderStarting, somethingWentWrong } from './replies.js';
 import { runStatusReply } from './run-status.js';
 import { planSlashRun } from './slash-run.js';
 import { errorSummary } from '../../log/logger.js';
@@ -21,8 +22,8 @@ export function registerInvestigate(app: App, deps: ListenerDeps): void {
       reply = await answer(deps, { text: command.text, channel: command.channel_id, user: command.user_id, command: command.command });
     } catch (e) {
       // Still acknowledged: an unanswered command shows the person a bare "dispatch_failed".
-      deps.logger.error({ err: errorSummary(e), text: command.text }, '/investigate failed');
-      reply = renderRefusal('Something went wrong on our side; nothing was started. Try again in a moment.');
+      deps.logger.error({ err: errorSummary(e), ...slackErrorLogFields(e), text: command.text }, '/investigate failed');
+      reply = somethingWentWrong(e, 'type the command again');
     }
     await ack(ephemeral(reply));
   });

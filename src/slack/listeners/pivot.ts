@@ -13,7 +13,8 @@ import type { Pivot } from '../../model/run.js';
 import { errorSummary } from '../../log/logger.js';
 import { PIVOT_ACTION_PATTERN, readPivotRef, renderRefusal, type PivotRef, type SlackMessage } from '../render/index.js';
 import type { ListenerDeps } from './deps.js';
-import { renderNotStarted, renderStarting } from './replies.js';
+import { slackErrorLogFields } from '../api-errors.js';
+import { renderNotStarted, renderStarting, somethingWentWrong } from './replies.js';
 import { planSlashRun } from './slash-run.js';
 
 type ActionArgs = SlackActionMiddlewareArgs<BlockAction<BlockElementAction>> & AllMiddlewareArgs;
@@ -28,8 +29,8 @@ export function registerPivotListener(app: App, deps: ListenerDeps): void {
     try {
       reply = await startPivot(deps, { user, channel, value: valueOf(action) });
     } catch (e) {
-      deps.logger.error({ err: errorSummary(e), user }, 'pivot click failed');
-      reply = renderRefusal('Something went wrong on our side; nothing was started. Try again in a moment.');
+      deps.logger.error({ err: errorSummary(e), ...slackErrorLogFields(e), user }, 'pivot click failed');
+      reply = somethingWentWrong(e, 'click the button again');
     }
     await client.chat.postEphemeral({ channel, user, text: reply.text, blocks: reply.blocks });
   });

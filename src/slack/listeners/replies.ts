@@ -2,7 +2,8 @@
  * The bot's own short answers that the shared renderers do not cover: "starting", and the
  * notes an alarm's thread gets when a runbook cannot start from it or none matches it.
  */
-import { escapeMrkdwn, fitMessage, type SlackMessage } from '../render/index.js';
+import { escapeMrkdwn, fitMessage, renderRefusal, type SlackMessage } from '../render/index.js';
+import { explainSlackError, slackErrorCode } from '../api-errors.js';
 
 const section = (text: string): SlackMessage['blocks'][number] => ({ type: 'section', text: { type: 'mrkdwn', text, verbatim: true } });
 const code = (text: string): string => `\`${escapeMrkdwn(text.replace(/`/g, 'ˋ'))}\``;
@@ -42,4 +43,13 @@ export function renderCompositeUnmatched(alarmName: string, children: readonly s
 export function renderQueued(runbook: { id: string; title: string }, runId: string): SlackMessage {
   const text = `⏳ *${escapeMrkdwn(runbook.title)}* (${code(runbook.id)}), run ${code(runId)}: queued, waiting for a worker to take it.`;
   return fitMessage({ text: `${escapeMrkdwn(runbook.title)} (run ${escapeMrkdwn(runId)}): queued`, blocks: [section(text)] });
+}
+
+/**
+ * A click or command that failed on our side: when Slack refused a call it made, Slack's code
+ * and what to do; otherwise only that nothing was started (the log has the rest).
+ */
+export function somethingWentWrong(error: unknown, then: string): SlackMessage {
+  if (slackErrorCode(error)) return renderRefusal('Nothing was started: Slack refused a call the bot made.', [explainSlackError(error, then).sentence]);
+  return renderRefusal('Something went wrong on our side; nothing was started. Try again in a moment.');
 }

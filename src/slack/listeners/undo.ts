@@ -14,6 +14,7 @@ import { plainText, type BotText } from '../../model/text.js';
 import { approvalViewOf, renderApprovalMessage, renderRefusal, UNDO_ACTION_ID } from '../render/index.js';
 import { plural } from '../render/mrkdwn.js';
 import type { ListenerDeps } from './deps.js';
+import { explainSlackError, slackErrorLogFields } from '../api-errors.js';
 
 type ButtonArgs = SlackActionMiddlewareArgs<BlockButtonAction> & AllMiddlewareArgs;
 
@@ -47,6 +48,16 @@ export function registerUndoListener(app: App, deps: ListenerDeps): void {
       return;
     }
     const result = await deps.undo.request(originalId, user);
+    const post = async (approval: Approval): Promise<boolean> => {
+      try {
+        await postUndoApproval(deps, client, approval, channel);
+        return true;
+      } catch (e) {
+        log.warn({ undoApprovalId: approval.id, ...slackErrorLogFields(e) }, 'could not post the undo approval');
+        await tell(`The undo is asked for, but its approval could not be posted in the thread. ${explainSlackError(e, 'click Undo again').sentence}`);
+        return false;
+      }
+    };
     switch (result.outcome) {
       case 'refused':
         log.info({ reason: plainText(result.message) }, 'undo request refused');
@@ -55,12 +66,12 @@ export function registerUndoListener(app: App, deps: ListenerDeps): void {
       case 'exists': {
         // A request whose message never got posted (the bot stopped in between) is posted now;
         // one made a moment ago is being posted by the click that made it.
-        if (unposted(result.approval, new Date())) await postUndoApproval(deps, client, result.approval, channel);
+        if (unposted(result.approval, new Date()) && !(await post(result.approval))) return;
         await tell(undoExistsMessage(result.approval));
         return;
       }
       case 'created': {
-        await postUndoApproval(deps, client, result.approval, channel);
+        if (!(await post(result.approval))) return;
         log.info({ undoApprovalId: result.approval.id }, 'undo requested');
         const p = result.approval.policy;
         await tell(`Undo requested. Nothing changes until it has ${plural(p.min_approvals, 'approval')} in the thread${p.allow_self_approval ? '' : ' from someone other than you'}.`);

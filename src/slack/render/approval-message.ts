@@ -14,6 +14,8 @@ import type { ApiCall, RemediationPlan } from '../../model/run.js';
 import { contextLine, mrkdwnSection, packLines } from './layout.js';
 import { fitMessage, SLACK_LIMITS, type Block, type SlackMessage } from './limits.js';
 import { approverMrkdwn, escapeMrkdwn, inlineCode, plural, requesterMrkdwn, slackTime, utcTime } from './mrkdwn.js';
+import { unresolvedApproversBlocks } from './approver-help.js';
+import type { UnresolvedApprover } from '../../approval/types.js';
 
 export const APPROVE_ACTION_ID = 'approval_approve';
 export const DENY_ACTION_ID = 'approval_deny';
@@ -44,6 +46,8 @@ export interface ApprovalView {
     minApprovals: number;
     allowSelfApproval: boolean;
   };
+  /** Approvers the workspace did not know when the gate opened: said while the approval waits. */
+  unresolvedApprovers?: UnresolvedApprover[];
   createdAt: string;
   expiresAt: string;
   status: ApprovalStatus;
@@ -81,6 +85,7 @@ export function renderApprovalMessage(view: ApprovalView): SlackMessage {
     blocks.push(mrkdwnSection(plan.warnings.map((w) => `⚠️ ${escapeMrkdwn(w)}`).join('\n')));
   }
   blocks.push(contextLine(policyLine(view)));
+  if (view.status === 'pending') blocks.push(...unresolvedApproversBlocks(view.policy.approvers, view.unresolvedApprovers));
   blocks.push({ type: 'divider' });
   blocks.push(mrkdwnSection(statusMrkdwn(view)));
   const votes = decisionLines(view);

@@ -19,6 +19,7 @@ export function approvalViewOf(approval: Approval): ApprovalView {
       minApprovals: approval.policy.min_approvals,
       allowSelfApproval: approval.policy.allow_self_approval,
     },
+    ...(approval.unresolvedApprovers ? { unresolvedApprovers: approval.unresolvedApprovers } : {}),
     createdAt: approval.createdAt,
     expiresAt: approval.policy.expires_at,
     status: approval.state,

@@ -11,6 +11,7 @@ export {
   type ApprovalStatus,
 } from './approval-message.js';
 export { approvalViewOf } from './approval-view.js';
+export { renderApproverHelp, type ApproverHelpInput } from './approver-help.js';
 export { renderRemediationResult, UNDO_ACTION_ID, UNDO_ACTIONS_BLOCK_ID, type RemediationResultView } from './remediation-result.js';
 export {
   renderDenyModal,

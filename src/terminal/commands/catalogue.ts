@@ -3,11 +3,13 @@ import { writeFile } from 'node:fs/promises';
 import pc from 'picocolors';
 import Table from 'cli-table3';
 import { RunbookLibrary } from '../../runbook/library.js';
-import { runbookJsonSchema, WINDOW_PARAMS, type Runbook, type StepSpec } from '../../runbook/schema.js';
+import { WINDOW_PARAMS } from '../../runbook/window-params.js';
+import type { Runbook, StepSpec } from '../../runbook/schema.js';
+import type { RunbookMemo } from '../../runbook/memo.js';
 import { numberRange } from '../../runbook/param-types.js';
 
-export async function listCommand(dir: string, opts: { json?: boolean }): Promise<void> {
-  const library = await RunbookLibrary.load(dir);
+export async function listCommand(dir: string, opts: { json?: boolean }, memo?: RunbookMemo): Promise<void> {
+  const library = await RunbookLibrary.load(dir, memo);
   const runbooks = library.all().map((l) => l.runbook);
   if (opts.json) {
     const rows = runbooks.map((r) => ({ id: r.id, title: r.title, severity: r.severity, alarms: r.triggers.alarms }));
@@ -65,13 +67,15 @@ function formatDefault(v: unknown): string {
   return Array.isArray(v) ? v.join(',') : String(v);
 }
 
-export async function showCommand(dir: string, name: string): Promise<void> {
-  const library = await RunbookLibrary.load(dir);
+export async function showCommand(dir: string, name: string, memo?: RunbookMemo): Promise<void> {
+  const library = await RunbookLibrary.load(dir, memo);
   const { runbook, file } = library.get(name);
   process.stdout.write(`${describeRunbook(runbook, !!process.stdout.isTTY)}\n\nfile: ${file}\n`);
 }
 
 export async function schemaCommand(opts: { out?: string }): Promise<void> {
+  // The schema module (zod and every query definition) is loaded only here: list and show do without it.
+  const { runbookJsonSchema } = await import('../../runbook/schema.js');
   const text = `${JSON.stringify(runbookJsonSchema(), null, 2)}\n`;
   if (opts.out) await writeFile(opts.out, text);
   else process.stdout.write(text);

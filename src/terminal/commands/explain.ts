@@ -9,6 +9,7 @@ import type { BoundParam, EngineName } from '../../model/query.js';
 import type { CompileSettings } from '../../query/index.js';
 import { chooseEngine, NoEngineError } from '../../query/engines/choice.js';
 import { RunbookLibrary } from '../../runbook/library.js';
+import type { RunbookMemo } from '../../runbook/memo.js';
 import { parseKeyValues, resolveParams } from '../../runbook/params.js';
 import { prepareRunbook, compileStepQuery, type PreparedStep } from '../../run/prepare.js';
 import type { RunContext } from '../../model/run.js';
@@ -97,8 +98,8 @@ function formatValue(p: BoundParam): string {
   return JSON.stringify(v);
 }
 
-export async function explainCommand(dir: string, name: string, args: string[], opts: ExplainOptions): Promise<void> {
-  const library = await RunbookLibrary.load(dir);
+export async function explainCommand(dir: string, name: string, args: string[], opts: ExplainOptions, memo?: RunbookMemo): Promise<void> {
+  const library = await RunbookLibrary.load(dir, memo);
   const { runbook, file } = library.get(name);
   const prepared = prepareRunbook(runbook, file);
   // The same input and the same "now" as `ctrb run` over the same logs, so the statement

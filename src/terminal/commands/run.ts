@@ -4,10 +4,10 @@ import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { buildEvidence, checkEvidenceDir, writeEvidenceDir } from '../../evidence/bundle.js';
-import { renderTimelinePng, timelineInputOf } from '../../evidence/timeline.js';
 import type { Runbook } from '../../runbook/schema.js';
 import { createDuckDbEngine } from '../../query/engines/duckdb/index.js';
 import { RunbookLibrary } from '../../runbook/library.js';
+import type { RunbookMemo } from '../../runbook/memo.js';
 import { parseKeyValues, resolveParams } from '../../runbook/params.js';
 import { readDerivedValues, withDerivedInput } from '../../runbook/derived.js';
 import type { Severity } from '../../model/severity.js';
@@ -35,8 +35,8 @@ export interface RunCommandOptions {
   evidence?: string;
 }
 
-export async function runCommand(dir: string, name: string, args: string[], opts: RunCommandOptions): Promise<RunResult> {
-  const library = await RunbookLibrary.load(dir);
+export async function runCommand(dir: string, name: string, args: string[], opts: RunCommandOptions, memo?: RunbookMemo): Promise<RunResult> {
+  const library = await RunbookLibrary.load(dir, memo);
   const { runbook, file } = library.get(name);
   const prepared = prepareRunbook(runbook, file);
   // Parameters are checked before the logs are even looked at: bad input changes nothing.
@@ -81,6 +81,8 @@ function checkTimelineTarget(runbook: Runbook, file: string): void {
 }
 
 async function writeTimeline(runbook: Runbook, result: RunResult, file: string): Promise<void> {
+  // vega, vega-lite and resvg (some 350 modules) load only for a run that draws the picture.
+  const { renderTimelinePng, timelineInputOf } = await import('../../evidence/timeline.js');
   const input = runbook.timeline ? timelineInputOf(result, `${runbook.title}: ${describeSubject(result)}`, runbook.timeline.step) : undefined;
   if (!input) {
     process.stderr.write(`timeline: step ${runbook.timeline?.step} has no rows in the window; no picture written\n`);

@@ -3,7 +3,8 @@
  * remediation) over one log set and one window, and the findings each raised, with the
  * eventIDs behind them. Parameters nobody gives take their defaults and the values derived
  * from the configuration and the logs (src/runbook/derived.ts): the own accounts are those
- * whose trails are read, plus CTRB_OWN_ACCOUNTS. Investigations (runbooks that follow one
+ * whose trails are read, plus CTRB_OWN_ACCOUNTS; for a tree `ctrb sample` made, its manifest's
+ * accounts, partners and regions count too. Investigations (runbooks that follow one
  * named subject, such as an access key) are listed, with the subject they need.
  */
 import Table from 'cli-table3';
@@ -92,7 +93,11 @@ export async function sweep(
   const quiet: Reporter = { runStarted() {}, stepFinished() {}, runFinished() {} };
   try {
     const sweepWindow = resolveParams({ id: 'sweep', params: {}, window: { default: '24h' } }, { since: given.since!, ...(given.until ? { until: given.until } : {}) }, { now: source.now }).window;
-    const fromLogs: DerivedValues = { own_accounts: [...(source.ownAccounts ?? []), ...(await accountsInLogs(engine, sweepWindow))] };
+    const fromLogs: DerivedValues = {
+      own_accounts: [...(source.ownAccounts ?? []), ...(await accountsInLogs(engine, sweepWindow))],
+      // Only a generated tree says which regions are its own; other logs rely on CTRB_OWN_REGIONS.
+      ...(source.ownRegions?.length ? { own_regions: source.ownRegions } : {}),
+    };
     result.derived = mergeDerivedValues(configured, fromLogs);
     for (const entry of planSweep(library.all(), given, result.derived)) {
       const { runbook } = entry;
@@ -158,6 +163,7 @@ function printSweep(r: SweepResult): void {
   const c = pc.createColors(!!process.stdout.isTTY);
   process.stdout.write(c.dim(`window ${r.window.start} → ${r.window.end}\n`));
   if (r.derived.own_accounts?.length) process.stdout.write(c.dim(`own accounts ${r.derived.own_accounts.join(', ')} (the logs' accounts and CTRB_OWN_ACCOUNTS)\n`));
+  if (r.derived.own_regions?.length) process.stdout.write(c.dim(`own regions ${r.derived.own_regions.join(', ')} (CTRB_OWN_REGIONS, or a generated tree's manifest)\n`));
   if (r.findings.length > 0) {
     const table = new Table({ head: ['severity', 'runbook', 'finding', 'events'], style: { head: [], border: [] }, wordWrap: true, colWidths: [10, 28, 70, 40] });
     for (const f of r.findings) {

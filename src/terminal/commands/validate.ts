@@ -1,76 +1,70 @@
 /**
- * `ctrb validate [files]`: schema, CEL, references between steps, and every query compiled
- * for every engine (with placeholder values for required parameters, which a runbook
- * file cannot know).
+ * `ctrb validate [files or folders]`: every check of validate-checks.ts on each runbook
+ * file; a folder means every `*.yaml` / `*.yml` in it; none means the runbook directory.
+ * A file this build found valid before with the same text (the runbook memo) is not
+ * checked again: the checks, loaded only for a file that needs them, are most of the cost.
+ * With `--slack`, every approver is also looked up in the Slack workspace (validate-slack.ts),
+ * and every file is checked: the workspace changes without the file changing.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import pc from 'picocolors';
-import { ENGINE_NAMES } from '../../model/query.js';
-import { isRawQuery, type PortableQuery, type RawQuery } from '../../query/index.js';
-import { duckdbSelectProblem } from '../../query/engines/duckdb/index.js';
-import type { EngineName } from '../../model/query.js';
-import { loadRunbookFile, locateIssues, RunbookError, formatIssue, type RunbookIssue } from '../../runbook/load.js';
-import { prepareRunbook, compileStepQuery, type PreparedRunbook } from '../../run/prepare.js';
-import { explainSettings } from './explain.js';
-import { exampleParams } from '../../runbook/param-examples.js';
+import { formatIssue, type RunbookIssue } from '../../runbook/errors.js';
+import type { RunbookMemo } from '../../runbook/memo.js';
+import type { ApproverCheck } from './validate-checks.js';
 
-export async function validateFile(file: string): Promise<RunbookIssue[]> {
-  const text = await readFile(file, 'utf8');
-  try {
-    const { runbook } = await loadRunbookFile(file);
-    const prepared = prepareRunbook(runbook, file);
-    return locateIssues(await compileEverywhere(prepared, file), text);
-  } catch (e) {
-    if (e instanceof RunbookError) return locateIssues(e.issues, text);
-    throw e;
-  }
+export interface ValidateOptions {
+  /** Files found valid before with the same text are not checked again. */
+  memo?: RunbookMemo;
+  /** Also look every approver up in the Slack workspace (`--slack`); the memo is not used then. */
+  checkApprovers?: ApproverCheck;
 }
 
-/**
- * Every query step must compile for every engine it can run on; raw SQL for DuckDB must also
- * be one SELECT to DuckDB's own parser (the other engines' SQL is checked by its text alone).
- */
-async function compileEverywhere(prepared: PreparedRunbook, file: string): Promise<RunbookIssue[]> {
-  const issues: RunbookIssue[] = [];
-  const params = exampleParams(prepared.runbook);
-  const now = new Date();
-  const ctx = { params, window: { start: new Date(now.getTime() - 86_400_000).toISOString(), end: now.toISOString() } };
-  for (const step of prepared.steps) {
-    if (!step.query) continue;
-    const key = 'raw' in step.spec ? 'raw' : 'query';
-    const engines = enginesFor(step.query);
-    for (const engine of engines) {
-      const path = `steps[${step.index}].${key}`;
-      const refuse = (why: string) => issues.push({ file, path, message: `step "${step.spec.id}" does not compile for ${engine}: ${why}` });
-      try {
-        const compiled = compileStepQuery(step, engine, ctx, undefined, explainSettings({ engine }), now);
-        const problem = key === 'raw' && engine === 'duckdb' ? await duckdbSelectProblem(compiled.text) : undefined;
-        if (problem) refuse(problem);
-      } catch (e) {
-        refuse((e as Error).message);
-      }
-    }
+export async function validateFile(file: string, { memo, checkApprovers }: ValidateOptions = {}): Promise<RunbookIssue[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [{ file, path: '', message: 'no such file or folder' }];
+    throw e;
   }
+  if (checkApprovers) return (await import('./validate-checks.js')).runbookTextIssues(text, file, checkApprovers);
+  if (await memo?.isValid(file, text)) return [];
+  const issues = await (await import('./validate-checks.js')).runbookTextIssues(text, file);
+  if (issues.length === 0) await memo?.rememberValid(file, text);
   return issues;
 }
 
-/**
- * The engines a query is meant for: raw SQL only where the runbook gives text for that
- * engine; LookupEvents only for management events (it cannot answer data-event queries,
- * and says so at run time).
- */
-function enginesFor(query: PortableQuery | RawQuery): EngineName[] {
-  if (isRawQuery(query)) return ENGINE_NAMES.filter((e): e is Exclude<EngineName, 'lookup'> => e !== 'lookup' && query.sql[e] !== undefined);
-  return ENGINE_NAMES.filter((e) => e !== 'lookup' || !query.dataEvents);
+/** The runbook files in a folder, by name. */
+async function runbookFilesIn(dir: string): Promise<string[]> {
+  return (await readdir(dir))
+    .filter((n) => /\.ya?ml$/.test(n))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
-export async function validateCommand(dir: string, files: string[]): Promise<void> {
-  const targets = files.length > 0 ? files : (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join(dir, n));
+/** Each argument as the files it names: a folder is the runbooks in it; anything else is read as a file. */
+async function expand(files: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const f of files) out.push(...((await stat(f).catch(() => undefined))?.isDirectory() ? await runbookFilesIn(f) : [f]));
+  return out;
+}
+
+/** The approver check of `--slack`, with the bot's token; its Slack client is loaded only then. */
+async function workspaceApproverCheck(): Promise<ApproverCheck> {
+  const { unknownApproverIssues, workspaceDirectory } = await import('./validate-slack.js');
+  const directory = workspaceDirectory(process.env);
+  return (runbook, skip, file) => unknownApproverIssues(runbook, skip, directory, file);
+}
+
+export async function validateCommand(dir: string, files: string[], o: { slack?: boolean; memo?: RunbookMemo } = {}): Promise<void> {
+  // Checked first: a missing token is said before any file is read.
+  const options: ValidateOptions = o.slack ? { checkApprovers: await workspaceApproverCheck() } : o.memo ? { memo: o.memo } : {};
+  const targets = files.length > 0 ? await expand(files) : await runbookFilesIn(dir);
   const c = pc.createColors(!!process.stdout.isTTY);
   let bad = 0;
   for (const file of targets) {
-    const issues = await validateFile(file);
+    const issues = await validateFile(file, options);
     if (issues.length === 0) {
       process.stdout.write(`${c.green('ok')}      ${file}\n`);
     } else {

@@ -26,7 +26,8 @@ export function slotSpacingMs(requestsPerSecond: number): number {
 
 /**
  * KEYS[1]: the next free slot (ms, Redis time). ARGV[1]: the spacing in ms.
- * Returns how long the caller waits for the slot it just reserved.
+ * Returns the slot it just reserved and how long the caller waits for it (both in ms), so
+ * that the schedule itself can be read, whatever the network adds after it.
  */
 const RESERVE_SLOT = `
 local t = redis.call('TIME')
@@ -35,7 +36,7 @@ local spacing = tonumber(ARGV[1])
 local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
 local at = math.max(nextFree, now)
 redis.call('SET', KEYS[1], tostring(at + spacing), 'PX', tostring(at + spacing - now + 1000))
-return at - now
+return {at, at - now}
 `;
 
 export interface RedisLimiterOptions {
@@ -51,7 +52,7 @@ export function redisRateLimiter(redis: Redis, options: RedisLimiterOptions): Ra
   return {
     async acquire(key, signal) {
       signal?.throwIfAborted();
-      const waitMs = Number(await redis.eval(RESERVE_SLOT, 1, `${options.prefix}rate:${key}`, String(spacing)));
+      const [, waitMs] = (await redis.eval(RESERVE_SLOT, 1, `${options.prefix}rate:${key}`, String(spacing))) as [number, number];
       if (waitMs > 0) await clock.sleep(waitMs, signal);
     },
   };

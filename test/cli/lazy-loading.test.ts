@@ -1,0 +1,76 @@
+/**
+ * The catalogue commands start without the heavy packages: `ctrb list`, `show`, `validate`
+ * and `explain` load none of the AWS SDK, Bolt, BullMQ/ioredis, DuckDB, vega/resvg or
+ * prom-client (loading them took most of a second of each start). Each command runs as a
+ * whole `node bin/ctrb.js` process with test/support/record-modules.js preloaded, which
+ * writes down every module the process loads.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const RECORDER = join(ROOT, 'test', 'support', 'record-modules.js');
+const HEAVY = /^(@aws-sdk|@smithy|@slack|bullmq|ioredis|@duckdb|vega|vega-lite|@resvg|prom-client)(\/|$)/;
+
+let scratch: string;
+beforeAll(async () => {
+  scratch = await mkdtemp(join(tmpdir(), 'ctrb-modules-'));
+});
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+/** The packages (by name) a `ctrb` process loaded, and its exit code. */
+async function packagesLoadedBy(args: string[]): Promise<{ code: number; packages: Set<string> }> {
+  const out = join(scratch, `${args.join('-').replace(/[^a-z0-9-]/gi, '_')}.txt`);
+  const code = await new Promise<number>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', RECORDER, join(ROOT, 'bin', 'ctrb.js'), ...args],
+      // A cache folder of its own, empty: every runbook is parsed and checked (the runbook memo
+      // has none yet), which loads all that a run answered from the memo loads, and more.
+      { cwd: ROOT, env: { ...process.env, CTRB_TEST_MODULES_OUT: out, CTRB_CACHE_DIR: `${out}.cache` }, maxBuffer: 64 * 1024 * 1024 },
+      (error) => resolve(error ? (typeof error.code === 'number' ? error.code : 1) : 0),
+    );
+  });
+  const packages = new Set<string>();
+  for (const line of (await readFile(out, 'utf8')).split('\n')) {
+    const name = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line)?.[1];
+    if (name) packages.add(name);
+  }
+  return { code, packages };
+}
+
+const heavyIn = (packages: Set<string>) => [...packages].filter((p) => HEAVY.test(p)).sort();
+
+describe('start-up of the catalogue commands', () => {
+  for (const args of [['list'], ['show', 'root-activity'], ['validate', 'runbooks/'], ['explain', 'root-activity'], ['explain', 'root-activity', '--engine', 'athena']]) {
+    it(`ctrb ${args.join(' ')} loads none of the heavy packages`, async () => {
+      const { code, packages } = await packagesLoadedBy(args);
+      expect(code).toBe(0);
+      // The recorder sees packages: commander parses every command line.
+      expect(packages).toContain('commander');
+      expect(heavyIn(packages)).toEqual([]);
+    });
+  }
+
+  it('ctrb run loads DuckDB, which it runs on, and not what it does not use', async () => {
+    const { code, packages } = await packagesLoadedBy(['run', 'root-activity', '--json']);
+    expect(code).toBe(0);
+    expect(packages).toContain('@duckdb/node-api');
+    // No --timeline: nothing of vega; no AWS, Slack or Redis from the terminal.
+    expect(heavyIn(packages).filter((p) => !/^(@duckdb|prom-client)/.test(p))).toEqual([]);
+  });
+
+  it('ctrb run plans a remediation with the IAM SDK, loaded only then, and seen loaded', async () => {
+    // The bundled sample's leaked key (samples/README.md): the run plans deactivating it.
+    const { code, packages } = await packagesLoadedBy(['run', 'compromised-credentials', 'credential=AKIAJ63F99Z1QEIMQU6Q', '--json']);
+    expect(code).toBe(0);
+    // Through createRequire (src/remediation/iam/commands.ts): seen in require's cache.
+    expect(packages).toContain('@aws-sdk/client-iam');
+  });
+});
