@@ -43,6 +43,8 @@ export const duckdbDialect: SqlDialect = {
     `${quote('eventTime')} < ${binder.bind(window.end, 'window.end')}`,
   ],
 
+  // The first `limit` by time (then id), kept as they come: a group of millions of events
+  // holds `limit` ids, not a list of all of them sorted and cut.
   eventIdList: (idExpr, timeExpr, limit) =>
-    `(list(${idExpr} ORDER BY ${timeExpr}, ${idExpr}) FILTER (WHERE ${idExpr} IS NOT NULL))[1:${limit}]`,
+    `min_by(${idExpr}, {'t': ${timeExpr}, 'id': ${idExpr}}, ${limit}) FILTER (WHERE ${idExpr} IS NOT NULL)`,
 };

@@ -6,7 +6,7 @@ SELECT "userIdentity"."arn" AS "principal",
        strftime(min("eventTime"), '%Y-%m-%dT%H:%M:%SZ') AS "first_seen",
        strftime(max("eventTime"), '%Y-%m-%dT%H:%M:%SZ') AS "last_seen",
        max("errorCode") AS "last_error",
-       (list("eventID" ORDER BY "eventTime", "eventID") FILTER (WHERE "eventID" IS NOT NULL))[1:50] AS "eventIDs"
+       min_by("eventID", {'t': "eventTime", 'id': "eventID"}, 50) FILTER (WHERE "eventID" IS NOT NULL) AS "eventIDs"
 FROM events
 WHERE "eventTime" >= $1
   AND "eventTime" < $2

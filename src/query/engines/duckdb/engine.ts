@@ -89,8 +89,9 @@ async function openSession(
   let loaded: LoadedSources | undefined;
   const scratchParent = options.scratchDir ?? (await defaultScratchParent(options.tuning));
   const spillParent = options.spillDir ?? tmpdir();
-  // The session's own Parquet files (events it parsed beyond what its table takes in memory).
-  const sessionDir = await mkdtemp(join(spillParent, 'ctrb-duckdb-session-'));
+  // The session's own Parquet files (events it parsed beyond what its table takes in memory),
+  // made only when needed.
+  const sessionDir = join(spillParent, `ctrb-duckdb-session-${randomUUID()}`);
   const removeSessionDir = (): Promise<void> => rm(sessionDir, { recursive: true, force: true });
   try {
     instance = await DuckDBInstance.create(':memory:', instanceConfig(options));

@@ -16,7 +16,7 @@
  * A file that cannot be read is named in a warning and the rest is loaded. Scratch files live
  * only while their batch is read, so at most a few batches of JSON are on disk at once.
  */
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { EngineHooks } from '../../engine.js';
@@ -75,7 +75,7 @@ export interface LoadRequest {
    * to Parquet files of the session's own in `sessionDir`.
    */
   tableBudgetBytes: number;
-  /** Where the session's own Parquet files go; they live as long as the session. */
+  /** Where the session's own Parquet files go (made when first needed); they live as long as the session. */
   sessionDir: string;
   hooks: EngineHooks;
   tuning?: Partial<LoadTuning>;
@@ -207,7 +207,10 @@ export async function loadEvents(request: LoadRequest): Promise<LoadedSources> {
               targets.set(target.writing, target);
               return { kind: 'parquet', path: target.writing, columns: EVENTS_COLUMNS };
             }
-            if (route === 'scratch') return { kind: 'parquet', path: join(request.sessionDir, `part-${scratchFiles++}.parquet`), columns: request.columns };
+            if (route === 'scratch') {
+              await mkdir(request.sessionDir, { recursive: true });
+              return { kind: 'parquet', path: join(request.sessionDir, `part-${scratchFiles++}.parquet`), columns: request.columns };
+            }
             return { kind: 'table', columns: request.columns };
           },
           onRead: async (read, destination) => {
