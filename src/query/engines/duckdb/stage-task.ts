@@ -4,9 +4,8 @@
  * main thread.
  */
 import { closeSync, openSync, readFileSync, writevSync } from 'node:fs';
-import type { LineFilter, LineVerdicts } from './line-filter.js';
-import type { DocumentKind } from './split.js';
-import { stageBytes } from './stage-core.js';
+import type { LineFilter } from './line-filter.js';
+import { stageBytes, type StagedDocument } from './stage-core.js';
 
 export interface StageTask {
   source: string;
@@ -17,20 +16,13 @@ export interface StageTask {
   thorough: boolean;
 }
 
+/** What stage-core.ts made of the file, with its lines written to a scratch file rather than held. */
 export type StageOutcome =
-  | {
-      ok: true;
-      kind: DocumentKind;
+  | (Omit<Extract<StagedDocument, { ok: true }>, 'pieces'> & {
       /** The scratch file, or null when no line was kept. */
       path: string | null;
-      bytes: number;
-      events: number;
-      kept: number;
-      quick: boolean;
-      verdicts?: LineVerdicts;
-    }
-  /** `problem` completes the sentence "skipped <file>: ...". */
-  | { ok: false; problem: string };
+    })
+  | Extract<StagedDocument, { ok: false }>;
 
 export function runStageTask(task: StageTask): StageOutcome {
   let raw: Buffer;
