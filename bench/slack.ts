@@ -11,17 +11,15 @@
  *
  * Redis: REDIS_URL when set (keys under a fresh prefix), else a private redis-server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { queuePrefix } from '../src/queue/connection.js';
 import { RUNS_QUEUE } from '../src/queue/jobs.js';
 import { RedisRunStore } from '../src/run/redis-store.js';
-import { PACKAGE_ROOT } from '../src/runbook/library.js';
 import { FAKE_BOT_TOKEN, FakeSlackApi } from '../test/fakes/slack-api.js';
 import { eventCallbackRequest, send, slashCommandRequest } from '../test/fakes/slack-signing.js';
+import { startChild, waitFor, type Child } from './processes.js';
 import { median, percentile, printFigure } from './report.js';
 import { startTestRedis } from '../test/support/redis-server.js';
 import { freePort } from '../test/support/ports.js';
@@ -34,7 +32,6 @@ const RUNS = Number(process.env.BENCH_SLACK_RUNS ?? 20);
 const SIGNING_SECRET = randomBytes(16).toString('hex');
 const ALARM_CHANNEL = 'C0BENCHALARMS';
 const ALARM_BOT = 'B0BENCHRELAY';
-const CTRB = join(PACKAGE_ROOT, 'bin', 'ctrb.js');
 
 export async function main(): Promise<void> {
   const redis = await startTestRedis();
@@ -61,7 +58,7 @@ export async function main(): Promise<void> {
   try {
     const bot = startChild('bot', env);
     children.push(bot);
-    await waitFor(async () => (await fetch(url.replace('/slack/events', '/healthz')).catch(() => undefined))?.status === 200, 30_000, 'the bot to answer /healthz', bot);
+    await waitFor(async () => (await fetch(url.replace('/slack/events', '/healthz')).catch(() => undefined))?.status === 200, 30_000, 'the bot to answer /healthz', [bot]);
 
     // --- acknowledgement latency ------------------------------------------------------------
     const slash = async (text: string): Promise<{ ms: number; runId?: string }> => {
@@ -93,7 +90,7 @@ export async function main(): Promise<void> {
     // --- alarm post → first threaded reply ------------------------------------------------------
     const worker = startChild('worker', env);
     children.push(worker);
-    await waitFor(() => worker.output().includes('"msg":"worker started"'), 30_000, 'the worker to start', worker);
+    await waitFor(() => worker.output().includes('"msg":"worker started"'), 30_000, 'the worker to start', [worker]);
 
     const firstReply: number[] = [];
     const firstStep: number[] = [];
@@ -102,7 +99,7 @@ export async function main(): Promise<void> {
       slack.messages.set(`${ALARM_CHANNEL}:${ts}`, { channel: ALARM_CHANNEL, ts, text: 'RootAccountUsage', updates: 0 });
       const sent = Date.now();
       await send(url, eventCallbackRequest(SIGNING_SECRET, alarmEvent(ts)));
-      await waitFor(() => slack.threadReplies(ALARM_CHANNEL, ts).length >= 2, 30_000, 'the alarm run to reply', worker);
+      await waitFor(() => slack.threadReplies(ALARM_CHANNEL, ts).length >= 2, 30_000, 'the alarm run to reply', [worker]);
       const [parent, step] = slack.threadReplies(ALARM_CHANNEL, ts);
       // The first alarm also warms the worker up (runbook library, DuckDB); it is not counted.
       if (i === 0) continue;
@@ -120,7 +117,7 @@ export async function main(): Promise<void> {
       async () => (await Promise.all(runIds.map((id) => store.getRecord(id)))).every((r) => r?.status === 'completed'),
       10 * 60_000,
       'the runs to complete',
-      worker,
+      [worker],
     );
     const elapsedMin = (Date.now() - started) / 60_000;
     console.log(`\n# runs through one worker: ${RUNS} root-activity runs (24 h of the bundled sample, 4 steps), concurrency 2`);
@@ -168,27 +165,3 @@ function postedAt(slack: FakeSlackApi, threadTs: string, ts: string): number {
   return call.at;
 }
 
-interface Child {
-  name: string;
-  process: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-function startChild(command: 'bot' | 'worker', env: Record<string, string>): Child {
-  const child = spawn(process.execPath, [CTRB, command], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const chunks: string[] = [];
-  child.stdout?.on('data', (b: Buffer) => chunks.push(b.toString()));
-  child.stderr?.on('data', (b: Buffer) => chunks.push(b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name: command, process: child, output: () => chunks.join(''), exited };
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string, child: Child): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (child.process.exitCode !== null) throw new Error(`ctrb ${child.name} exited while waiting for ${what}:\n${child.output().slice(-4000)}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}:\n${child.output().slice(-4000)}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}

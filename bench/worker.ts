@@ -7,7 +7,6 @@
  * starts its job (BullMQ's processedOn) to the moment Slack receives the run's first step.
  * Target: ≤ 300 ms.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -18,19 +17,18 @@ import { fillPending } from '../src/query/engines/duckdb/index.js';
 import { queuePrefix } from '../src/queue/connection.js';
 import { jobIds, RUNS_QUEUE } from '../src/queue/jobs.js';
 import { RedisRunStore } from '../src/run/redis-store.js';
-import { PACKAGE_ROOT } from '../src/runbook/library.js';
 import { FAKE_BOT_TOKEN, FakeSlackApi } from '../test/fakes/slack-api.js';
 import { send, slashCommandRequest } from '../test/fakes/slack-signing.js';
 import { freePort } from '../test/support/ports.js';
 import { startTestRedis } from '../test/support/redis-server.js';
 import { benchData, BENCH_LOGS } from './data.js';
+import { startChild, waitFor, type Child } from './processes.js';
 import { median, printFigure } from './report.js';
 
 const RUNS = Number(process.env.BENCH_WORKER_RUNS ?? 5);
 const TARGET_MS = 300;
 const SIGNING_SECRET = randomBytes(16).toString('hex');
 const CHANNEL = 'C0BENCHWORKER';
-const CTRB = join(PACKAGE_ROOT, 'bin', 'ctrb.js');
 
 export async function main(): Promise<void> {
   const manifest = await benchData();
@@ -108,28 +106,3 @@ export async function main(): Promise<void> {
   }
 }
 
-interface Child {
-  name: string;
-  process: ChildProcess;
-  output(): string;
-  exited: Promise<number | null>;
-}
-
-function startChild(command: 'bot' | 'worker', env: Record<string, string>): Child {
-  const child = spawn(process.execPath, [CTRB, command], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const chunks: string[] = [];
-  child.stdout?.on('data', (b: Buffer) => chunks.push(b.toString()));
-  child.stderr?.on('data', (b: Buffer) => chunks.push(b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { name: command, process: child, output: () => chunks.join(''), exited };
-}
-
-async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string, children: readonly Child[]): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    const dead = children.find((c) => c.process.exitCode !== null);
-    if (dead) throw new Error(`ctrb ${dead.name} exited while waiting for ${what}:\n${dead.output().slice(-4000)}`);
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
