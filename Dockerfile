@@ -24,6 +24,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY scripts ./scripts
 COPY src ./src
+# The build reads the built-in runbooks once, into dist/runbook-memo/ (faster first start).
+COPY runbooks ./runbooks
 RUN npm run build
 
 # --- production dependencies only ----------------------------------------------------------

@@ -24,7 +24,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import process from 'node:process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { readStamp, sourceDigest, STAMP_FILE } from '../bin/build-stamp.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -121,5 +121,19 @@ const results = await Promise.all([
 if (results.some((r) => r.errors.length > 0)) process.exit(1);
 
 const id = createHash('sha256').update(`${sources}\0${dependencies ?? ''}`).digest('hex').slice(0, 16);
+
+// The built-in runbooks, read once here into the memo of this build (src/runbook/memo.ts), so
+// that the first `ctrb list` of a fresh install parses no YAML. Not being able to is no
+// failure of the build: ctrb then parses them at start, and `ctrb validate` names the problem.
+let seeded = 0;
+try {
+  const { seedRunbookMemo } = await import(pathToFileURL(join(dist, 'terminal', 'commands', 'seed-memo.js')).href);
+  const read = await seedRunbookMemo(join(dist, 'runbook-memo'), id);
+  seeded = read.seeded;
+  for (const problem of read.problems) process.stderr.write(`ctrb: not remembered at build: ${problem}\n`);
+} catch (e) {
+  process.stderr.write(`ctrb: the built-in runbooks were not read at build (${e.message}); ctrb parses them at start instead\n`);
+}
+
 writeFileSync(join(dist, STAMP_FILE), `${JSON.stringify({ id, sources, dependencies, files: entryPoints.length, builtAt: new Date().toISOString() }, null, 2)}\n`);
-process.stdout.write(`ctrb: built ${entryPoints.length} modules into dist/ in ${Date.now() - started} ms\n`);
+process.stdout.write(`ctrb: built ${entryPoints.length} modules into dist/ and read ${seeded} built-in runbooks in ${Date.now() - started} ms\n`);

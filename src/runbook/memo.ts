@@ -14,28 +14,41 @@
  * each written under a temporary name and renamed, so processes sharing the folder never
  * read half of one. The folder keeps at most MAX_ENTRIES: a write beyond removes the oldest.
  * A cache that cannot be read or written is passed by, never an error.
+ *
+ * The build itself reads the built-in runbooks once (scripts/build.js, through
+ * terminal/commands/seed-memo.ts) into `dist/runbook-memo/`, which every process of that build
+ * reads after its own folder but never writes: a fresh install, or a new cache folder, starts
+ * as fast as the hundredth run. A copy of a built-in runbook (CTRB_RUNBOOKS) hits it too, as
+ * long as its name and text are the same.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import type { Runbook } from './schema.js';
 
 const MAX_ENTRIES = 1000;
 
+/** The folder beside dist/build-stamp.json where the build leaves what it read of the built-in runbooks. */
+export const SEEDED_MEMO_DIR = 'runbook-memo';
+
 type Kind = 'runbook' | 'valid';
 
 export class RunbookMemo {
-  readonly dir: string;
+  /** Where entries are read first and written; none when the cache is off. */
+  readonly dir: string | undefined;
 
   constructor(
-    cacheDir: string,
+    cacheDir: string | undefined,
     /** Which build reads: entries of another never answer. */
     readonly build: string,
     private readonly maxEntries = MAX_ENTRIES,
+    /** Entries the build wrote (read after `dir`, never written). */
+    private readonly seeded?: string,
   ) {
-    this.dir = join(cacheDir, 'runbooks');
+    this.dir = cacheDir === undefined ? undefined : join(cacheDir, 'runbooks');
   }
 
   /** The runbook this file's text parsed to before, if it did. */
@@ -60,21 +73,26 @@ export class RunbookMemo {
     await this.write('valid', file, text, '{}');
   }
 
-  private path(kind: Kind, file: string, text: string): string {
-    const key = createHash('sha256').update(`${this.build}\0${kind}\0${basename(file)}\0${text}`).digest('hex');
-    return join(this.dir, `${key}.json`);
+  private entryName(kind: Kind, file: string, text: string): string {
+    return `${createHash('sha256').update(`${this.build}\0${kind}\0${basename(file)}\0${text}`).digest('hex')}.json`;
   }
 
   private async read(kind: Kind, file: string, text: string): Promise<unknown> {
-    try {
-      return JSON.parse(await readFile(this.path(kind, file, text), 'utf8'));
-    } catch {
-      return undefined; // not there, or not whole: parsed again (and written again) instead
+    const name = this.entryName(kind, file, text);
+    for (const dir of [this.dir, this.seeded]) {
+      if (dir === undefined) continue;
+      try {
+        return JSON.parse(await readFile(join(dir, name), 'utf8'));
+      } catch {
+        // not there, or not whole: the next folder, else parsed again (and written again)
+      }
     }
+    return undefined;
   }
 
   private async write(kind: Kind, file: string, text: string, json: string): Promise<void> {
-    const path = this.path(kind, file, text);
+    if (this.dir === undefined) return;
+    const path = join(this.dir, this.entryName(kind, file, text));
     const temporary = `${path}.${process.pid}.tmp`;
     try {
       await mkdir(this.dir, { recursive: true });
@@ -88,24 +106,27 @@ export class RunbookMemo {
 
   /** Removes the oldest entries beyond maxEntries (each write may add one). */
   private async trim(): Promise<void> {
-    const names = (await readdir(this.dir)).filter((n) => n.endsWith('.json'));
+    if (this.dir === undefined) return;
+    const dir = this.dir;
+    const names = (await readdir(dir)).filter((n) => n.endsWith('.json'));
     if (names.length <= this.maxEntries) return;
-    const aged = await Promise.all(names.map(async (n) => ({ n, at: (await stat(join(this.dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
+    const aged = await Promise.all(names.map(async (n) => ({ n, at: (await stat(join(dir, n)).catch(() => undefined))?.mtimeMs ?? 0 })));
     aged.sort((a, b) => a.at - b.at);
-    await Promise.all(aged.slice(0, names.length - this.maxEntries).map(({ n }) => rm(join(this.dir, n), { force: true })));
+    await Promise.all(aged.slice(0, names.length - this.maxEntries).map(({ n }) => rm(join(dir, n), { force: true })));
   }
 }
 
 /**
  * The memo of the build whose stamp is at `stamp` (dist/build-stamp.json beside the built
- * entry point), kept in `cacheDir`; none when there is no stamp (the sources run through
- * tsx, which is not a build) or no cache.
+ * entry point): kept in `cacheDir` (none when the cache is off), over the entries the build
+ * left beside its stamp. None when there is no stamp (the sources run through tsx, which is
+ * not a build).
  */
 export function openRunbookMemo(stamp: URL, cacheDir: string | undefined): RunbookMemo | undefined {
-  if (cacheDir === undefined) return undefined;
   try {
     const { id } = JSON.parse(readFileSync(stamp, 'utf8')) as { id?: unknown };
-    return typeof id === 'string' && id !== '' ? new RunbookMemo(cacheDir, id) : undefined;
+    if (typeof id !== 'string' || id === '') return undefined;
+    return new RunbookMemo(cacheDir, id, MAX_ENTRIES, fileURLToPath(new URL(`./${SEEDED_MEMO_DIR}/runbooks/`, stamp)));
   } catch {
     return undefined;
   }

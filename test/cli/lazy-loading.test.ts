@@ -31,8 +31,9 @@ async function packagesLoadedBy(args: string[]): Promise<{ code: number; package
     execFile(
       process.execPath,
       ['--import', RECORDER, join(ROOT, 'bin', 'ctrb.js'), ...args],
-      // A cache folder of its own, empty: every runbook is parsed and checked (the runbook memo
-      // has none yet), which loads all that a run answered from the memo loads, and more.
+      // A cache folder of its own, empty: the built-in runbooks come from what the build read
+      // (dist/runbook-memo/); any other runbook is parsed and checked, which loads all that a
+      // run answered from the memo loads, and more.
       { cwd: ROOT, env: { ...process.env, CTRB_TEST_MODULES_OUT: out, CTRB_CACHE_DIR: `${out}.cache` }, maxBuffer: 64 * 1024 * 1024 },
       (error) => resolve(error ? (typeof error.code === 'number' ? error.code : 1) : 0),
     );
@@ -48,7 +49,18 @@ async function packagesLoadedBy(args: string[]): Promise<{ code: number; package
 const heavyIn = (packages: Set<string>) => [...packages].filter((p) => HEAVY.test(p)).sort();
 
 describe('start-up of the catalogue commands', () => {
-  for (const args of [['list'], ['show', 'root-activity'], ['validate', 'runbooks/'], ['explain', 'root-activity'], ['explain', 'root-activity', '--engine', 'athena']]) {
+  const others = ['--runbooks', 'test/bot/runbooks'];
+  for (const args of [
+    ['list'],
+    ['show', 'root-activity'],
+    ['validate', 'runbooks/'],
+    ['explain', 'root-activity'],
+    ['explain', 'root-activity', '--engine', 'athena'],
+    // Runbooks the build did not read: parsed, and checked with CEL, at this start.
+    [...others, 'list'],
+    ['validate', 'test/bot/runbooks/'],
+    [...others, 'explain', 'root-logins'],
+  ]) {
     it(`ctrb ${args.join(' ')} loads none of the heavy packages`, async () => {
       const { code, packages } = await packagesLoadedBy(args);
       expect(code).toBe(0);

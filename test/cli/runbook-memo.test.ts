@@ -42,6 +42,18 @@ async function setUp(): Promise<{ dir: string; file: string; env: Record<string,
 }
 
 describe('the runbook memo, as ctrb uses it', () => {
+  it("answers the built-in runbooks from what the build read, from the first start with a new cache folder", async () => {
+    const cache = await tempDir('ctrb-memo-fresh-');
+    const env = { CTRB_CACHE_DIR: cache };
+    const listed = await ctrb(['list', '--json'], env);
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout).map((r: { id: string }) => r.id)).toContain('root-activity');
+    expect((await ctrb(['validate'], env)).stdout).toMatch(/\b(\d+) valid, 0 invalid/);
+    expect((await ctrb(['show', 'root-activity'], env)).stdout).toContain('root-activity');
+    // Every answer came from dist/runbook-memo/: nothing was parsed, so nothing new was remembered.
+    expect(await readdir(join(cache, 'runbooks')).catch(() => [])).toEqual([]);
+  });
+
   it('lists and shows an edited runbook as it now reads, never as it was remembered', async () => {
     const { dir, file, env, entries } = await setUp();
     await writeFile(file, runbook('Sign-ins'));

@@ -56,7 +56,36 @@ describe('the runbook memo', () => {
     expect(parsed.length).toBeGreaterThan(20);
     const again = await readRunbookDir(BUILTIN_RUNBOOK_DIR, memo);
     expect(again).toEqual(parsed);
-    expect((await readdir(memo.dir)).length).toBe(parsed.length);
+    expect((await readdir(memo.dir!)).length).toBe(parsed.length);
+  });
+
+  it("reads the build's own entries after its folder's, and never writes there", async () => {
+    // What scripts/build.js leaves in dist/runbook-memo/: the built-in runbooks, read once.
+    const seededRoot = await tempDir();
+    const atBuild = new RunbookMemo(seededRoot, 'build-a');
+    const { runbook } = runbookFromText(TEXT, FILE);
+    await atBuild.rememberRunbook(FILE, TEXT, runbook);
+    await atBuild.rememberValid(FILE, TEXT);
+    const seeded = join(seededRoot, 'runbooks');
+    const before = await readdir(seeded);
+
+    const cache = await tempDir();
+    const memo = new RunbookMemo(cache, 'build-a', 1000, seeded);
+    expect(await memo.runbook(FILE, TEXT)).toEqual(runbook);
+    expect(await memo.isValid(FILE, TEXT)).toBe(true);
+    expect(await new RunbookMemo(cache, 'build-b', 1000, seeded).runbook(FILE, TEXT)).toBeUndefined();
+    // A runbook the build did not read goes to the cache folder, not beside the build's.
+    const other = TEXT.replace('Sign-ins', 'Other sign-ins');
+    await memo.rememberRunbook(FILE, other, runbookFromText(other, FILE).runbook);
+    expect(await readdir(seeded)).toEqual(before);
+    expect(await readdir(join(cache, 'runbooks'))).toHaveLength(1);
+
+    // With the cache off: the build's entries still answer, and nothing is written anywhere.
+    const off = new RunbookMemo(undefined, 'build-a', 1000, seeded);
+    expect(await off.runbook(FILE, TEXT)).toEqual(runbook);
+    await off.rememberRunbook(FILE, other, runbookFromText(other, FILE).runbook);
+    expect(await off.runbook(FILE, other)).toBeUndefined();
+    expect(await readdir(seeded)).toEqual(before);
   });
 
   it('keeps nothing JSON would not give back whole', async () => {
@@ -80,8 +109,8 @@ describe('the runbook memo', () => {
     const memo = new RunbookMemo(await tempDir(), 'build-a');
     const { runbook } = runbookFromText(TEXT, FILE);
     await memo.rememberRunbook(FILE, TEXT, runbook);
-    const [entry] = await readdir(memo.dir);
-    await writeFile(join(memo.dir, entry!), '{"runbook": {"id": "log');
+    const [entry] = await readdir(memo.dir!);
+    await writeFile(join(memo.dir!, entry!), '{"runbook": {"id": "log');
     expect(await memo.runbook(FILE, TEXT)).toBeUndefined();
     await memo.rememberRunbook(FILE, TEXT, runbook);
     expect(await memo.runbook(FILE, TEXT)).toEqual(runbook);
@@ -103,26 +132,33 @@ describe('the runbook memo', () => {
     for (const [i, text] of texts.entries()) {
       await memo.rememberValid(FILE, text);
       // Entries written within one clock tick would tie: each new one is dated a minute after the last.
-      for (const name of await readdir(memo.dir)) {
+      for (const name of await readdir(memo.dir!)) {
         if (seen.has(name)) continue;
         seen.add(name);
-        await utimes(join(memo.dir, name), new Date(), new Date(Date.now() - (texts.length - i) * 60_000));
+        await utimes(join(memo.dir!, name), new Date(), new Date(Date.now() - (texts.length - i) * 60_000));
       }
     }
-    expect((await readdir(memo.dir)).length).toBe(2);
+    expect((await readdir(memo.dir!)).length).toBe(2);
     expect(await memo.isValid(FILE, texts[0]!)).toBe(false);
     expect(await memo.isValid(FILE, texts[1]!)).toBe(true);
     expect(await memo.isValid(FILE, texts[2]!)).toBe(true);
   });
 
-  it('belongs to a build: none without a build stamp or without a cache folder', async () => {
+  it("belongs to a build: none without a build stamp; without a cache folder, only the build's own entries", async () => {
     const dir = await tempDir();
     const stamp = join(dir, 'build-stamp.json');
     const url = new URL(`file://${stamp}`);
     expect(openRunbookMemo(url, dir)).toBeUndefined();
     await writeFile(stamp, JSON.stringify({ id: 'abc123' }));
-    expect(openRunbookMemo(url, undefined)).toBeUndefined();
     expect(openRunbookMemo(url, dir)?.build).toBe('abc123');
+    expect(openRunbookMemo(url, dir)?.dir).toBe(join(dir, 'runbooks'));
+
+    // The build left an entry beside its stamp: read with the cache off, never written to.
+    const { runbook } = runbookFromText(TEXT, FILE);
+    await new RunbookMemo(join(dir, 'runbook-memo'), 'abc123').rememberRunbook(FILE, TEXT, runbook);
+    const off = openRunbookMemo(url, undefined);
+    expect(off?.dir).toBeUndefined();
+    expect(await off?.runbook(FILE, TEXT)).toEqual(runbook);
   });
 });
 
