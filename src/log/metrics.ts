@@ -6,6 +6,7 @@
  * a principal or a user, so the number of series stays small and nothing sensitive is exported.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { measureWith } from './measure.js';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'ctrb_' });
@@ -59,6 +60,16 @@ export const metrics = {
     ['result'],
   ),
 };
+
+// What the engine and the runner report (measure.ts) lands here in every process that loads
+// this module: the bot and the worker, which serve it.
+measureWith({
+  stepFinished: (labels, seconds) => metrics.stepDuration.observe(labels, seconds),
+  cacheLookups: (hits, misses) => {
+    metrics.cacheLookups.inc({ result: 'miss' }, misses);
+    metrics.cacheLookups.inc({ result: 'hit' }, hits);
+  },
+});
 
 /** Filled in by a process that can read its queues (they are read at each scrape, not polled). */
 let queueCollector: (() => Promise<void>) | undefined;

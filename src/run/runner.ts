@@ -9,7 +9,7 @@
  * A query step the deployment's engines cannot answer as written (LookupEvents and data
  * events) is skipped, not failed, and so are the steps that read its rows (engine-skips.ts).
  */
-import { metrics } from '../log/metrics.js';
+import { measure } from '../log/measure.js';
 import type { EngineHooks, EngineSession, QueryEngine } from '../query/engine.js';
 import type { EngineName, Row, TimeWindow } from '../model/query.js';
 import type { CompileSettings, PortableQuery, RawQuery } from '../query/index.js';
@@ -95,7 +95,7 @@ export async function runRunbook(prepared: PreparedRunbook, ctx: RunContext, opt
       opts.signal?.throwIfAborted();
       const result = withPivots(await runStep(step, ctx, finished, openSession, opts, prepared.runbook.columns), prepared.runbook, ctx, opts.pivotTargets);
       await store.saveStep(ctx.runId, result);
-      metrics.stepDuration.observe(
+      measure.stepFinished(
         { engine: result.query?.engine ?? 'none', kind: result.kind, status: result.status },
         Math.max(0, Date.parse(result.finishedAt) - Date.parse(result.startedAt)) / 1000,
       );

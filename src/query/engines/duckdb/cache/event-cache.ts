@@ -14,7 +14,7 @@
  * - Never a reason for a run to fail: an entry that cannot be read is parsed again, and a
  *   folder that cannot be written turns the cache off for the rest of the load, with a warning.
  */
-import { metrics } from '../../../../log/metrics.js';
+import { measure } from '../../../../log/measure.js';
 import { randomUUID } from 'node:crypto';
 import { link, mkdir, rm, stat, utimes } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -94,8 +94,7 @@ export class EventCache {
     const keys = sourceKeys(files.map((f) => f.path));
     const keyed = files.map((file, number) => ({ file, number, key: keys[number] ?? null }));
     const plan = planCacheReads(entries, keyed);
-    metrics.cacheLookups.inc({ result: 'miss' }, plan.misses.length);
-    metrics.cacheLookups.inc({ result: 'hit' }, files.length - plan.misses.length);
+    measure.cacheLookups(files.length - plan.misses.length, plan.misses.length);
     return plan;
   }
 
