@@ -12,6 +12,8 @@
 // A few dependencies are bundled, each into one file in dist/vendor/ that the built modules
 // import instead of the package: zod and CEL are made of some 200 small modules, and Node
 // resolving, reading and linking each of them was a third of `ctrb explain`'s start-up.
+// DuckDB's JavaScript API (CommonJS, some 60 modules that Node parsed again at every start of
+// `ctrb run`) is bundled the same way; its native bindings stay in node_modules.
 // Every import of their packages must go through VENDORED (the build refuses otherwise), so
 // that the process holds one copy of each, never a bundled one beside node_modules' own.
 //
@@ -22,6 +24,7 @@
 //                                    refuse with a clear message otherwise.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -33,9 +36,17 @@ const dist = join(root, 'dist');
 const prepare = process.argv.includes('--prepare');
 
 /** Package import → the file in dist/vendor/ that bundles it. */
-const VENDORED = { zod: 'zod', '@bufbuild/cel': 'bufbuild-cel', '@bufbuild/cel/ext': 'bufbuild-cel-ext' };
+const VENDORED = { zod: 'zod', '@bufbuild/cel': 'bufbuild-cel', '@bufbuild/cel/ext': 'bufbuild-cel-ext', '@duckdb/node-api': 'duckdb-node-api' };
 /** The packages whose every import must be vendored (a subpath not listed above is refused). */
-const VENDORED_FAMILY = /^(zod|@bufbuild\/[^/]+)(\/|$)/;
+const VENDORED_FAMILY = /^(zod|@bufbuild\/[^/]+|@duckdb\/node-api)(\/|$)/;
+/**
+ * Vendored packages written as CommonJS. Bundled as an ES module, such a package would export
+ * only `default`: its bundle's entry names each of its exports instead, read from the package
+ * itself at build time, so a name the sources import is never missing.
+ */
+const COMMONJS_VENDORED = new Set(['@duckdb/node-api']);
+/** Native code stays in node_modules: the vendored DuckDB API requires its bindings from there. */
+const VENDOR_EXTERNAL = ['@duckdb/node-bindings'];
 
 /** The lock file's digest: a dependency upgraded is a different build, even with the same sources. */
 function dependencyDigest() {
@@ -97,14 +108,30 @@ const mirror = {
   },
 };
 
+/** The entry of a CommonJS package's bundle (COMMONJS_VENDORED): its exports, by name. */
+const namedExports = {
+  name: 'named-exports-of-commonjs',
+  setup(build) {
+    build.onResolve({ filter: /^ctrb-named:/ }, (args) => ({ path: args.path.slice('ctrb-named:'.length), namespace: 'ctrb-named' }));
+    build.onLoad({ filter: /.*/, namespace: 'ctrb-named' }, (args) => {
+      const names = Object.keys(createRequire(join(root, 'package.json'))(args.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
+      return { contents: `import api from '${args.path}';\nexport const { ${names.join(', ')} } = api;\n`, resolveDir: root, loader: 'js' };
+    });
+  },
+};
+
 const common = { format: 'esm', platform: 'node', target: 'node20', bundle: true, logLevel: 'warning' };
 rmSync(dist, { recursive: true, force: true });
 const results = await Promise.all([
   esbuild.build({
     ...common,
-    entryPoints: Object.entries(VENDORED).map(([pkg, name]) => ({ in: pkg, out: name })),
+    entryPoints: Object.entries(VENDORED).map(([pkg, name]) => ({ in: COMMONJS_VENDORED.has(pkg) ? `ctrb-named:${pkg}` : pkg, out: name })),
     outdir: join(dist, 'vendor'),
     splitting: true,
+    external: VENDOR_EXTERNAL,
+    plugins: [namedExports],
+    // A bundled CommonJS module requires what stays external (the bindings): give it require.
+    banner: { js: "import { createRequire as __ctrbCreateRequire } from 'node:module'; const require = __ctrbCreateRequire(import.meta.url);" },
     // Less text for V8 to parse at every start; these are other projects' code, read in their own repositories.
     minify: true,
   }),

@@ -131,7 +131,8 @@ describe('the package', () => {
     const stages = Object.fromEntries(
       dockerfile.split(/^FROM /m).slice(1).map((stage) => [/^\S+ AS (\S+)/.exec(stage)![1], stage]),
     ) as Record<string, string>;
-    expect(stages.build).toMatch(/RUN npm ci --ignore-scripts[^\n]*\n[\s\S]*COPY scripts \.\/scripts\nCOPY src \.\/src\nRUN npm run build\n/);
+    // The build reads the built-in runbooks too (dist/runbook-memo/): they are there before it runs.
+    expect(stages.build).toMatch(/RUN npm ci --ignore-scripts[^\n]*\n[\s\S]*COPY scripts \.\/scripts\nCOPY src \.\/src\n(#[^\n]*\n)*COPY runbooks \.\/runbooks\nRUN npm run build\n/);
     expect(stages['prod-deps']).toContain('RUN npm ci --omit=dev --ignore-scripts');
     expect(stages.runtime).toContain('COPY --from=prod-deps --chown=root:root /app/node_modules ./node_modules');
     expect(stages.runtime).toContain('COPY --from=build --chown=root:root /app/dist ./dist');
