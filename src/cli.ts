@@ -119,7 +119,7 @@ paramOptions(program.command('sweep'))
   .option('--json', 'print the findings as JSON')
   .option('--no-cache', 'parse the logs again: neither read nor fill the cache of parsed events')
   .addOption(new Option('--fail-on <severity>', 'exit 3 when a finding of this severity or worse is raised').choices(SEVERITIES))
-  .action(async (params, o) => void (await (await import('./terminal/commands/sweep.js')).sweepCommand(runbooksDir(), { ...o, params })));
+  .action(async (params, o) => void (await (await import('./terminal/commands/sweep.js')).sweepCommand(runbooksDir(), { ...o, params, memo: runbookMemo() })));
 
 program
   .command('schema')

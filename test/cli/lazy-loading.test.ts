@@ -87,4 +87,15 @@ describe('start-up of the catalogue commands', () => {
     // Through createRequire (src/remediation/iam/commands.ts): seen in require's cache.
     expect(packages).toContain('@aws-sdk/client-iam');
   });
+
+  it('ctrb run and ctrb sweep take the built-in runbooks from the memo: no YAML is parsed', async () => {
+    for (const args of [['run', 'root-activity', '--json'], ['sweep', '--json']]) {
+      const { code, packages } = await packagesLoadedBy(args);
+      expect(code, args.join(' ')).toBe(0);
+      expect(packages, args.join(' ')).toContain('commander');
+      expect(packages, args.join(' ')).not.toContain('yaml');
+    }
+    // Where a runbook is not in the memo, its YAML is parsed: the package is seen when loaded.
+    expect((await packagesLoadedBy(['--runbooks', 'test/bot/runbooks', 'list'])).packages).toContain('yaml');
+  });
 });

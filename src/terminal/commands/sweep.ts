@@ -22,6 +22,7 @@ import { runRunbook } from '../../run/runner.js';
 import { shareOneSession } from '../../run/shared-engine.js';
 import type { Finding } from '../../model/run.js';
 import type { Reporter } from '../../run/reporter.js';
+import type { RunbookMemo } from '../../runbook/memo.js';
 import type { Runbook } from '../../runbook/schema.js';
 import { resolveLogSource } from '../../sample/log-source.js';
 import { SEVERITY_RANK } from '../severity.js';
@@ -37,6 +38,8 @@ export interface SweepOptions {
   failOn?: Severity;
   /** `--no-cache`: parse the logs again instead of reading (or filling) the cache. */
   cache?: boolean;
+  /** The runbooks this build read before (runbook/memo.ts): not parsed again. */
+  memo?: RunbookMemo;
 }
 
 export interface SweepFinding extends Finding {
@@ -77,7 +80,7 @@ export async function sweep(
   onProgress?: Reporter['progress'],
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<SweepResult> {
-  const library = await RunbookLibrary.load(dir);
+  const library = await RunbookLibrary.load(dir, opts.memo);
   const given = sweepInput(library.all().map((l) => l.runbook), opts);
   const configured = readDerivedValues(env);
   const source = resolveLogSource(opts.logs, given.until);
