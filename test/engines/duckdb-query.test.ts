@@ -124,4 +124,17 @@ describe('duckdb engine: one load per session', () => {
   it('gives a runbook’s SQL no access to files on the machine', async () => {
     await expect(opened.rows(`SELECT * FROM read_text('/etc/hostname')`)).rejects.toThrow(/disabled by configuration/);
   });
+
+  it('answers queries that overlap (a sweep runs runbooks two at a time), each with its own rows', async () => {
+    const asked = [
+      [`SELECT count(*) AS n FROM events WHERE "eventName" = $1`, ['GetObject'], { n: 2 }],
+      [`SELECT "eventName" AS e FROM events WHERE "readOnly" = $1`, [false], { e: 'CreateAccessKey' }],
+      [`SELECT "sourceIPAddress" AS ip FROM events WHERE "eventName" = $1`, ['ConsoleLogin'], { ip: '198.51.100.7' }],
+    ] as const;
+    const rounds = await Promise.all(Array.from({ length: 4 }, () => Promise.all(asked.map(([text, values]) => opened.rows(text, [...values])))));
+    for (const answers of rounds) expect(answers).toEqual(asked.map(([, , row]) => [row]));
+    // Every connection the overlap opened is as shut off from the machine as the first.
+    const reads = await Promise.allSettled(Array.from({ length: 3 }, () => opened.rows(`SELECT * FROM read_text('/etc/hostname')`)));
+    expect(reads.map((r) => (r.status === 'rejected' ? String(r.reason) : 'read'))).toEqual(Array(3).fill(expect.stringMatching(/disabled by configuration/)));
+  });
 });

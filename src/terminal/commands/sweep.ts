@@ -102,23 +102,25 @@ export async function sweep(
       ...(source.ownRegions?.length ? { own_regions: source.ownRegions } : {}),
     };
     result.derived = mergeDerivedValues(configured, fromLogs);
+    const detections: { runbook: Runbook; input: Record<string, string> }[] = [];
     for (const entry of planSweep(library.all(), given, result.derived)) {
       const { runbook } = entry;
-      if (entry.action === 'investigation') {
-        result.investigations.push({ runbook: runbook.id, needs: entry.subject });
-        continue;
-      }
-      if (entry.action === 'skip') {
-        result.skipped.push({ runbook: runbook.id, reason: entry.reason });
-        continue;
-      }
-      const { params, window } = resolveParams(runbook, entry.input, { now: source.now });
+      if (entry.action === 'investigation') result.investigations.push({ runbook: runbook.id, needs: entry.subject });
+      else if (entry.action === 'skip') result.skipped.push({ runbook: runbook.id, reason: entry.reason });
+      else detections.push({ runbook, input: entry.input });
+    }
+    const runs = await inParallel(detections, SWEEP_PARALLEL_RUNS, async ({ runbook, input }) => {
+      const { params, window } = resolveParams(runbook, input, { now: source.now });
       result.window = { start: window.start.toISOString(), end: window.end.toISOString() };
       const ctx = newRunContext({ runbookId: runbook.id, params, window, requestedBy: 'sweep', source: 'sweep' });
-      const run = await runRunbook(prepared.get(runbook.id)!, ctx, { engine, reporter: quiet, gates: 'plan' });
-      result.findings.push(...run.findings.map((f) => ({ ...f, runbook: runbook.id })));
+      return runRunbook(prepared.get(runbook.id)!, ctx, { engine, reporter: quiet, gates: 'plan' });
+    });
+    // Reported in the library's order, however the runs interleaved.
+    for (const [i, run] of runs.entries()) {
+      const id = detections[i]!.runbook.id;
+      result.findings.push(...run.findings.map((f) => ({ ...f, runbook: id })));
       for (const s of run.steps.filter((st) => st.status === 'failed')) {
-        result.failed.push({ runbook: runbook.id, step: s.stepId, reason: s.reason ?? 'failed' });
+        result.failed.push({ runbook: id, step: s.stepId, reason: s.reason ?? 'failed' });
       }
     }
   } finally {
@@ -126,6 +128,26 @@ export async function sweep(
   }
   result.findings.sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] || a.runbook.localeCompare(b.runbook));
   return result;
+}
+
+/**
+ * Runbooks a sweep runs at once over its one session: while one's checks run in JavaScript,
+ * another's query runs in DuckDB (each query on a connection of its own).
+ */
+const SWEEP_PARALLEL_RUNS = 2;
+
+/** `work` on every item, at most `limit` at a time; the results in the items' order. */
+async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }
 
 /**

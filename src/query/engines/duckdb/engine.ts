@@ -232,10 +232,18 @@ function instanceConfig(options: DuckDbEngineOptions): Record<string, string> {
 
 export class DuckDbSession implements EngineSession {
   private closed = false;
+  /**
+   * Connections free for a query. Queries that overlap (a sweep runs two runbooks at once)
+   * each get one of their own: DuckDB runs one statement per connection at a time, and one
+   * runbook's checks then run in JavaScript while another's query runs in DuckDB. Every
+   * connection sees the same `events` view and the same locked settings.
+   */
+  private readonly idle: DuckDBConnection[];
+  private readonly connections: DuckDBConnection[];
 
   constructor(
     private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    connection: DuckDBConnection,
     /** What the load read, loaded and skipped. */
     readonly loaded: LoadReport,
     /** The columns of `events` (columns.ts): a query reading another fails, naming it. */
@@ -250,18 +258,38 @@ export class DuckDbSession implements EngineSession {
       /** Remove the session's own Parquet files. */
       removeSessionDir?: () => Promise<void>;
     } = {},
-  ) {}
+  ) {
+    this.idle = [connection];
+    this.connections = [connection];
+  }
+
+  private async lease(): Promise<DuckDBConnection> {
+    const free = this.idle.pop();
+    if (free) return free;
+    const fresh = await this.instance.connect();
+    this.connections.push(fresh);
+    return fresh;
+  }
 
   async run(query: CompiledQuery, signal?: AbortSignal): Promise<QueryResult> {
     if (query.engine !== 'duckdb') throw new WrongEngineError(query.engine);
     if (this.closed) throw new Error('this duckdb session is closed');
     signal?.throwIfAborted();
     const started = performance.now();
+    const connection = await this.lease();
+    try {
+      return await this.runOn(connection, query, started, signal);
+    } finally {
+      if (!this.closed) this.idle.push(connection);
+    }
+  }
+
+  private async runOn(connection: DuckDBConnection, query: CompiledQuery, started: number, signal?: AbortSignal): Promise<QueryResult> {
     // Binding the statement is where DuckDB finds a column missing.
-    const prepared = await this.connection.prepare(query.text).catch((error: unknown) => {
+    const prepared = await connection.prepare(query.text).catch((error: unknown) => {
       throw this.explained(error);
     });
-    const interrupt = (): void => this.connection.interrupt();
+    const interrupt = (): void => connection.interrupt();
     signal?.addEventListener('abort', interrupt, { once: true });
     try {
       assertSelect(prepared);
@@ -291,7 +319,7 @@ export class DuckDbSession implements EngineSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.connection.closeSync();
+    for (const connection of this.connections) connection.closeSync();
     this.instance.closeSync();
     await this.after.cache?.release();
     await this.after.removeSessionDir?.();
