@@ -18,7 +18,7 @@
  * in-process figures (the engine alone, no start-up) stand beside them, labelled. The load
  * average is printed first and last: other work on the machine slows every figure.
  * BENCH_SWEEP_BASELINE (seconds: the cold sweep of a tree a tenth the size) adds the scale
- * figure. The cache lives in temporary folders, never the user's.
+ * figure; BENCH_JQ=off leaves jq out. The cache lives in temporary folders, never the user's.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -168,7 +168,9 @@ async function inProcess(runbookId: string, cacheDir: string | null, window: { s
   return { wall: seconds(started), fromCache };
 }
 
+/** Whether jq is there to compare with; BENCH_JQ=off leaves it out (at 10M events it takes minutes). */
 function hasJq(): boolean {
+  if (process.env.BENCH_JQ === 'off') return false;
   try {
     execFileSync('jq', ['--version'], { stdio: 'ignore' });
     return true;
@@ -210,6 +212,7 @@ export async function main(): Promise<void> {
     printFigure('zcat | wc -c, 2 cores', s(zcat2.wall), `${cpuOf(zcat2).slice(2)} (the floor of a cold run)`);
     const jq = hasJq() ? repeat(Math.min(RUNS, 2), () => shell(`${files} | xargs -0 cat | gzip -dc | jq -c '${JQ_FILTER}' > /dev/null`)) : null;
     if (jq) printFigure('jq, same filter', s(jq.wall), cpuOf(jq).slice(2));
+    else if (process.env.BENCH_JQ === 'off') console.log('jq left out (BENCH_JQ=off)');
     else console.log('jq not found: install it to compare (Debian/Ubuntu: sudo apt-get install jq; macOS: brew install jq)');
 
     // --- one runbook --------------------------------------------------------------------------
