@@ -18,6 +18,7 @@ import { ACCOUNTS_IN_LOGS, accountsInLogs } from '../../run/accounts-in-logs.js'
 import type { Severity } from '../../model/severity.js';
 import { newRunContext } from '../../run/context.js';
 import { columnsRead, prepareRunbook, type PreparedRunbook } from '../../run/prepare.js';
+import { inParallel } from '../../run/in-parallel.js';
 import { runRunbook } from '../../run/runner.js';
 import { shareOneSession } from '../../run/shared-engine.js';
 import type { Finding } from '../../model/run.js';
@@ -136,19 +137,6 @@ export async function sweep(
  */
 const SWEEP_PARALLEL_RUNS = 2;
 
-/** `work` on every item, at most `limit` at a time; the results in the items' order. */
-async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /**
  * What the person gave, read with the one grammar: the window (24h when not given) and
