@@ -15,40 +15,17 @@ import { decideClick } from '../../src/approval/decide.js';
 import { plainText } from '../../src/model/text.js';
 import { FAKE_BOT_TOKEN } from '../fakes/slack-api.js';
 import { useTestRedis } from '../support/redis.js';
-import { APPROVER, REQUESTER, textOf, useFakeSlack, useWorkerScope } from '../support/worker.js';
+import { APPROVER, gated, REQUESTER, textOf, useFakeSlack, useWorkerScope } from '../support/worker.js';
 
 const redis = useTestRedis();
 const slack = useFakeSlack();
 
-const gated = (id: string, approvers: string) => `
-id: ${id}
-title: Remove the console password of password-only users
-summary: A gated remediation whose approvers may not exist in the workspace.
-severity: high
-window: { default: 48h }
-steps:
-  - id: users
-    query:
-      where:
-        eventName: ConsoleLogin
-        userIdentity.type: IAMUser
-        responseElements.ConsoleLogin: Success
-        additionalEventData.MFAUsed: { ne: "Yes" }
-      group: { by: [userIdentity.userName as user], count: sign_ins }
-  - id: remove
-    remediate:
-      action: iam.delete-login-profile
-      for_each: users
-      inputs: { user_name: row.user }
-      approval: { approvers: ${approvers} }
-`;
-
 let dir = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'ctrb-unresolved-'));
-  writeFileSync(join(dir, 'nobody-known.yaml'), gated('nobody-known', '["@security-oncall", U0NOBODY]'));
-  writeFileSync(join(dir, 'partly-known.yaml'), gated('partly-known', `[${APPROVER}, "@incident-leads"]`));
-  writeFileSync(join(dir, 'all-known.yaml'), gated('all-known', `[${APPROVER}]`));
+  writeFileSync(join(dir, 'nobody-known.yaml'), gated('nobody-known', '1h', '["@security-oncall", U0NOBODY]'));
+  writeFileSync(join(dir, 'partly-known.yaml'), gated('partly-known', '1h', `[${APPROVER}, "@incident-leads"]`));
+  writeFileSync(join(dir, 'all-known.yaml'), gated('all-known', '1h'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const scope = useWorkerScope(redis, slack, { get dir() { return dir; } });
