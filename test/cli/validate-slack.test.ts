@@ -10,6 +10,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_BOT_TOKEN, FakeSlackApi } from '../fakes/slack-api.js';
 import { ctrb } from './ctrb.js';
 
+/** A runbook of `head` lines, a query and a gated remediation ending in its `approval` lines: the positions the test expects are counted on these lines. */
+const gatedRunbook = (head: string[], approval: string[]): string =>
+  [
+    ...head,
+    'steps:',
+    '  - id: users',
+    '    query:',
+    '      where: { eventName: ConsoleLogin }',
+    '      group: { by: [userIdentity.userName as user], count: sign_ins }',
+    '  - id: remove',
+    '    remediate:',
+    '      action: iam.delete-login-profile',
+    '      for_each: users',
+    '      inputs: { user_name: row.user }',
+    ...approval,
+    '',
+  ].join('\n');
+
 let slack: FakeSlackApi;
 let dir: string;
 beforeAll(async () => {
@@ -20,48 +38,14 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ctrb-validate-slack-'));
   await writeFile(
     join(dir, 'gated.yaml'),
-    [
-      'id: gated',
-      'title: A gated remediation',
-      'summary: Approvers of every kind.',
-      'severity: high',
-      'access:',
-      '  users: [U0ALICE, "@night-shift"]',
-      'steps:',
-      '  - id: users',
-      '    query:',
-      '      where: { eventName: ConsoleLogin }',
-      '      group: { by: [userIdentity.userName as user], count: sign_ins }',
-      '  - id: remove',
-      '    remediate:',
-      '      action: iam.delete-login-profile',
-      '      for_each: users',
-      '      inputs: { user_name: row.user }',
-      '      approval:',
-      '        approvers: [U0ALICE, "@ir-team", "@security-oncall", U0NOBODY, U0GONE, "@empty-team"]',
-      '',
-    ].join('\n'),
+    gatedRunbook(
+      ['id: gated', 'title: A gated remediation', 'summary: Approvers of every kind.', 'severity: high', 'access:', '  users: [U0ALICE, "@night-shift"]'],
+      ['      approval:', '        approvers: [U0ALICE, "@ir-team", "@security-oncall", U0NOBODY, U0GONE, "@empty-team"]'],
+    ),
   );
   await writeFile(
     join(dir, 'known.yaml'),
-    [
-      'id: known',
-      'title: Known approvers only',
-      'summary: Every approver exists.',
-      'severity: high',
-      'steps:',
-      '  - id: users',
-      '    query:',
-      '      where: { eventName: ConsoleLogin }',
-      '      group: { by: [userIdentity.userName as user], count: sign_ins }',
-      '  - id: remove',
-      '    remediate:',
-      '      action: iam.delete-login-profile',
-      '      for_each: users',
-      '      inputs: { user_name: row.user }',
-      '      approval: { approvers: ["@ir-team", S0IRTEAM, U0ALICE] }',
-      '',
-    ].join('\n'),
+    gatedRunbook(['id: known', 'title: Known approvers only', 'summary: Every approver exists.', 'severity: high'], ['      approval: { approvers: ["@ir-team", S0IRTEAM, U0ALICE] }']),
   );
 });
 afterAll(() => slack?.close());
