@@ -18,8 +18,10 @@ afterAll(async () => {
   await h?.stop();
 });
 
-/** The ephemeral answers `user` got after `before` of them had been sent. */
-async function nextEphemeral(user: string, before: number): Promise<string> {
+/** The ephemeral answer `user` got to `click`: the first one sent after it. */
+async function answerTo(user: string, click: () => Promise<unknown>): Promise<string> {
+  const before = h.slack.callsTo('chat.postEphemeral').length;
+  await click();
   const call = await h.slack.waitForCall('chat.postEphemeral', before + 1);
   expect(call.args).toMatchObject({ user });
   return textOf(call.args as never);
@@ -30,10 +32,7 @@ describe('a Slack call a click needs fails', () => {
   it('a group look-up Slack refuses (missing_scope): the click is refused, naming the permission to add', async () => {
     const approval = await h.postApproval({ policy: { approvers: ['@ir-team'], min_approvals: 1 } });
     h.slack.failWith('usergroups.list', 'missing_scope', 1, { extra: { needed: 'usergroups:read', provided: 'chat:write,commands' } });
-    const before = h.slack.callsTo('chat.postEphemeral').length;
-    await h.click('approval_approve', approval.id, PEOPLE.bob, approval);
-
-    expect(await nextEphemeral(PEOPLE.bob, before)).toContain(
+    expect(await answerTo(PEOPLE.bob, () => h.click('approval_approve', approval.id, PEOPLE.bob, approval))).toContain(
       'Slack could not confirm that you are an approver, so nothing was changed. Slack answered missing_scope: the Slack app lacks the usergroups:read permission: add it to the app (slack/manifest.yaml lists every permission the bot uses) and reinstall it, then try again.',
     );
     expect((await h.approvals.getApproval(approval.id))?.state).toBe('pending');
@@ -51,10 +50,7 @@ describe('a Slack call a click needs fails', () => {
   it('Deny when Slack will not open the form (expired_trigger_id): nothing is denied, and the clicker is told to click again', async () => {
     const approval = await h.postApproval({});
     h.slack.failWith('views.open', 'expired_trigger_id');
-    const before = h.slack.callsTo('chat.postEphemeral').length;
-    await h.click('approval_deny', approval.id, PEOPLE.alice, approval);
-
-    expect(await nextEphemeral(PEOPLE.alice, before)).toContain(
+    expect(await answerTo(PEOPLE.alice, () => h.click('approval_deny', approval.id, PEOPLE.alice, approval))).toContain(
       'The Deny form could not be opened, so nothing was denied. Slack answered expired_trigger_id: Slack allows 3 seconds between a click and the form it opens: click again',
     );
     expect((await h.approvals.getApproval(approval.id))?.state).toBe('pending');
@@ -63,10 +59,7 @@ describe('a Slack call a click needs fails', () => {
   it('Approve when the message cannot be updated (message_not_found): the approval stands, and the approver is told', async () => {
     const approval = await h.postApproval({});
     h.slack.failWith('chat.update', 'message_not_found');
-    const before = h.slack.callsTo('chat.postEphemeral').length;
-    await h.click('approval_approve', approval.id, PEOPLE.alice, approval);
-
-    expect(await nextEphemeral(PEOPLE.alice, before)).toContain(
+    expect(await answerTo(PEOPLE.alice, () => h.click('approval_approve', approval.id, PEOPLE.alice, approval))).toContain(
       'Your approval is recorded and the remediation is on its way, but the approval message could not be updated. Slack answered message_not_found: the message was deleted meanwhile',
     );
     expect((await h.approvals.getApproval(approval.id))?.state).toBe('approved');
@@ -88,10 +81,7 @@ describe('a Slack call a click needs fails', () => {
     }).then((r) => r.json() as Promise<{ ts: string }>);
     await h.runStore.createRecord({ context: ctx, status: 'completed', slack: { channel: 'C0SECOPS', parentTs: parent.ts, threadTs: parent.ts }, updatedAt: new Date().toISOString() });
     h.slack.failWith('files.getUploadURLExternal', 'missing_scope', 1, { extra: { needed: 'files:write' } });
-    const before = h.slack.callsTo('chat.postEphemeral').length;
-    await h.click('evidence_export', ctx.runId, PEOPLE.alice, { channel: 'C0SECOPS', ts: parent.ts });
-
-    const said = await nextEphemeral(PEOPLE.alice, before);
+    const said = await answerTo(PEOPLE.alice, () => h.click('evidence_export', ctx.runId, PEOPLE.alice, { channel: 'C0SECOPS', ts: parent.ts }));
     expect(said).toContain('The evidence bundle could not be exported.');
     expect(said).toContain(
       'Slack answered missing_scope: the Slack app lacks the files:write permission: add it to the app (slack/manifest.yaml lists every permission the bot uses) and reinstall it, then click Export evidence again',
