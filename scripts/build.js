@@ -155,7 +155,7 @@ const id = createHash('sha256').update(`${sources}\0${dependencies ?? ''}`).dige
 let seeded = 0;
 try {
   const { seedRunbookMemo } = await import(pathToFileURL(join(dist, 'terminal', 'commands', 'seed-memo.js')).href);
-  const read = await seedRunbookMemo(join(dist, 'runbook-memo'), id);
+  const read = await seedRunbookMemo(dist, id);
   seeded = read.seeded;
   for (const problem of read.problems) process.stderr.write(`ctrb: not remembered at build: ${problem}\n`);
 } catch (e) {
