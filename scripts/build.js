@@ -13,7 +13,10 @@
 // import instead of the package: zod and CEL are made of some 200 small modules, and Node
 // resolving, reading and linking each of them was a third of `ctrb explain`'s start-up.
 // DuckDB's JavaScript API (CommonJS, some 60 modules that Node parsed again at every start of
-// `ctrb run`) is bundled the same way; its native bindings stay in node_modules.
+// `ctrb run`) is bundled the same way; its native bindings stay in node_modules. So are the
+// small CommonJS packages every command loads (commander, picocolors, cli-table3, ipaddr.js,
+// fastest-levenshtein): Node scans each CommonJS module for its exports before an ES module
+// may import it, about 30 ms of `ctrb list` and `ctrb show`.
 // Every import of their packages must go through VENDORED (the build refuses otherwise), so
 // that the process holds one copy of each, never a bundled one beside node_modules' own.
 //
@@ -36,15 +39,25 @@ const dist = join(root, 'dist');
 const prepare = process.argv.includes('--prepare');
 
 /** Package import → the file in dist/vendor/ that bundles it. */
-const VENDORED = { zod: 'zod', '@bufbuild/cel': 'bufbuild-cel', '@bufbuild/cel/ext': 'bufbuild-cel-ext', '@duckdb/node-api': 'duckdb-node-api' };
+const VENDORED = {
+  zod: 'zod',
+  '@bufbuild/cel': 'bufbuild-cel',
+  '@bufbuild/cel/ext': 'bufbuild-cel-ext',
+  '@duckdb/node-api': 'duckdb-node-api',
+  commander: 'commander',
+  picocolors: 'picocolors',
+  'fastest-levenshtein': 'fastest-levenshtein',
+  'ipaddr.js': 'ipaddr',
+  'cli-table3': 'cli-table3',
+};
 /** The packages whose every import must be vendored (a subpath not listed above is refused). */
-const VENDORED_FAMILY = /^(zod|@bufbuild\/[^/]+|@duckdb\/node-api)(\/|$)/;
+const VENDORED_FAMILY = /^(zod|@bufbuild\/[^/]+|@duckdb\/node-api|commander|picocolors|fastest-levenshtein|ipaddr\.js|cli-table3)(\/|$)/;
 /**
  * Vendored packages written as CommonJS. Bundled as an ES module, such a package would export
  * only `default`: its bundle's entry names each of its exports instead, read from the package
  * itself at build time, so a name the sources import is never missing.
  */
-const COMMONJS_VENDORED = new Set(['@duckdb/node-api']);
+const COMMONJS_VENDORED = new Set(['@duckdb/node-api', 'commander', 'picocolors', 'ipaddr.js', 'cli-table3']);
 /** Native code stays in node_modules: the vendored DuckDB API requires its bindings from there. */
 const VENDOR_EXTERNAL = ['@duckdb/node-bindings'];
 
@@ -115,7 +128,9 @@ const namedExports = {
     build.onResolve({ filter: /^ctrb-named:/ }, (args) => ({ path: args.path.slice('ctrb-named:'.length), namespace: 'ctrb-named' }));
     build.onLoad({ filter: /.*/, namespace: 'ctrb-named' }, (args) => {
       const names = Object.keys(createRequire(join(root, 'package.json'))(args.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
-      return { contents: `import api from '${args.path}';\nexport const { ${names.join(', ')} } = api;\n`, resolveDir: root, loader: 'js' };
+      // require, not import: a package with an ES module wrapper of its own (commander) would
+      // give that, which has no default export.
+      return { contents: `const api = require('${args.path}');\nexport default api;\nexport const { ${names.join(', ')} } = api;\n`, resolveDir: root, loader: 'js' };
     });
   },
 };
@@ -128,6 +143,8 @@ const results = await Promise.all([
     entryPoints: Object.entries(VENDORED).map(([pkg, name]) => ({ in: COMMONJS_VENDORED.has(pkg) ? `ctrb-named:${pkg}` : pkg, out: name })),
     outdir: join(dist, 'vendor'),
     splitting: true,
+    // A package's ES modules where it ships both (fastest-levenshtein): no CommonJS wrapper.
+    mainFields: ['module', 'main'],
     external: VENDOR_EXTERNAL,
     plugins: [namedExports],
     // A bundled CommonJS module requires what stays external (the bindings): give it require.

@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { buildEvidence, checkEvidenceDir, writeEvidenceDir } from '../../evidence/bundle.js';
 import type { Runbook } from '../../runbook/schema.js';
 import { createDuckDbEngine } from '../../query/engines/duckdb/index.js';
 import { RunbookLibrary } from '../../runbook/library.js';
@@ -46,8 +45,10 @@ export async function runCommand(dir: string, name: string, args: string[], opts
   const { params, window } = resolveParams(runbook, input, { now: source.now });
   // Where the picture and the bundle go is checked before the run, like the parameters.
   if (opts.timeline !== undefined) checkTimelineTarget(runbook, opts.timeline);
-  if (opts.evidence !== undefined) {
-    const problem = await checkEvidenceDir(opts.evidence);
+  // The evidence bundle (CSV and zip writers) loads only when asked for: most runs write none.
+  const evidence = opts.evidence !== undefined ? await import('../../evidence/bundle.js') : undefined;
+  if (opts.evidence !== undefined && evidence) {
+    const problem = await evidence.checkEvidenceDir(opts.evidence);
     if (problem) throw new UsageError(problem);
   }
   if (!opts.json) process.stderr.write(`${source.description}\n`);
@@ -64,9 +65,9 @@ export async function runCommand(dir: string, name: string, args: string[], opts
   const pivotTargets = pivotTargetsOf(library.all().map((e) => e.runbook));
   const result = await runRunbook(prepared, ctx, { engine, reporter, gates: 'plan', protectedPrincipals, pivotTargets });
   if (opts.timeline !== undefined) await writeTimeline(runbook, result, opts.timeline);
-  if (opts.evidence !== undefined) {
-    const bundle = buildEvidence({ result, runbookTitle: runbook.title, now: new Date() });
-    await writeEvidenceDir(opts.evidence, bundle);
+  if (opts.evidence !== undefined && evidence) {
+    const bundle = evidence.buildEvidence({ result, runbookTitle: runbook.title, now: new Date() });
+    await evidence.writeEvidenceDir(opts.evidence, bundle);
     process.stderr.write(`evidence: ${bundle.files.length} files in ${opts.evidence}; manifest.json SHA-256 ${bundle.manifestSha256}\n`);
   }
   process.exitCode = exitCodeForRun(result, opts.failOn);
