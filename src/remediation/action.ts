@@ -16,7 +16,7 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { z } from 'zod';
 import type { ApiCall, RemediationPlan } from '../model/run.js';
-import { callOf, type IamCommand } from './iam/commands.js';
+import { callOf, type IamCall } from './iam/commands.js';
 import type { IamReader } from './iam/read.js';
 import { ProtectedPrincipals, type PrincipalRef } from './protected.js';
 
@@ -182,7 +182,7 @@ export interface RemediationAction {
   validate(inputs: Readonly<Record<string, unknown>>, ctx?: Partial<PlanContext>): Record<string, string>;
   read(target: Record<string, string>, io: IamReader): Promise<TargetState>;
   /** The calls that take the target from `state` to remediated (none when it is already). */
-  changes(target: Record<string, string>, state: TargetState, ctx: { now: Date; partition: string }): IamCommand[];
+  changes(target: Record<string, string>, state: TargetState, ctx: { now: Date; partition: string }): IamCall[];
   /** The state in words, and whether it is the remediated one (`at`: the execution's moment). */
   check(target: Record<string, string>, state: TargetState, at: { now: Date; partition: string }): VerificationReport;
   /** Present only on reversible actions. */
@@ -193,7 +193,7 @@ export interface UndoDefinition {
   /** One line: what undoing does, e.g. "Reactivate access key … of IAM user …". */
   summary(target: Record<string, string>): string;
   /** The calls that put back what execute changed, given the state before it and the state now. */
-  changes(target: Record<string, string>, before: TargetState, now: TargetState, ctx: { partition: string }): IamCommand[];
+  changes(target: Record<string, string>, before: TargetState, now: TargetState, ctx: { partition: string }): IamCall[];
   /** Whether `now` is `before` again, in words. */
   check(target: Record<string, string>, before: TargetState, now: TargetState, ctx: { partition: string }): VerificationReport;
 }
@@ -253,11 +253,11 @@ export interface ActionDefinition<Shape extends z.ZodRawShape> {
   /** The state planning assumes (nothing remediated yet), so the plan lists every call execution can make. */
   assumed(inputs: Inputs<Shape>): TargetState;
   read(inputs: Inputs<Shape>, io: IamReader): Promise<TargetState>;
-  changes(inputs: Inputs<Shape>, state: TargetState, ctx: { now: Date; partition: string }): IamCommand[];
+  changes(inputs: Inputs<Shape>, state: TargetState, ctx: { now: Date; partition: string }): IamCall[];
   check(inputs: Inputs<Shape>, state: TargetState, at: { now: Date; partition: string }): VerificationReport;
   undo?: {
     summary(inputs: Inputs<Shape>): string;
-    changes(inputs: Inputs<Shape>, before: TargetState, now: TargetState, ctx: { partition: string }): IamCommand[];
+    changes(inputs: Inputs<Shape>, before: TargetState, now: TargetState, ctx: { partition: string }): IamCall[];
     check(inputs: Inputs<Shape>, before: TargetState, now: TargetState, ctx: { partition: string }): VerificationReport;
   };
 }

@@ -30,7 +30,7 @@ import {
 } from './action.js';
 import { getAction } from './catalogue.js';
 import { claimFields, describeShared, undoBaseline, type UndoBaseline } from './claims.js';
-import { callOf, type IamCommand } from './iam/commands.js';
+import { callOf, sdkCommandOf, type IamCall } from './iam/commands.js';
 import { deniedPermission, describeAwsError, REMEDIATION_ROLE_POLICY } from './iam/errors.js';
 import type { IamReader } from './iam/read.js';
 
@@ -155,7 +155,7 @@ async function afterUndo(action: RemediationAction, outcome: TargetOutcome, base
 }
 
 interface ChangePlan {
-  changes(now: TargetState): IamCommand[];
+  changes(now: TargetState): IamCall[];
   check(now: TargetState): VerificationReport;
   /** For undo: the state to keep as `before` (the execution's); execute keeps what it reads first. */
   before?: TargetState;
@@ -179,10 +179,10 @@ async function applyChanges(action: RemediationAction, target: Record<string, st
   let missing: ReturnType<typeof refusal>;
   let pending = plan.changes(current);
   while (pending.length > 0 && calls.length < MAX_CALLS_PER_TARGET) {
-    const command = pending.shift()!;
-    const call = callOf(command);
+    const planned = pending.shift()!;
+    const call = callOf(planned);
     try {
-      await ctx.iam.send(command as never, { abortSignal: ctx.signal });
+      await ctx.iam.send(sdkCommandOf(planned) as never, { abortSignal: ctx.signal });
       calls.push({ call, ok: true });
     } catch (e) {
       const error = describeAwsError(e);
@@ -222,7 +222,7 @@ async function applyChanges(action: RemediationAction, target: Record<string, st
 }
 
 /** The calls the state read again still needs, or undefined when it cannot be read. */
-async function stillNeeded(action: RemediationAction, target: Record<string, string>, io: IamReader, plan: ChangePlan): Promise<IamCommand[] | undefined> {
+async function stillNeeded(action: RemediationAction, target: Record<string, string>, io: IamReader, plan: ChangePlan): Promise<IamCall[] | undefined> {
   try {
     return plan.changes(await action.read(target, io));
   } catch {

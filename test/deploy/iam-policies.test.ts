@@ -44,15 +44,15 @@ function filesUnder(dir: string): string[] {
 /**
  * `import { ListAccessKeysCommand, paginateX } from '@aws-sdk/client-iam'` (or the same names
  * taken from `await import('@aws-sdk/client-iam')`) → iam:ListAccessKeys, iam:X, by file; and
- * each `iamCommand('ListAccessKeys', …)`, how the remediation actions build their calls
- * (src/remediation/iam/commands.ts loads the SDK the first time one is built).
+ * each `iamCommand('ListAccessKeys', …)` and `iamCall('UpdateAccessKey', …)`, how the
+ * remediation actions read IAM and build their changes (src/remediation/iam/commands.ts).
  */
 function operationsImported(): Map<string, string[]> {
   const byFile = new Map<string, string[]>();
   for (const file of filesUnder(SRC)) {
     const text = readFileSync(file, 'utf8');
     const operations: string[] = [];
-    for (const m of text.matchAll(/iamCommand\('(\w+)'/g)) operations.push(`iam:${m[1]!}`);
+    for (const m of text.matchAll(/(?:iamCommand|iamCall)\('(\w+)'/g)) operations.push(`iam:${m[1]!}`);
     const imports = /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/(client-[a-z-]+)'|\{([^{}]*)\}\s*=\s*await\s+import\('@aws-sdk\/(client-[a-z-]+)'\)/g;
     for (const found of text.matchAll(imports)) {
       const names = found[1] ?? found[3]!;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineAction } from '../action.js';
 import { accessKeyStatus } from '../iam/read.js';
 import { longTermAccessKeyId, userName } from '../inputs.js';
-import { iamCommand } from '../iam/commands.js';
+import { iamCall } from '../iam/commands.js';
 
 export const deactivateAccessKey = defineAction({
   name: 'iam.deactivate-access-key',
@@ -23,14 +23,14 @@ export const deactivateAccessKey = defineAction({
   // A key that is Inactive already needs nothing; a missing one is sent anyway so AWS's own
   // answer (NoSuchEntity) is what the report shows.
   changes: ({ user_name, access_key_id }, { status }) =>
-    status === 'Inactive' ? [] : [iamCommand('UpdateAccessKey', { UserName: user_name, AccessKeyId: access_key_id, Status: 'Inactive' })],
+    status === 'Inactive' ? [] : [iamCall('UpdateAccessKey', { UserName: user_name, AccessKeyId: access_key_id, Status: 'Inactive' })],
   check: (inputs, { status }) => ({ ok: status === 'Inactive', details: [keyLine(inputs, status)] }),
   undo: {
     summary: ({ user_name, access_key_id }) => `Reactivate access key ${access_key_id} of IAM user ${user_name}`,
     // Only a key this action turned off is turned back on: one found Inactive stays so.
     changes: ({ user_name, access_key_id }, before, now) =>
       before.status === 'Active' && now.status === 'Inactive'
-        ? [iamCommand('UpdateAccessKey', { UserName: user_name, AccessKeyId: access_key_id, Status: 'Active' })]
+        ? [iamCall('UpdateAccessKey', { UserName: user_name, AccessKeyId: access_key_id, Status: 'Active' })]
         : [],
     check: (inputs, before, now) => ({
       ok: now.status === before.status,

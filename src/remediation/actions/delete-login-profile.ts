@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineAction } from '../action.js';
 import { hasLoginProfile } from '../iam/read.js';
 import { userName } from '../inputs.js';
-import { iamCommand } from '../iam/commands.js';
+import { iamCall } from '../iam/commands.js';
 
 export const deleteLoginProfile = defineAction({
   name: 'iam.delete-login-profile',
@@ -20,7 +20,7 @@ export const deleteLoginProfile = defineAction({
   }),
   assumed: () => ({ loginProfile: true }),
   read: async ({ user_name }, io) => ({ loginProfile: await hasLoginProfile(io, user_name) }),
-  changes: ({ user_name }, { loginProfile }) => (loginProfile ? [iamCommand('DeleteLoginProfile', { UserName: user_name })] : []),
+  changes: ({ user_name }, { loginProfile }) => (loginProfile ? [iamCall('DeleteLoginProfile', { UserName: user_name })] : []),
   check: ({ user_name }, { loginProfile }) => ({
     ok: loginProfile === false,
     details: [loginProfile ? `IAM user ${user_name} still has a console password` : `IAM user ${user_name} has no console password (GetLoginProfile: NoSuchEntity)`],

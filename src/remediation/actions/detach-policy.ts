@@ -3,29 +3,29 @@ import { z } from 'zod';
 import { defineAction } from '../action.js';
 import { attachedPolicies, type PolicyHolder } from '../iam/read.js';
 import { groupName, managedPolicyArn, roleName, userName } from '../inputs.js';
-import { iamCommand, type IamCommand } from '../iam/commands.js';
+import { iamCall, type IamCall } from '../iam/commands.js';
 
 const PRINCIPALS = [
   {
     input: 'user_name',
     kind: 'user',
     noun: 'IAM user',
-    detach: (name: string, arn: string) => iamCommand('DetachUserPolicy', { UserName: name, PolicyArn: arn }),
-    attach: (name: string, arn: string) => iamCommand('AttachUserPolicy', { UserName: name, PolicyArn: arn }),
+    detach: (name: string, arn: string) => iamCall('DetachUserPolicy', { UserName: name, PolicyArn: arn }),
+    attach: (name: string, arn: string) => iamCall('AttachUserPolicy', { UserName: name, PolicyArn: arn }),
   },
   {
     input: 'role_name',
     kind: 'role',
     noun: 'role',
-    detach: (name: string, arn: string) => iamCommand('DetachRolePolicy', { RoleName: name, PolicyArn: arn }),
-    attach: (name: string, arn: string) => iamCommand('AttachRolePolicy', { RoleName: name, PolicyArn: arn }),
+    detach: (name: string, arn: string) => iamCall('DetachRolePolicy', { RoleName: name, PolicyArn: arn }),
+    attach: (name: string, arn: string) => iamCall('AttachRolePolicy', { RoleName: name, PolicyArn: arn }),
   },
   {
     input: 'group_name',
     kind: 'group',
     noun: 'group',
-    detach: (name: string, arn: string) => iamCommand('DetachGroupPolicy', { GroupName: name, PolicyArn: arn }),
-    attach: (name: string, arn: string) => iamCommand('AttachGroupPolicy', { GroupName: name, PolicyArn: arn }),
+    detach: (name: string, arn: string) => iamCall('DetachGroupPolicy', { GroupName: name, PolicyArn: arn }),
+    attach: (name: string, arn: string) => iamCall('AttachGroupPolicy', { GroupName: name, PolicyArn: arn }),
   },
 ] as const;
 
@@ -72,7 +72,7 @@ export const detachPolicy = defineAction({
   },
   assumed: () => ({ attached: true }),
   read: async (inputs, io) => ({ attached: (await attachedPolicies(io, principalOf(inputs).holder)).has(inputs.policy_arn) }),
-  changes: (inputs, { attached }): IamCommand[] => {
+  changes: (inputs, { attached }): IamCall[] => {
     const { spec, name } = principalOf(inputs);
     return attached ? [spec.detach(name, inputs.policy_arn)] : [];
   },
@@ -83,7 +83,7 @@ export const detachPolicy = defineAction({
       return `Attach policy ${inputs.policy_arn} to ${spec.noun} ${name} again`;
     },
     // A policy that was not attached before the remediation is not attached by its undo.
-    changes: (inputs, before, now): IamCommand[] => {
+    changes: (inputs, before, now): IamCall[] => {
       const { spec, name } = principalOf(inputs);
       return before.attached === true && now.attached === false ? [spec.attach(name, inputs.policy_arn)] : [];
     },

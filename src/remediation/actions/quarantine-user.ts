@@ -8,7 +8,7 @@ import { defineAction } from '../action.js';
 import { attachedPolicies, inlinePolicy } from '../iam/read.js';
 import { userName } from '../inputs.js';
 import { samePolicy } from '../policy-document.js';
-import { iamCommand } from '../iam/commands.js';
+import { iamCall } from '../iam/commands.js';
 
 export const QUARANTINE_POLICY_NAME = 'ctrb-quarantine-deny-all';
 
@@ -51,8 +51,8 @@ export const quarantineUser = defineAction({
   changes: ({ user_name }, state, { partition }) => [
     ...(samePolicy(state.denyAll as string | null, DENY_ALL)
       ? []
-      : [iamCommand('PutUserPolicy', { UserName: user_name, PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: DENY_ALL })]),
-    ...(state.awsPolicy ? [] : [iamCommand('AttachUserPolicy', { UserName: user_name, PolicyArn: awsQuarantineArn(partition) })]),
+      : [iamCall('PutUserPolicy', { UserName: user_name, PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: DENY_ALL })]),
+    ...(state.awsPolicy ? [] : [iamCall('AttachUserPolicy', { UserName: user_name, PolicyArn: awsQuarantineArn(partition) })]),
   ],
   check: ({ user_name }, state) => {
     const denies = samePolicy(state.denyAll as string | null, DENY_ALL);
@@ -76,10 +76,10 @@ export const quarantineUser = defineAction({
       ...(samePolicy(now.denyAll as string | null, before.denyAll as string | null)
         ? []
         : before.denyAll === null
-          ? [iamCommand('DeleteUserPolicy', { UserName: user_name, PolicyName: QUARANTINE_POLICY_NAME })]
-          : [iamCommand('PutUserPolicy', { UserName: user_name, PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: before.denyAll as string })]),
+          ? [iamCall('DeleteUserPolicy', { UserName: user_name, PolicyName: QUARANTINE_POLICY_NAME })]
+          : [iamCall('PutUserPolicy', { UserName: user_name, PolicyName: QUARANTINE_POLICY_NAME, PolicyDocument: before.denyAll as string })]),
       ...(before.awsPolicy === false && now.awsPolicy === true
-        ? [iamCommand('DetachUserPolicy', { UserName: user_name, PolicyArn: awsQuarantineArn(partition) })]
+        ? [iamCall('DetachUserPolicy', { UserName: user_name, PolicyArn: awsQuarantineArn(partition) })]
         : []),
     ],
     check: ({ user_name }, before, now) => ({

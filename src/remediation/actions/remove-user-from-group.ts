@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineAction } from '../action.js';
 import { groupsOfUser } from '../iam/read.js';
 import { groupName, userName } from '../inputs.js';
-import { iamCommand } from '../iam/commands.js';
+import { iamCall } from '../iam/commands.js';
 
 export const removeUserFromGroup = defineAction({
   name: 'iam.remove-user-from-group',
@@ -17,12 +17,12 @@ export const removeUserFromGroup = defineAction({
   plan: ({ user_name, group_name }) => ({ summary: `Remove IAM user ${user_name} from group ${group_name}` }),
   assumed: () => ({ member: true }),
   read: async ({ user_name, group_name }, io) => ({ member: [...(await groupsOfUser(io, user_name))].some((g) => g.toLowerCase() === group_name.toLowerCase()) }),
-  changes: ({ user_name, group_name }, { member }) => (member ? [iamCommand('RemoveUserFromGroup', { GroupName: group_name, UserName: user_name })] : []),
+  changes: ({ user_name, group_name }, { member }) => (member ? [iamCall('RemoveUserFromGroup', { GroupName: group_name, UserName: user_name })] : []),
   check: (inputs, { member }) => ({ ok: member === false, details: [memberLine(inputs, member === true)] }),
   undo: {
     summary: ({ user_name, group_name }) => `Add IAM user ${user_name} back to group ${group_name}`,
     changes: ({ user_name, group_name }, before, now) =>
-      before.member === true && now.member === false ? [iamCommand('AddUserToGroup', { GroupName: group_name, UserName: user_name })] : [],
+      before.member === true && now.member === false ? [iamCall('AddUserToGroup', { GroupName: group_name, UserName: user_name })] : [],
     check: (inputs, before, now) => ({ ok: now.member === before.member, details: [memberLine(inputs, now.member === true)] }),
   },
 });

@@ -11,7 +11,7 @@ import { defineAction } from '../action.js';
 import { inlinePolicy } from '../iam/read.js';
 import { roleName } from '../inputs.js';
 import { samePolicy } from '../policy-document.js';
-import { iamCommand } from '../iam/commands.js';
+import { iamCall } from '../iam/commands.js';
 
 export const REVOKE_POLICY_NAME = 'AWSRevokeOlderSessions';
 
@@ -62,7 +62,7 @@ export const revokeRoleSessions = defineAction({
   read: async ({ role_name }, io) => ({ document: (await inlinePolicy(io, { kind: 'role', name: role_name }, REVOKE_POLICY_NAME)) ?? null }),
   // Always put: a policy found there already has an older cut-off.
   changes: ({ role_name }, _state, { now }) => [
-    iamCommand('PutRolePolicy', { RoleName: role_name, PolicyName: REVOKE_POLICY_NAME, PolicyDocument: JSON.stringify(revokeOlderSessionsPolicy(now)) }),
+    iamCall('PutRolePolicy', { RoleName: role_name, PolicyName: REVOKE_POLICY_NAME, PolicyDocument: JSON.stringify(revokeOlderSessionsPolicy(now)) }),
   ],
   check: ({ role_name }, state, { now }) => {
     const cutoff = revokeCutoff(state.document as string | null);
@@ -85,8 +85,8 @@ export const revokeRoleSessions = defineAction({
       samePolicy(now.document as string | null, before.document as string | null)
         ? []
         : before.document === null
-          ? [iamCommand('DeleteRolePolicy', { RoleName: role_name, PolicyName: REVOKE_POLICY_NAME })]
-          : [iamCommand('PutRolePolicy', { RoleName: role_name, PolicyName: REVOKE_POLICY_NAME, PolicyDocument: before.document as string })],
+          ? [iamCall('DeleteRolePolicy', { RoleName: role_name, PolicyName: REVOKE_POLICY_NAME })]
+          : [iamCall('PutRolePolicy', { RoleName: role_name, PolicyName: REVOKE_POLICY_NAME, PolicyDocument: before.document as string })],
     check: ({ role_name }, before, now) => {
       const cutoff = revokeCutoff(now.document as string | null);
       return {
