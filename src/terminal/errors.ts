@@ -1,5 +1,6 @@
 /** Turning errors into what a person at a terminal should read, and exit codes scripts can use. */
 import pc from 'picocolors';
+import { InterruptedError } from './interrupt.js';
 
 /** An error a user caused and can fix (bad parameter, unknown runbook, missing logs): no stack trace. */
 export function isUserError(e: unknown): boolean {
@@ -48,7 +49,10 @@ export class UsageError extends Error {
 
 export function printError(e: unknown): void {
   const c = pc.createColors(!!process.stderr.isTTY);
-  if (isUserError(e) || isUnreachableError(e)) {
+  // Stopped by Ctrl-C or SIGTERM: one line, and the exit code shells expect (exitCodeFor).
+  if (e instanceof InterruptedError) {
+    process.stderr.write(`${e.message}\n`);
+  } else if (isUserError(e) || isUnreachableError(e)) {
     process.stderr.write(`${c.red('error')} ${(e as Error).message}\n`);
   } else {
     process.stderr.write(`${c.red('error')} ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
@@ -56,5 +60,6 @@ export function printError(e: unknown): void {
 }
 
 export function exitCodeFor(e: unknown): number {
+  if (e instanceof InterruptedError) return e.exitCode;
   return isUserError(e) ? 2 : 1;
 }

@@ -27,6 +27,7 @@ import type { RunbookMemo } from '../../runbook/memo.js';
 import type { Runbook } from '../../runbook/schema.js';
 import { resolveLogSource } from '../../sample/log-source.js';
 import { SEVERITY_RANK } from '../severity.js';
+import { onInterrupt } from '../interrupt.js';
 
 export interface SweepOptions {
   logs?: string;
@@ -41,6 +42,8 @@ export interface SweepOptions {
   cache?: boolean;
   /** The runbooks this build read before (runbook/memo.ts): not parsed again. */
   memo?: RunbookMemo;
+  /** Stops the sweep (Ctrl-C): the load is interrupted and what it staged removed. */
+  signal?: AbortSignal;
 }
 
 export interface SweepFinding extends Finding {
@@ -88,6 +91,7 @@ export async function sweep(
   const warnings: string[] = [];
   const prepared = new Map(library.all().map(({ runbook, file }) => [runbook.id, detectionOnly(prepareRunbook(runbook, file))]));
   const engine = shareOneSession(createDuckDbEngine({ logsDir: source.dir, ...(opts.cache === false ? { cache: false } : {}) }), {
+    ...(opts.signal ? { signal: opts.signal } : {}),
     onWarning: (w) => warnings.push(w),
     onProgress: onProgress ?? undefined,
     // The one load serves every runbook: it holds every field any of them reads.
@@ -114,7 +118,7 @@ export async function sweep(
       const { params, window } = resolveParams(runbook, input, { now: source.now });
       result.window = { start: window.start.toISOString(), end: window.end.toISOString() };
       const ctx = newRunContext({ runbookId: runbook.id, params, window, requestedBy: 'sweep', source: 'sweep' });
-      return runRunbook(prepared.get(runbook.id)!, ctx, { engine, reporter: quiet, gates: 'plan' });
+      return runRunbook(prepared.get(runbook.id)!, ctx, { engine, reporter: quiet, gates: 'plan', ...(opts.signal ? { signal: opts.signal } : {}) });
     });
     // Reported in the library's order, however the runs interleaved.
     for (const [i, run] of runs.entries()) {
@@ -159,8 +163,19 @@ export async function sweepCommand(dir: string, opts: SweepOptions): Promise<Swe
   const progress: Reporter['progress'] = tty
     ? (p) => process.stderr.write(`\r\x1b[Kloading ${p.filesRead}/${p.filesTotal} files, ${p.eventsRead.toLocaleString('en-US')} events`)
     : undefined;
-  const result = await sweep(dir, opts, progress);
-  if (tty) process.stderr.write('\r\x1b[K');
+  const interrupt = onInterrupt();
+  let result: SweepResult;
+  try {
+    result = await sweep(dir, { ...opts, signal: interrupt.signal }, progress);
+    interrupt.throwIfInterrupted();
+  } catch (error) {
+    // Aborted by Ctrl-C: whatever failed on the way out is the interruption.
+    interrupt.throwIfInterrupted();
+    throw error;
+  } finally {
+    interrupt.dispose();
+    if (tty) process.stderr.write('\r\x1b[K');
+  }
   for (const w of result.warnings) process.stderr.write(`warning ${w}\n`);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -6,9 +6,9 @@
  * about none.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, statfs } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, statfs } from 'node:fs/promises';
 import { availableParallelism, platform, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { CompiledQuery, EngineHooks, EngineSession, QueryEngine, QueryResult } from '../../engine.js';
 import type { EmptyWindow, TimeWindow } from '../../../model/query.js';
@@ -35,8 +35,8 @@ export interface DuckDbEngineOptions {
   /** DuckDB memory limit, such as `4GB`. Default: CTRB_DUCKDB_MEMORY_LIMIT, else 1 GB (memory-limit.ts). */
   memoryLimit?: string;
   /**
-   * Where staged JSON waits while it is read (a few batches at most). Default: /dev/shm when
-   * it has room (memory, no disk writes), else the OS temp folder.
+   * Where staged JSON waits while it is read (a few batches at most). Default: CTRB_SCRATCH_DIR,
+   * else /dev/shm when it has room (memory, no disk writes), else the OS temp folder.
    */
   scratchDir?: string;
   /** Where DuckDB spills when a statement outgrows its memory. Default: the OS temp folder. */
@@ -196,10 +196,16 @@ async function inScratchDir<T>(parent: string, load: (dir: string) => Promise<T>
 }
 
 /**
- * Memory, when the machine offers it with room to spare: staged JSON is written once and
- * read once, and need never reach a disk. Else the OS temp folder.
+ * CTRB_SCRATCH_DIR when the operator names a folder (made if missing). Else memory, when the
+ * machine offers it with room to spare: staged JSON is written once and read once, and need
+ * never reach a disk. Else the OS temp folder.
  */
-async function defaultScratchParent(tuning: Partial<LoadTuning> | undefined): Promise<string> {
+async function defaultScratchParent(tuning: Partial<LoadTuning> | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  if (env.CTRB_SCRATCH_DIR) {
+    const dir = resolve(env.CTRB_SCRATCH_DIR);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
   const shm = '/dev/shm';
   if (platform() !== 'linux') return tmpdir();
   const room = await statfs(shm).then((s) => s.bavail * s.bsize, () => 0);

@@ -24,15 +24,30 @@ try {
   // Not allowed here: normal priority, then.
 }
 
+// Stopped (a shutdown, a kill): the job in hand stops, its staged files and the lock go, and
+// the jobs stay for the next filler. Staged files live in /dev/shm, which only a reboot empties.
+const stop = new AbortController();
+for (const [name, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  process.once(name, () => {
+    process.exitCode = code;
+    stop.abort();
+  });
+}
+
 const settings = { dir, maxBytes: Number(maxBytes) };
-const options = { threads: availableParallelism(), memoryLimit: memoryLimit().setting, scratchParent, spillDir };
-while (await takeFillLock(dir)) {
+const options = { threads: availableParallelism(), memoryLimit: memoryLimit().setting, scratchParent, spillDir, signal: stop.signal };
+while (!stop.signal.aborted && (await takeFillLock(dir))) {
   try {
     for (const { path, job } of await fillJobs(dir)) {
+      if (stop.signal.aborted) break;
       await touchFillLock(dir);
       // A job that fails (its files gone, the disk full) is dropped: runs parse what is missing.
-      await fillCache(settings, job, options).catch(() => 0);
-      await rm(path, { force: true });
+      const filled = await fillCache(settings, job, options).then(
+        () => true,
+        () => false,
+      );
+      // An interrupted job is kept for the next filler; a failed one is not.
+      if (filled || !stop.signal.aborted) await rm(path, { force: true });
     }
   } finally {
     await releaseFillLock(dir);

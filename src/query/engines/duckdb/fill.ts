@@ -18,6 +18,8 @@ export interface FillOptions {
   memoryLimit: string;
   scratchParent: string;
   spillDir: string;
+  /** Stops the fill (SIGTERM): DuckDB is interrupted and the staged files removed. */
+  signal?: AbortSignal;
 }
 
 /** Every time there is: the window does not matter when whole files are cached. */
@@ -52,7 +54,7 @@ export async function fillCache(settings: CacheSettings, job: FillJob, options: 
       // Whole files go to the cache; should it fail, nothing is kept in memory.
       tableBudgetBytes: 0,
       sessionDir: scratchDir,
-      hooks: {},
+      hooks: options.signal ? { signal: options.signal } : {},
     });
     release = () => loaded.cache?.release() ?? Promise.resolve();
     return loaded.report.filesCached;
