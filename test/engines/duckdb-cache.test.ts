@@ -15,6 +15,7 @@ import { cacheSettingsFromEnv, type CacheSettings } from '../../src/query/engine
 import { ctrb } from '../cli/ctrb.js';
 import { cloudTrailEvent, makeLogsDir, removeDir, window, writeBytes, writeS3Logs, type CloudTrailEvent } from './cloudtrail-files.js';
 import { fillDone, openDuckDb, type OpenedSession } from './open-duckdb.js';
+import { fillPending } from '../../src/query/engines/duckdb/cache/fill-jobs.js';
 
 const MAY_1 = window('2024-05-01T00:00:00Z', '2024-05-02T00:00:00Z');
 const BIG = 1024 ** 3;
@@ -192,6 +193,24 @@ describe('duckdb engine: filling the cache after answering', () => {
     expect(next.loaded).toMatchObject({ filesFromCache: 3, filesCached: 0 });
     expect(await next.rows('SELECT count(DISTINCT "awsRegion") AS n FROM events')).toEqual([{ n: 3 }]);
     expect((await cacheFiles()).other).toEqual([]);
+  });
+
+  it('leaves no fill behind a run that was stopped after its load (Ctrl-C)', async () => {
+    await threeRegions();
+    const stop = new AbortController();
+    const first = await load(MAY_1, { fill: 'background', columns: new Set(['eventName']), signal: stop.signal });
+    expect(await first.rows('SELECT count(*) AS n FROM events')).toEqual([{ n: 6 }]);
+    stop.abort();
+    for (const s of sessions.splice(0)) await s.close();
+
+    // No job was written and no filler started: the next run parses the files, and fills after it.
+    expect(await fillPending(cache.dir)).toBe(false);
+    expect((await cacheFiles()).manifests).toEqual([]);
+    const next = await load(MAY_1, { fill: 'background', columns: new Set(['eventName']) });
+    expect(next.loaded).toMatchObject({ filesFromCache: 0 });
+    for (const s of sessions.splice(0)) await s.close();
+    await fillDone(cache.dir);
+    expect((await load(MAY_1)).loaded).toMatchObject({ filesFromCache: 3 });
   });
 
   it('fills with every event of the files, not only those the first run could match', async () => {

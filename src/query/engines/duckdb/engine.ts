@@ -133,9 +133,13 @@ async function openSession(
     await open.run('SET lock_configuration = true');
     const shown = viewColumns(columns, loaded);
     const { unfilled } = loaded;
+    // Not for a run that was stopped (Ctrl-C): nothing it started goes on working after it.
     const fillLater =
       cache && unfilled.length > 0
-        ? () => startBackgroundFill(cache, { logsPath: options.logsDir, files: unfilled }, { scratchParent, spillDir: spillParent }).then(() => undefined)
+        ? async () => {
+            if (hooks.signal?.aborted) return;
+            await startBackgroundFill(cache, { logsPath: options.logsDir, files: unfilled }, { scratchParent, spillDir: spillParent });
+          }
         : undefined;
     return new DuckDbSession(instance, open, report, columnNames(shown), loadedFields(shown), {
       cache: loaded.cache,
