@@ -22,16 +22,12 @@ export class InterruptedError extends Error {
   }
 }
 
-export interface Interruption {
-  /** Aborted by the first SIGINT or SIGTERM. */
-  readonly signal: AbortSignal;
-  /** Throws InterruptedError when a signal arrived (call it after the work, whatever its outcome). */
-  throwIfInterrupted(): void;
-  /** Gives the signals back to Node's defaults. */
-  dispose(): void;
-}
-
-export function onInterrupt(): Interruption {
+/**
+ * Runs `work` with a signal the first SIGINT or SIGTERM aborts. When one came, the promise
+ * rejects with InterruptedError whatever `work` made of the abort (a failed step, a stopped
+ * load). The signals go back to Node's defaults afterwards.
+ */
+export async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let received: StopSignal | undefined;
   const handlers = SIGNALS.map((name) => {
@@ -44,13 +40,17 @@ export function onInterrupt(): Interruption {
     process.on(name, handler);
     return [name, handler] as const;
   });
-  return {
-    signal: controller.signal,
-    throwIfInterrupted: () => {
-      if (received) throw new InterruptedError(received);
-    },
-    dispose: () => {
-      for (const [name, handler] of handlers) process.off(name, handler);
-    },
+  const interrupted = (): void => {
+    if (received) throw new InterruptedError(received);
   };
+  try {
+    const result = await work(controller.signal);
+    interrupted();
+    return result;
+  } catch (error) {
+    interrupted();
+    throw error;
+  } finally {
+    for (const [name, handler] of handlers) process.off(name, handler);
+  }
 }

@@ -17,7 +17,7 @@ import { runRunbook } from '../../run/runner.js';
 import { pivotTargetsOf } from '../../runbook/pivots.js';
 import type { RunResult } from '../../model/run.js';
 import { isUserErrorName, UsageError } from '../errors.js';
-import { onInterrupt } from '../interrupt.js';
+import { interruptible } from '../interrupt.js';
 import { resolveLogSource } from '../../sample/log-source.js';
 import { createJsonReporter, createTerminalReporter } from '../reporter.js';
 import { SEVERITY_RANK } from '../severity.js';
@@ -64,18 +64,7 @@ export async function runCommand(dir: string, name: string, args: string[], opts
   const reporter = opts.json ? createJsonReporter() : createTerminalReporter({ maxRows: opts.maxRows, rerun });
   const engine = createDuckDbEngine({ logsDir: source.dir, ...(opts.cache === false ? { cache: false } : {}) });
   const pivotTargets = pivotTargetsOf(library.all().map((e) => e.runbook));
-  const interrupt = onInterrupt();
-  let result: RunResult;
-  try {
-    result = await runRunbook(prepared, ctx, { engine, reporter, gates: 'plan', protectedPrincipals, pivotTargets, signal: interrupt.signal });
-    interrupt.throwIfInterrupted();
-  } catch (error) {
-    // Aborted by Ctrl-C: the run's own error (a step failed, the load stopped) is the interruption.
-    interrupt.throwIfInterrupted();
-    throw error;
-  } finally {
-    interrupt.dispose();
-  }
+  const result = await interruptible((signal) => runRunbook(prepared, ctx, { engine, reporter, gates: 'plan', protectedPrincipals, pivotTargets, signal }));
   if (opts.timeline !== undefined) await writeTimeline(runbook, result, opts.timeline);
   if (opts.evidence !== undefined && evidence) {
     const bundle = evidence.buildEvidence({ result, runbookTitle: runbook.title, now: new Date() });

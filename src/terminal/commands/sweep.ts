@@ -27,7 +27,7 @@ import type { RunbookMemo } from '../../runbook/memo.js';
 import type { Runbook } from '../../runbook/schema.js';
 import { resolveLogSource } from '../../sample/log-source.js';
 import { SEVERITY_RANK } from '../severity.js';
-import { onInterrupt } from '../interrupt.js';
+import { interruptible } from '../interrupt.js';
 
 export interface SweepOptions {
   logs?: string;
@@ -163,19 +163,9 @@ export async function sweepCommand(dir: string, opts: SweepOptions): Promise<Swe
   const progress: Reporter['progress'] = tty
     ? (p) => process.stderr.write(`\r\x1b[Kloading ${p.filesRead}/${p.filesTotal} files, ${p.eventsRead.toLocaleString('en-US')} events`)
     : undefined;
-  const interrupt = onInterrupt();
-  let result: SweepResult;
-  try {
-    result = await sweep(dir, { ...opts, signal: interrupt.signal }, progress);
-    interrupt.throwIfInterrupted();
-  } catch (error) {
-    // Aborted by Ctrl-C: whatever failed on the way out is the interruption.
-    interrupt.throwIfInterrupted();
-    throw error;
-  } finally {
-    interrupt.dispose();
+  const result = await interruptible((signal) => sweep(dir, { ...opts, signal }, progress)).finally(() => {
     if (tty) process.stderr.write('\r\x1b[K');
-  }
+  });
   for (const w of result.warnings) process.stderr.write(`warning ${w}\n`);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
