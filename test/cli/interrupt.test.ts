@@ -83,36 +83,35 @@ function folders(name: string): { stage: string; temp: string; env: Record<strin
   return { stage, temp, env: { CTRB_SCRATCH_DIR: stage, TMPDIR: temp } };
 }
 
+/**
+ * Starts `ctrb <args>`, freezes it once its load is staging, sends `signal`, lets it go, and
+ * checks that it exited with `code` saying why, leaving nothing in its folders.
+ */
+async function interruptMidLoad(name: string, args: string[], signal: 'SIGINT' | 'SIGTERM', code: number): Promise<string> {
+  const { stage, temp, env } = folders(name);
+  const { child, exited } = start(args, env);
+  await until(`the ${name} to start staging`, () => staged(stage, 'ctrb-duckdb-').length > 0);
+  child.kill('SIGSTOP');
+  expect(staged(stage, 'ctrb-duckdb-'), 'frozen while loading').toHaveLength(1);
+  child.kill(signal);
+  child.kill('SIGCONT');
+  const exit = await exited;
+  expect(exit.code).toBe(code);
+  expect(exit.stderr).toContain(`interrupted (${signal})`);
+  expect(exit.stderr).not.toMatch(/\n\s+at /);
+  expect(readdirSync(stage)).toEqual([]);
+  expect(readdirSync(temp)).toEqual([]);
+  return exit.stderr;
+}
+
 describe('interrupted mid-load', () => {
   it('ctrb run: Ctrl-C stops the load, removes what it staged, and exits 130', async () => {
-    const { stage, temp, env } = folders('run');
-    const { child, exited } = start(['run', 'root-activity', '--logs', tree, ...WINDOW, '--no-cache', '--json'], env);
-    await until('the run to start staging', () => staged(stage, 'ctrb-duckdb-').length > 0);
-    child.kill('SIGSTOP');
-    expect(staged(stage, 'ctrb-duckdb-'), 'frozen while loading').toHaveLength(1);
-    child.kill('SIGINT');
-    child.kill('SIGCONT');
-    const exit = await exited;
-    expect(exit.code).toBe(130);
-    expect(exit.stderr).toContain('interrupted (SIGINT): the run stopped, and what it had staged on disk was removed');
-    expect(exit.stderr).not.toMatch(/\n\s+at /);
-    expect(readdirSync(stage)).toEqual([]);
-    expect(readdirSync(temp)).toEqual([]);
+    const stderr = await interruptMidLoad('run', ['run', 'root-activity', '--logs', tree, ...WINDOW, '--no-cache', '--json'], 'SIGINT', 130);
+    expect(stderr).toContain('interrupted (SIGINT): the run stopped, and what it had staged on disk was removed');
   });
 
   it('ctrb sweep: SIGTERM stops the load, removes what it staged, and exits 143', async () => {
-    const { stage, temp, env } = folders('sweep');
-    const { child, exited } = start(['sweep', '--logs', tree, '--since', START, '--until', END, '--no-cache', '--json'], env);
-    await until('the sweep to start staging', () => staged(stage, 'ctrb-duckdb-').length > 0);
-    child.kill('SIGSTOP');
-    expect(staged(stage, 'ctrb-duckdb-'), 'frozen while loading').toHaveLength(1);
-    child.kill('SIGTERM');
-    child.kill('SIGCONT');
-    const exit = await exited;
-    expect(exit.code).toBe(143);
-    expect(exit.stderr).toContain('interrupted (SIGTERM)');
-    expect(readdirSync(stage)).toEqual([]);
-    expect(readdirSync(temp)).toEqual([]);
+    await interruptMidLoad('sweep', ['sweep', '--logs', tree, '--since', START, '--until', END, '--no-cache', '--json'], 'SIGTERM', 143);
   });
 
   it('the background fill: SIGTERM removes what it staged and lets go of the lock, and the job waits for the next filler', async () => {
