@@ -47,9 +47,9 @@ export async function runCommand(dir: string, name: string, args: string[], opts
   // Where the picture and the bundle go is checked before the run, like the parameters.
   if (opts.timeline !== undefined) checkTimelineTarget(runbook, opts.timeline);
   // The evidence bundle (CSV and zip writers) loads only when asked for: most runs write none.
-  const evidence = opts.evidence !== undefined ? await import('../../evidence/bundle.js') : undefined;
-  if (opts.evidence !== undefined && evidence) {
-    const problem = await evidence.checkEvidenceDir(opts.evidence);
+  const evidence = opts.evidence !== undefined ? { dir: opts.evidence, bundle: await import('../../evidence/bundle.js') } : undefined;
+  if (evidence) {
+    const problem = await evidence.bundle.checkEvidenceDir(evidence.dir);
     if (problem) throw new UsageError(problem);
   }
   if (!opts.json) process.stderr.write(`${source.description}\n`);
@@ -66,10 +66,10 @@ export async function runCommand(dir: string, name: string, args: string[], opts
   const pivotTargets = pivotTargetsOf(library.all().map((e) => e.runbook));
   const result = await interruptible((signal) => runRunbook(prepared, ctx, { engine, reporter, gates: 'plan', protectedPrincipals, pivotTargets, signal }));
   if (opts.timeline !== undefined) await writeTimeline(runbook, result, opts.timeline);
-  if (opts.evidence !== undefined && evidence) {
-    const bundle = evidence.buildEvidence({ result, runbookTitle: runbook.title, now: new Date() });
-    await evidence.writeEvidenceDir(opts.evidence, bundle);
-    process.stderr.write(`evidence: ${bundle.files.length} files in ${opts.evidence}; manifest.json SHA-256 ${bundle.manifestSha256}\n`);
+  if (evidence) {
+    const bundle = evidence.bundle.buildEvidence({ result, runbookTitle: runbook.title, now: new Date() });
+    await evidence.bundle.writeEvidenceDir(evidence.dir, bundle);
+    process.stderr.write(`evidence: ${bundle.files.length} files in ${evidence.dir}; manifest.json SHA-256 ${bundle.manifestSha256}\n`);
   }
   process.exitCode = exitCodeForRun(result, opts.failOn);
   return result;
