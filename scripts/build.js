@@ -50,8 +50,14 @@ const VENDORED = {
   'ipaddr.js': 'ipaddr',
   'cli-table3': 'cli-table3',
 };
-/** The packages whose every import must be vendored (a subpath not listed above is refused). */
-const VENDORED_FAMILY = /^(zod|@bufbuild\/[^/]+|@duckdb\/node-api|commander|picocolors|fastest-levenshtein|ipaddr\.js|cli-table3)(\/|$)/;
+/** `@scope/name/sub` → `@scope/name`, `name/sub` → `name`. */
+const packageOf = (path) => path.split('/').slice(0, path.startsWith('@') ? 2 : 1).join('/');
+const VENDORED_PACKAGES = new Set(Object.keys(VENDORED).map(packageOf));
+/**
+ * The imports that must be vendored: any of a vendored package (a subpath not listed above is
+ * refused), and any package of the @bufbuild scope, whose modules CEL's bundle holds.
+ */
+const mustBeVendored = (path) => VENDORED_PACKAGES.has(packageOf(path)) || path.startsWith('@bufbuild/');
 /**
  * Vendored packages written as CommonJS. Bundled as an ES module, such a package would export
  * only `default`: its bundle's entry names each of its exports instead, read from the package
@@ -111,7 +117,7 @@ const mirror = {
   setup(build) {
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind === 'entry-point') return undefined;
-      if (!VENDORED_FAMILY.test(args.path)) return { path: args.path, external: true };
+      if (!mustBeVendored(args.path)) return { path: args.path, external: true };
       const name = VENDORED[args.path];
       if (name === undefined) return { errors: [{ text: `${args.path} is not vendored: add it to VENDORED in scripts/build.js` }] };
       const from = dirname(join(dist, relative(src, args.importer)));
