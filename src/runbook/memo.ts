@@ -36,6 +36,11 @@ export const SEEDED_MEMO_DIR = 'runbook-memo';
 
 type Kind = 'runbook' | 'valid';
 
+/** Where a memo's entries lie in a folder holding one: a cache folder, or the build's. */
+function entriesIn(folder: string): string {
+  return join(folder, 'runbooks');
+}
+
 export class RunbookMemo {
   /** Where entries are read first and written; none when the cache is off. */
   readonly dir: string | undefined;
@@ -48,7 +53,7 @@ export class RunbookMemo {
     /** Entries the build wrote (read after `dir`, never written). */
     private readonly seeded?: string,
   ) {
-    this.dir = cacheDir === undefined ? undefined : join(cacheDir, 'runbooks');
+    this.dir = cacheDir === undefined ? undefined : entriesIn(cacheDir);
   }
 
   /** The runbook this file's text parsed to before, if it did. */
@@ -126,7 +131,7 @@ export function openRunbookMemo(stamp: URL, cacheDir: string | undefined): Runbo
   try {
     const { id } = JSON.parse(readFileSync(stamp, 'utf8')) as { id?: unknown };
     if (typeof id !== 'string' || id === '') return undefined;
-    return new RunbookMemo(cacheDir, id, MAX_ENTRIES, fileURLToPath(new URL(`./${SEEDED_MEMO_DIR}/runbooks/`, stamp)));
+    return new RunbookMemo(cacheDir, id, MAX_ENTRIES, entriesIn(fileURLToPath(new URL(`./${SEEDED_MEMO_DIR}/`, stamp))));
   } catch {
     return undefined;
   }

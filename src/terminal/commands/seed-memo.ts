@@ -2,8 +2,8 @@
  * What the build reads of the built-in runbooks, for the runbook memo (runbook/memo.ts): each
  * file parsed and checked as `ctrb list` and `ctrb validate` would, its entries written where
  * openRunbookMemo looks for the build's own (`<dist>/runbook-memo/`). scripts/build.js calls it
- * with dist/ and the build's id, so a fresh install answers `list`, `show`, `explain` and `validate` from the memo at its
- * first start instead of parsing YAML and compiling CEL.
+ * with dist/ and the build's id, so a fresh install answers `list`, `show`, `explain` and
+ * `validate` from the memo at its first start instead of parsing YAML and compiling CEL.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
